@@ -1,0 +1,74 @@
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { installErrorHandler, sendError } from './http/errors.js';
+import type { App } from './http/types.js';
+import type { Deps } from './lib/deps.js';
+import { AppError } from './lib/errors.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { authenticate } from './modules/auth/service.js';
+import { dispatchRoutes } from './modules/dispatch/routes.js';
+import { documentRoutes } from './modules/documents/routes.js';
+import { orgRoutes } from './modules/orgs/routes.js';
+
+export interface AppDeps extends Deps {
+  secret: Uint8Array;
+}
+
+const EMPTY_SHA = '0'.repeat(64);
+
+/** The HTTP app, wired from its parts; no I/O happens here beyond what `deps` already opened. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.maxJsonBytes,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.maxUploadBytes, files: 20, fields: 20, parts: 60, fieldSize: 64 * 1024 },
+    throwFileSizeLimit: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'lienthong', version: '0.1.0', description: 'Liên thông văn bản điện tử — inter-agency document exchange' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/') || req.routeOptions.config?.public || !req.routeOptions.url) return;
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) return sendError(req, reply, 401, 'unauthorized', { vi: 'Cần đăng nhập', en: 'Authentication required' });
+    try {
+      req.actor = (await authenticate(deps, m[1]!)).actor;
+    } catch (err) {
+      if (err instanceof AppError) return sendError(req, reply, err.status, err.code, err.text);
+      throw err;
+    }
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (req, reply) => {
+    try {
+      await deps.db.execute(sql`select 1`);
+      await deps.store.stat(EMPTY_SHA);
+      return { status: 'ok' };
+    } catch (err) {
+      req.log.warn({ err }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await authRoutes(app, deps);
+  await orgRoutes(app, deps);
+  await documentRoutes(app, deps);
+  await dispatchRoutes(app, deps);
+  return app;
+}

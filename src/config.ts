@@ -1,0 +1,131 @@
+import path from 'node:path';
+
+/** Every setting of the app, parsed once from the environment. Nothing else reads process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  /** Port for the embedded PostgreSQL; 0 picks a free one at each start. */
+  embeddedPgPort: number;
+  s3: null | {
+    endPoint: string;
+    port: number | undefined;
+    useSSL: boolean;
+    accessKey: string;
+    secretKey: string;
+    bucket: string;
+  };
+  adminPassword: string | null;
+  demo: boolean;
+  tsaUrl: string | null;
+  /** Secret for session tokens; when null a random one is kept in DATA_DIR. */
+  appSecret: string | null;
+  /** Largest accepted upload, in bytes. */
+  maxUploadBytes: number;
+  /** Largest accepted JSON body, in bytes. */
+  maxJsonBytes: number;
+  tokenTtlSeconds: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses `env`, collecting every problem before failing so an operator fixes them all at once. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const v = str(name);
+    if (v === null) return def;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+      return def;
+    }
+    return Number(v);
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const v = str(name);
+    if (v === null) return def;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    problems.push(`${name} must be 1/0, true/false, yes/no or on/off (got "${v}")`);
+    return def;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const v = str(name);
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return v;
+  };
+
+  const s3Endpoint = str('S3_ENDPOINT');
+  let s3: Config['s3'] = null;
+  if (s3Endpoint) {
+    const accessKey = str('S3_ACCESS_KEY');
+    const secretKey = str('S3_SECRET_KEY');
+    if (!accessKey) problems.push('S3_ACCESS_KEY is required when S3_ENDPOINT is set');
+    if (!secretKey) problems.push('S3_SECRET_KEY is required when S3_ENDPOINT is set');
+    const bucket = str('S3_BUCKET') ?? 'lienthong';
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`S3_BUCKET "${bucket}" is not a valid bucket name`);
+    s3 = {
+      endPoint: s3Endpoint,
+      port: str('S3_PORT') === null ? undefined : int('S3_PORT', 9000, 1, 65535),
+      useSSL: bool('S3_USE_SSL', false),
+      accessKey: accessKey ?? '',
+      secretKey: secretKey ?? '',
+      bucket,
+    };
+  } else if (str('S3_ACCESS_KEY') || str('S3_BUCKET')) {
+    problems.push('S3_ACCESS_KEY/S3_BUCKET are set but S3_ENDPOINT is not');
+  }
+
+  const appSecret = str('APP_SECRET');
+  if (appSecret !== null && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters');
+  const adminPassword = str('ADMIN_PASSWORD');
+  if (adminPassword !== null && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(str('DATA_DIR') ?? './storage'),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedPgPort: int('EMBEDDED_PG_PORT', 0, 0, 65535),
+    s3,
+    adminPassword,
+    demo: bool('DEMO', false),
+    tsaUrl: url('TSA_URL', ['http:', 'https:']),
+    appSecret,
+    maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,
+    maxJsonBytes: int('MAX_JSON_KB', 1024, 1, 65536) * 1024,
+    tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,
+    logLevel: str('LOG_LEVEL') ?? 'info',
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...config, ...overrides };
+}
+
+/** The process's own settings; `--demo` (used by `npm start`) makes DEMO default to 1. */
+export function loadProcessConfig(argv: string[] = process.argv): Config {
+  const env = { ...process.env };
+  if (argv.includes('--demo') && env.DEMO === undefined) env.DEMO = '1';
+  return loadConfig(env);
+}

@@ -1,0 +1,5 @@
+// drizzle-kit and the drizzle client read every table from here; tables live with their module.
+export * from '../modules/orgs/tables.js';
+export * from '../modules/documents/tables.js';
+export * from '../modules/dispatch/tables.js';
+export * from '../modules/events/tables.js';

@@ -1,0 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { Actor } from '../modules/auth/actor.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook on every route not marked public. */
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Route answers without a session token. */
+    public?: boolean;
+  }
+}
+
+/** The actor of an authenticated request. */
+export const actorOf = (req: { actor: Actor }) => req.actor;

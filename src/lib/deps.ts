@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { Clock } from './time.js';
+
+/** What services need from the outside world; tests pass real parts and may swap the clock. */
+export interface Deps {
+  db: Db;
+  store: ObjectStore;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+}

@@ -1,0 +1,93 @@
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import type { Deps } from '../../lib/deps.js';
+import { badRequest } from '../../lib/errors.js';
+import type { Actor } from '../auth/actor.js';
+import { loadReadableDocument } from '../documents/access.js';
+import { isIssuerMember } from '../documents/policy.js';
+import { documents, type Urgency } from '../documents/tables.js';
+import { units } from '../orgs/tables.js';
+import { type DeliveryStatus, deliveries } from './tables.js';
+import { documentNotFound } from '../../lib/errors.js';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+// Unacknowledged flash dispatches come first, whatever their age.
+const pending = sql<boolean>`(${documents.urgency} = 'flash' and ${deliveries.acknowledgedAt} is null)`;
+
+/**
+ * The unit's incoming documents: unacknowledged flash first, then newest. Withdrawn (recalled)
+ * copies are left out unless asked for by status.
+ */
+export async function listInbox(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  q: { status?: DeliveryStatus; urgency?: Urgency; cursor?: string; limit?: number },
+) {
+  const limit = q.limit ?? 50;
+  const where: (SQL | undefined)[] = [eq(deliveries.recipientUnitId, actor.unitId)];
+  where.push(q.status ? eq(deliveries.status, q.status) : ne(deliveries.status, 'recalled'));
+  if (q.urgency) where.push(eq(documents.urgency, q.urgency));
+  if (q.cursor) {
+    const [flag, at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+    if (!flag || !at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+      throw badRequest('Con trỏ phân trang không hợp lệ', 'Invalid cursor');
+    }
+    where.push(sql`(${pending}, ${deliveries.deliveredAt}, ${deliveries.id}) < (${flag === '1'}, ${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await deps.db
+    .select({ d: deliveries, doc: documents, issuer: { id: units.id, name: units.name, code: units.code }, pending })
+    .from(deliveries)
+    .innerJoin(documents, eq(documents.id, deliveries.documentId))
+    .innerJoin(units, eq(units.id, documents.issuerUnitId))
+    .where(and(...where))
+    .orderBy(desc(pending), desc(deliveries.deliveredAt), desc(deliveries.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ d, doc, issuer }) => ({
+      deliveryId: d.id,
+      document: {
+        id: doc.id, type: doc.type, number: doc.number, notation: doc.notation, subject: doc.subject, urgency: doc.urgency,
+        dueDate: doc.dueDate, issuedAt: iso(doc.issuedAt), issuer,
+      },
+      status: d.status,
+      deliveredAt: d.deliveredAt.toISOString(),
+      readAt: iso(d.readAt),
+      acknowledgedAt: iso(d.acknowledgedAt),
+      incomingNumber: d.incomingNumber,
+    })),
+    nextCursor:
+      rows.length > limit && last
+        ? Buffer.from(`${last.pending ? 1 : 0}|${last.d.deliveredAt.toISOString()}|${last.d.id}`).toString('base64url')
+        : null,
+  };
+}
+
+/** Per recipient, how far it has got; for the issuing unit only (others get 404). */
+export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, documentId: string) {
+  const { doc } = await loadReadableDocument(deps.db, actor, documentId);
+  if (!isIssuerMember(actor, doc)) throw documentNotFound();
+  const rows = await deps.db
+    .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName } })
+    .from(deliveries)
+    .innerJoin(units, eq(units.id, deliveries.recipientUnitId))
+    .where(eq(deliveries.documentId, doc.id))
+    .orderBy(asc(units.code));
+  return {
+    deliveries: rows.map(({ d, unit }) => ({
+      deliveryId: d.id,
+      unit,
+      status: d.status,
+      deliveredAt: d.deliveredAt.toISOString(),
+      readAt: iso(d.readAt),
+      acknowledgedAt: iso(d.acknowledgedAt),
+      acceptedAt: iso(d.acceptedAt),
+      incomingNumber: d.incomingNumber,
+      refusedAt: iso(d.refusedAt),
+      refusalReason: d.refusalReason,
+      assignedAt: iso(d.assignedAt),
+      completedAt: iso(d.completedAt),
+      recalledAt: iso(d.recalledAt),
+    })),
+  };
+}

@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+import type { App } from '../../http/types.js';
+import { IdParams, PageQuery, Security } from '../../http/schemas.js';
+import type { Deps } from '../../lib/deps.js';
+import { URGENCIES } from '../documents/tables.js';
+import { getTracking, listInbox } from './inbox.js';
+import { acceptDelivery, acknowledgeDelivery, markDeliveryRead, refuseDelivery } from './status.js';
+import { DELIVERY_STATUSES, STATUS_CODES, type deliveries } from './tables.js';
+
+const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+
+function presentStatus(d: typeof deliveries.$inferSelect) {
+  return { deliveryId: d.id, status: d.status, statusCode: STATUS_CODES[d.status], incomingNumber: d.incomingNumber };
+}
+
+export async function dispatchRoutes(app: App, deps: Deps) {
+  const tags = ['incoming'];
+  app.get(
+    '/api/inbox',
+    {
+      schema: {
+        tags, security: Security, summary: 'Văn bản đến — hỏa tốc chưa nhận trước, rồi mới nhất',
+        querystring: Type.Object({ status: Type.Optional(lit(DELIVERY_STATUSES)), urgency: Type.Optional(lit(URGENCIES)), ...PageQuery }),
+      },
+    },
+    async (req) => listInbox(deps, req.actor, req.query),
+  );
+  app.post('/api/deliveries/:id/read', { schema: { tags, security: Security, params: IdParams } }, async (req) =>
+    presentStatus(await markDeliveryRead(deps, req.actor, req.params.id)),
+  );
+  app.post('/api/deliveries/:id/acknowledge', { schema: { tags, security: Security, params: IdParams } }, async (req) =>
+    presentStatus(await acknowledgeDelivery(deps, req.actor, req.params.id)),
+  );
+  app.post('/api/deliveries/:id/accept', { schema: { tags, security: Security, params: IdParams } }, async (req) =>
+    presentStatus(await acceptDelivery(deps, req.actor, req.params.id)),
+  );
+  app.post(
+    '/api/deliveries/:id/refuse',
+    {
+      schema: {
+        tags, security: Security, params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => presentStatus(await refuseDelivery(deps, req.actor, req.params.id, req.body.reason)),
+  );
+  app.get('/api/documents/:id/tracking', { schema: { tags: ['documents'], security: Security, params: IdParams } }, async (req) =>
+    getTracking(deps, req.actor, req.params.id),
+  );
+}

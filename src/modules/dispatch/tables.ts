@@ -1,0 +1,40 @@
+import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { documents } from '../documents/tables.js';
+import { units, users } from '../orgs/tables.js';
+
+/** Delivery statuses follow the edXML business codes (DOMAIN.md). */
+export const DELIVERY_STATUSES = ['delivered', 'refused', 'accepted', 'assigned', 'in_progress', 'completed', 'recalled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const STATUS_CODES: Record<DeliveryStatus, string> = {
+  delivered: '01', refused: '02', accepted: '03', assigned: '04', in_progress: '05', completed: '06', recalled: '15',
+};
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    recipientUnitId: uuid('recipient_unit_id').notNull().references(() => units.id),
+    status: text('status').$type<DeliveryStatus>().notNull().default('delivered'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    readBy: uuid('read_by').references(() => users.id),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id),
+    incomingNumber: integer('incoming_number'),
+    incomingSeries: text('incoming_series'),
+    refusedAt: timestamp('refused_at', { withTimezone: true }),
+    refusedBy: uuid('refused_by').references(() => users.id),
+    refusalReason: text('refusal_reason'),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    recalledAt: timestamp('recalled_at', { withTimezone: true }),
+  },
+  (t) => [
+    unique('deliveries_doc_unit_uq').on(t.documentId, t.recipientUnitId),
+    unique('deliveries_incoming_uq').on(t.recipientUnitId, t.incomingSeries, t.incomingNumber),
+    index('deliveries_inbox_idx').on(t.recipientUnitId, t.deliveredAt),
+  ],
+);

@@ -1,0 +1,31 @@
+import type { documentFiles, documents } from './tables.js';
+
+export type DocumentRow = typeof documents.$inferSelect;
+export type FileRow = typeof documentFiles.$inferSelect;
+
+export function presentDocument(d: DocumentRow) {
+  return {
+    id: d.id,
+    issuerUnitId: d.issuerUnitId,
+    type: d.type,
+    subject: d.subject,
+    urgency: d.urgency,
+    secrecy: d.secrecy,
+    dueDate: d.dueDate,
+    signerId: d.signerId,
+    draftingUnitId: d.draftingUnitId,
+    respondsTo: d.respondsTo,
+    recipients: d.recipients,
+    status: d.status,
+    number: d.number,
+    notation: d.notation,
+    issuedAt: d.issuedAt?.toISOString() ?? null,
+    recalledAt: d.recalledAt?.toISOString() ?? null,
+    recallReason: d.recallReason,
+    createdAt: d.createdAt.toISOString(),
+  };
+}
+
+export function presentFile(f: FileRow) {
+  return { id: f.id, name: f.name, size: f.size, sha256: f.sha256, role: f.role, contentType: f.contentType };
+}

@@ -1,0 +1,26 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Every state change writes one row here in the same transaction. It is the audit trail, the
+ * tracking timeline and (later) the source of real-time pushes: `id` only grows, so a client
+ * can ask for everything after the last id it saw.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    type: text('type').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorUnitId: uuid('actor_unit_id'),
+    documentId: uuid('document_id'),
+    deliveryId: uuid('delivery_id'),
+    /** Units that may see the event: issuer and the recipient concerned. */
+    unitIds: uuid('unit_ids').array().notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('events_document_idx').on(t.documentId, t.id),
+    index('events_units_idx').using('gin', t.unitIds),
+  ],
+);

@@ -1,0 +1,71 @@
+import { Type } from 'typebox';
+import type { App } from '../../http/types.js';
+import { Security, Uuid } from '../../http/schemas.js';
+import type { Deps } from '../../lib/deps.js';
+import { getUser, presentUser, createUser } from './users.js';
+import { createUnit, listUnits, presentUnit } from './units.js';
+import { ROLES, UNIT_KINDS } from './tables.js';
+import { unauthorized } from '../../lib/errors.js';
+
+const Kind = Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)));
+const RoleT = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export async function orgRoutes(app: App, deps: Deps) {
+  app.get('/api/me', { schema: { tags: ['auth'], security: Security } }, async (req) => {
+    const user = await getUser(deps.db, req.actor.userId);
+    if (!user) throw unauthorized('Tài khoản không còn hiệu lực', 'Account not active');
+    return { user: presentUser(user) };
+  });
+
+  app.get('/api/units', { schema: { tags: ['units'], summary: 'Danh sách đơn vị', security: Security } }, async () => ({
+    units: (await listUnits(deps.db)).map(presentUnit),
+  }));
+
+  app.post(
+    '/api/units',
+    {
+      schema: {
+        tags: ['units'], security: Security,
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 35 }),
+            name: Type.String({ minLength: 1, maxLength: 255 }),
+            shortName: Type.String({ minLength: 1, maxLength: 20 }),
+            kind: Kind,
+            parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+            partyTerm: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{4}-\\d{4}$' }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const unit = await createUnit(deps.db, req.actor, req.body, deps.clock());
+      return reply.code(201).send({ unit: presentUnit(unit) });
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'], security: Security,
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 3, maxLength: 64 }),
+            password: Type.String({ minLength: 8, maxLength: 1024 }),
+            fullName: Type.String({ minLength: 1, maxLength: 255 }),
+            unitId: Uuid,
+            roles: Type.Array(RoleT, { minItems: 1, maxItems: 4 }),
+            title: Type.Optional(Type.String({ maxLength: 255 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const user = await createUser(deps.db, req.actor, req.body, deps.clock());
+      return reply.code(201).send({ user: presentUser(user) });
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { type AnyPgColumn, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const UNIT_KINDS = ['party', 'council', 'government', 'department', 'school', 'other'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+export const ROLES = ['admin', 'clerk', 'leader', 'officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const units = pgTable(
+  'units',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Electronic identifier (mã định danh, edXML OrganId). */
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    shortName: text('short_name').notNull(),
+    kind: text('kind').$type<UnitKind>().notNull(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => units.id),
+    /** Party term label (nhiệm kỳ) used for Party-style numbering, e.g. "2025-2030"; null = derived from the date. */
+    partyTerm: text('party_term'),
+    /** The built-in administrators' unit: never a recipient, never listed for picking. */
+    internal: boolean('internal').notNull().default(false),
+    /** Set when a reorganisation dissolves or merges the unit; its documents stay. */
+    dissolvedAt: timestamp('dissolved_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('units_parent_idx').on(t.parentId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    fullName: text('full_name').notNull(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    roles: text('roles').array().$type<Role[]>().notNull().default(sql`'{}'::text[]`),
+    title: text('title').notNull().default(''),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('users_unit_idx').on(t.unitId)],
+);
