@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export class NotPdfError extends Error {
   constructor() {
@@ -12,34 +12,30 @@ const MAGIC = Buffer.from('%PDF-');
 const WINDOW = 1024;
 
 /**
- * Passes bytes through unchanged but fails the stream unless it starts as a PDF does, so a file
- * is judged by its content, not its name, before anything is kept.
+ * The bytes of `source`, unchanged, failing unless they start as a PDF does — so a file is
+ * judged by its content, not its name, before anything is kept. The result is pulled lazily:
+ * nothing flows (and no error can go unheard) until the consumer reads it.
  */
-export function pdfGuard(): Transform {
-  let head: Buffer | null = Buffer.alloc(0);
-  const check = (final: boolean): boolean | null => {
-    if (!head) return true;
-    if (head.subarray(0, WINDOW).includes(MAGIC)) return true;
-    if (head.length >= WINDOW + MAGIC.length || final) return false;
-    return null;
-  };
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      if (!head) return cb(null, chunk);
+export function pdfChecked(source: AsyncIterable<Buffer>): Readable {
+  async function* checked() {
+    let head: Buffer | null = Buffer.alloc(0);
+    for await (const chunk of source) {
+      if (!head) {
+        yield chunk;
+        continue;
+      }
       head = Buffer.concat([head, chunk]);
-      const ok = check(false);
-      if (ok === null) return cb();
-      if (!ok) return cb(new NotPdfError());
-      const out = head;
-      head = null;
-      cb(null, out);
-    },
-    flush(cb) {
-      if (!head) return cb();
-      if (!check(true)) return cb(new NotPdfError());
-      const out = head;
-      head = null;
-      cb(null, out);
-    },
-  });
+      if (head.subarray(0, WINDOW).includes(MAGIC)) {
+        yield head;
+        head = null;
+      } else if (head.length >= WINDOW + MAGIC.length) {
+        throw new NotPdfError();
+      }
+    }
+    if (head) {
+      if (!head.subarray(0, WINDOW).includes(MAGIC)) throw new NotPdfError();
+      yield head;
+    }
+  }
+  return Readable.from(checked(), { objectMode: false });
 }

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest, conflict, forbidden } from '../../lib/errors.js';
-import { NotPdfError, pdfGuard } from '../../lib/pdf-guard.js';
+import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
 import type { Actor } from '../auth/actor.js';
 import { recordEvents } from '../events/service.js';
@@ -49,7 +49,7 @@ export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, 
         continue;
       }
       if (staged.length >= MAX_FILES) throw badRequest(`Tối đa ${MAX_FILES} tệp mỗi lần`, `At most ${MAX_FILES} files per request`);
-      const obj = await deps.store.stage(part.stream.pipe(pdfGuard()), { maxBytes: deps.config.maxUploadBytes })
+      const obj = await deps.store.stage(pdfChecked(part.stream), { maxBytes: deps.config.maxUploadBytes })
         .catch((err) => {
           part.stream.resume();
           throw err;

@@ -1,0 +1,35 @@
+// npm test: one embedded PostgreSQL for the whole run; every test file makes its own database in it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const filter = process.argv.slice(2);
+const files = fs
+  .readdirSync(path.join(root, 'test'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+  .sort()
+  .map((f) => path.join('test', f));
+
+// The data directory must be reachable by the `postgres` user when tests run as root.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-test-pg-'));
+fs.chmodSync(dir, 0o755);
+const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg') });
+let code = 1;
+try {
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres') } },
+    );
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await pg.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+process.exit(code);
