@@ -1,0 +1,132 @@
+// `npm run cli -- <command>`: operator commands. Only dispatch lives here; the work is in
+// the modules it loads. Exit codes: 0 done, 1 done but some rows were rejected, 2 usage or
+// configuration error (nothing was changed), 3 failure (e.g. database unreachable).
+import fs from 'node:fs/promises';
+import pino from 'pino';
+import { ConfigError, loadProcessConfig, type Config } from '../config.js';
+import type { Runtime } from '../server.js';
+
+const USAGE = `Cách dùng (usage): npm run cli -- <lệnh (command)> [tham số (arguments)]
+
+Lệnh (commands):
+  seed-demo                Thêm dữ liệu mẫu huyện Sơn Hà: đơn vị và tài khoản còn thiếu;
+                           chạy lại nhiều lần vẫn an toàn
+                           (add the demo district's missing units and users; safe to re-run)
+  import-units <tệp.csv>   Nhập đơn vị từ tệp CSV có dòng tiêu đề
+                           code,name,short_name,kind,parent_code; mã đã có thì bỏ qua
+                           (import units from a CSV file; existing codes are skipped)
+  help                     Hiện hướng dẫn này (show this help)
+
+Cơ sở dữ liệu lấy theo DATABASE_URL, nếu không có thì dùng PostgreSQL nhúng trong DATA_DIR;
+khi dùng PostgreSQL nhúng, hãy dừng máy chủ trước khi chạy lệnh.
+(The database is DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR; with the
+embedded one, stop the server first.)
+
+Mã thoát (exit codes): 0 thành công (success), 1 có dòng bị từ chối (some rows rejected),
+2 sai cách dùng hoặc cấu hình (usage or configuration error), 3 lỗi khác (other failure).
+`;
+
+class UsageError extends Error {}
+
+function config(): Config {
+  // The demo seed is run explicitly by seed-demo; running it inside startRuntime as well
+  // (DEMO=1 in the environment) would leave seed-demo with nothing to count.
+  return { ...loadProcessConfig([]), demo: false };
+}
+
+/** Starts the database like the server does (migrations, admin account), logging to stderr to keep stdout for results. */
+async function withRuntime<T>(cfg: Config, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const { startRuntime } = await import('../server.js');
+  const runtime = await startRuntime(cfg, { log: pino({ level: cfg.logLevel }, pino.destination({ dest: 2, sync: true })) });
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function seedDemoCommand(args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`seed-demo không nhận tham số (seed-demo takes no arguments): ${args.join(' ')}`);
+  const cfg = config();
+  const { seedDemo } = await import('./seed-demo.js');
+  const { DEMO_PASSWORD } = await import('./demo-district.js');
+  const added = await withRuntime(cfg, (runtime) => seedDemo(runtime.deps));
+  if (added.units === 0 && added.users === 0) {
+    process.stdout.write('Dữ liệu mẫu đã có đủ, không thêm gì (demo data already present, nothing added).\n');
+  } else {
+    process.stdout.write(`Đã thêm ${added.units} đơn vị và ${added.users} tài khoản mẫu (added ${added.units} units and ${added.users} users).\n`);
+    if (added.users > 0) process.stdout.write(`Mật khẩu các tài khoản mẫu (demo password): ${DEMO_PASSWORD}\n`);
+  }
+  return 0;
+}
+
+async function importUnitsCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('import-units cần đúng một tệp CSV (import-units takes exactly one CSV file)');
+  const file = args[0]!;
+  // Checked before starting the database, which takes seconds, for a typo in the path.
+  const stat = await fs.stat(file).catch(() => null);
+  if (!stat) throw new UsageError(`Không tìm thấy tệp ${file} (file not found)`);
+  if (!stat.isFile()) throw new UsageError(`${file} không phải là tệp (not a regular file)`);
+  const cfg = config();
+  const { importUnits, formatReport, UnitsFileError } = await import('./import-units.js');
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const bar = new SingleBar(
+    { format: 'Nhập đơn vị (importing) [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    const report = await withRuntime(cfg, (runtime) =>
+      importUnits(runtime.deps, file, {
+        onProgress: (done, total) => {
+          if (!started) {
+            started = true;
+            bar.start(total, done);
+          } else bar.update(done);
+        },
+      }),
+    );
+    if (started) bar.stop();
+    process.stdout.write(formatReport(report));
+    return report.rejected.length > 0 ? 1 : 0;
+  } catch (err) {
+    if (started) bar.stop();
+    if (err instanceof UnitsFileError) throw new UsageError(`Tệp ${file} không đọc được (cannot read the file as a units CSV): ${err.message}`);
+    throw err;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'seed-demo':
+      return seedDemoCommand(args);
+    case 'import-units':
+      return importUnitsCommand(args);
+    default:
+      process.stderr.write(`Lệnh không hợp lệ (unknown command): ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+let code: number;
+try {
+  code = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    code = 2;
+  } else {
+    process.stderr.write(`Lỗi (error): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Not 1: a script must not mistake a failed run for a partial import.
+    code = 3;
+  }
+}
+// Exiting explicitly: pool and S3 keep-alive sockets could otherwise hold the process open.
+process.exit(code);
