@@ -112,7 +112,10 @@ function translateStreamError(err: unknown, maxBytes: number): unknown {
   if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
     return badRequest('Quá nhiều phần trong yêu cầu', 'Too many parts in the request');
   }
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || /multipart|boundary/i.test(String((err as Error)?.message))) {
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+    return new AppError('unsupported_media_type', { vi: 'Yêu cầu phải là multipart/form-data', en: 'Request must be multipart/form-data' });
+  }
+  if (/multipart|boundary/i.test(String((err as Error)?.message))) {
     return badRequest('Yêu cầu multipart không hợp lệ', 'Malformed multipart request');
   }
   return err;
