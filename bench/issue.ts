@@ -87,7 +87,9 @@ function makeBaselineIssue(env: BenchEnv) {
   const recipientIds = env.recipients.map((u) => u.id);
   let number = 0;
   return async (docId: string) => {
-    const at = new Date();
+    // ISO text, as drizzle sends it: connectDatabase's drizzle turns off postgres.js's own Date
+    // serializer on this shared pool.
+    const at = new Date().toISOString();
     const n = ++number;
     const notation = `${n}/UBND-VP`;
     await sql.begin(async (tx) => {

@@ -59,7 +59,7 @@ test('importUnits: imports good rows parents first, skips existing codes, reject
   const progress: Array<[number, number]> = [];
   const report = await importUnits(env.deps, file, { onProgress: (d, n) => progress.push([d, n]) });
 
-  assert.equal(report.total, 11);
+  assert.equal(report.total, 10);
   assert.deepEqual(
     report.imported.map((r) => [r.line, r.code]).sort((a, b) => Number(a[0]) - Number(b[0])),
     [[2, '001.04.31.H41'], [3, '000.04.31.H41'], [8, '002.04.31.H41'], [9, '000.21.31.H41'], [10, '001.21.31.H41']],
