@@ -178,7 +178,8 @@ export async function importUnits(deps: Pick<Deps, 'db' | 'clock'>, file: string
     }
   }
 
-  report.rejected.sort((a, b) => a.line - b.line);
+  // Rows were processed parents first; the operator reads the report against the file.
+  for (const list of [report.imported, report.skipped, report.rejected]) list.sort((a, b) => a.line - b.line);
   return report;
 }
 
@@ -205,7 +206,7 @@ export function formatReport(report: Report): string {
   if (report.skipped.length > 0) {
     out.push('', 'Đơn vị đã có không được cập nhật (existing units were left unchanged):');
     const shown = report.skipped.slice(0, SKIPPED_SHOWN);
-    out.push(table([['Dòng (line)', 'Mã (code)', ''], ...shown.map((s): [string, string, string] => [String(s.line), s.code, SKIPPED_REASON])]));
+    out.push(table([['Dòng (line)', 'Mã (code)', 'Lý do (reason)'], ...shown.map((s): [string, string, string] => [String(s.line), s.code, SKIPPED_REASON])]));
     if (report.skipped.length > shown.length) out.push(`  … và ${report.skipped.length - shown.length} dòng khác (and ${report.skipped.length - shown.length} more)`);
   }
   if (report.rejected.length > 0) {

@@ -6,6 +6,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   NotFoundInStore,
+  putViaStaging,
   ObjectTooLarge,
   SHA256_HEX,
   type ByteRange,
@@ -140,16 +141,7 @@ export function createFsStore(root: string): ObjectStore {
       await rm(stagedPath(staged.stagingId), { force: true });
     },
 
-    async put(source: Readable, opts?: { maxBytes?: number }) {
-      const staged = await store.stage(source, opts);
-      try {
-        await store.promote(staged);
-      } catch (err) {
-        await store.discard(staged).catch(() => undefined);
-        throw err;
-      }
-      return { sha256: staged.sha256, size: staged.size };
-    },
+    put: (source: Readable, opts?: { maxBytes?: number }) => putViaStaging(store, source, opts),
 
     async get(sha256: string, range?: ByteRange): Promise<Readable> {
       const path = objectPath(sha256);

@@ -66,3 +66,19 @@ export class ObjectTooLarge extends Error {
 }
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** `put` for any store: stage, then promote, dropping the staged copy if promotion fails. */
+export async function putViaStaging(
+  store: Pick<ObjectStore, 'stage' | 'promote' | 'discard'>,
+  source: Readable,
+  opts?: { maxBytes?: number },
+): Promise<{ sha256: string; size: number }> {
+  const staged = await store.stage(source, opts);
+  try {
+    await store.promote(staged);
+  } catch (err) {
+    await store.discard(staged).catch(() => undefined);
+    throw err;
+  }
+  return { sha256: staged.sha256, size: staged.size };
+}

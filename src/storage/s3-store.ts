@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'minio';
 import {
   NotFoundInStore,
+  putViaStaging,
   SHA256_HEX,
   type ByteRange,
   type ObjectStat,
@@ -228,16 +229,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       await client.removeObject(bucket, stagingKey(staged.stagingId));
     },
 
-    async put(source: Readable, putOpts?: { maxBytes?: number }) {
-      const staged = await store.stage(source, putOpts);
-      try {
-        await store.promote(staged);
-      } catch (err) {
-        await store.discard(staged).catch(() => undefined);
-        throw err;
-      }
-      return { sha256: staged.sha256, size: staged.size };
-    },
+    put: (source: Readable, putOpts?: { maxBytes?: number }) => putViaStaging(store, source, putOpts),
 
     async get(sha256: string, range?: ByteRange): Promise<Readable> {
       const key = objectKey(sha256);
