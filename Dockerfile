@@ -1,0 +1,41 @@
+# lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency),
+# so there is no build stage.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Manifests first: the dependency layer is rebuilt only when they change, not on every source edit.
+# npm ci runs the dependencies' install scripts; the embedded PostgreSQL package needs its
+# postinstall (it restores the symlinks of its bundled libraries). package.json "allowScripts"
+# is kept as is for the npm versions that honour it.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# Code and dependencies stay owned by root: the app only ever writes to DATA_DIR.
+COPY src ./src
+COPY drizzle ./drizzle
+
+# The embedded PostgreSQL (used when DATABASE_URL is unset) refuses to run as root, and the
+# service needs no privileges; /data must belong to the user before the volume is declared
+# so a fresh named volume inherits the ownership.
+RUN mkdir -p /data && chown node:node /data
+USER node
+
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+VOLUME /data
+EXPOSE 3000
+
+# Node 20 has fetch built in; curl/wget are not in the slim image. /healthz answers 200 only
+# once the database and the file store answer. The start period covers migrations and, on a
+# first start, initdb of the embedded PostgreSQL and the demo seed.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# Not `npm start`: npm would sit between the container's signals and the app, and the app
+# shuts down cleanly only when it receives SIGTERM itself. `--demo` is what `npm start`
+# passes: DEMO defaults to 1, and DEMO=0 turns the demo seed off.
+CMD ["node", "--import", "tsx", "src/main.ts", "--demo"]
