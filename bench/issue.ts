@@ -6,7 +6,7 @@ import { issueDocument } from '../src/modules/documents/issue-document.js';
 import { uploadFiles, type UploadPart } from '../src/modules/documents/upload-files.js';
 import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';
-import { fmt, median, percentile, timedPool, type SummaryRow, type Timed } from './stats.js';
+import { fmt, median, percentile, timedPool, type SummaryRow } from './stats.js';
 
 function intFromEnv(name: string, def: number, min: number, max: number): number {
   const v = Number(process.env[name]);
@@ -17,6 +17,7 @@ function intFromEnv(name: string, def: number, min: number, max: number): number
 const N = intFromEnv('BENCH_ISSUE_N', 150, 1, 2000);
 const WARMUP = 5;
 const CONCURRENCY = 4;
+const ROUNDS = 3;
 
 function say(msg: string) {
   process.stdout.write(`[issue] ${msg}\n`);
@@ -131,9 +132,49 @@ async function insertBaselineDocuments(env: BenchEnv, count: number): Promise<st
   return ids;
 }
 
-function describe(t: Timed) {
-  const docsPerSec = t.latencies.length / (t.wallMs / 1000);
-  return { docsPerSec, medianMs: median(t.latencies), p95Ms: percentile(t.latencies, 95) };
+interface Measured {
+  docsPerSec: number;
+  medianMs: number;
+  p95Ms: number;
+  /** CPU time of this (bench + app) process per document, ms: JS work as opposed to waiting on PostgreSQL. */
+  cpuMsPerDoc: number;
+}
+
+/**
+ * Times app and baseline over the same ids in ROUNDS alternating chunks, so drift during the run
+ * (checkpoints, autovacuum, table growth) hits both sides alike. Bounded by ids.length.
+ */
+async function compare(
+  appIds: string[],
+  baseIds: string[],
+  concurrency: number,
+  app: (id: string) => Promise<unknown>,
+  base: (id: string) => Promise<unknown>,
+): Promise<{ app: Measured; base: Measured }> {
+  const acc = { app: { wallMs: 0, cpuUs: 0, latencies: [] as number[] }, base: { wallMs: 0, cpuUs: 0, latencies: [] as number[] } };
+  const chunk = Math.ceil(appIds.length / ROUNDS);
+  for (let r = 0; r < ROUNDS; r++) {
+    const sides: Array<['app' | 'base', string[], (id: string) => Promise<unknown>]> = [
+      ['base', baseIds.slice(r * chunk, (r + 1) * chunk), base],
+      ['app', appIds.slice(r * chunk, (r + 1) * chunk), app],
+    ];
+    if (r % 2) sides.reverse();
+    for (const [side, ids, fn] of sides) {
+      const cpu0 = process.cpuUsage();
+      const t = await timedPool(ids, concurrency, fn);
+      const cpu = process.cpuUsage(cpu0);
+      acc[side].wallMs += t.wallMs;
+      acc[side].cpuUs += cpu.user + cpu.system;
+      acc[side].latencies.push(...t.latencies);
+    }
+  }
+  const done = (a: typeof acc.app): Measured => ({
+    docsPerSec: a.latencies.length / (a.wallMs / 1000),
+    medianMs: median(a.latencies),
+    p95Ms: percentile(a.latencies, 95),
+    cpuMsPerDoc: a.cpuUs / 1000 / a.latencies.length,
+  });
+  return { app: done(acc.app), base: done(acc.base) };
 }
 
 export async function benchIssue(env: BenchEnv): Promise<SummaryRow[]> {
@@ -164,12 +205,10 @@ export async function benchIssue(env: BenchEnv): Promise<SummaryRow[]> {
     await timedPool(appWarm, 1, issue);
     await timedPool(baseWarm, 1, baseline);
 
-    say(`timing sequential (N=${N})…`);
-    const bSeq = describe(await timedPool(baseSeq, 1, baseline));
-    const aSeq = describe(await timedPool(appSeq, 1, issue));
-    say(`timing concurrency ${CONCURRENCY} (N=${N})…`);
-    const bConc = describe(await timedPool(baseConc, CONCURRENCY, baseline));
-    const aConc = describe(await timedPool(appConc, CONCURRENCY, issue));
+    say(`timing sequential (N=${N}, ${ROUNDS} alternating rounds)…`);
+    const { app: aSeq, base: bSeq } = await compare(appSeq, baseSeq, 1, issue, baseline);
+    say(`timing concurrency ${CONCURRENCY} (N=${N}, ${ROUNDS} alternating rounds)…`);
+    const { app: aConc, base: bConc } = await compare(appConc, baseConc, CONCURRENCY, issue, baseline);
 
     // Sanity: everything the timed issues should have written is there.
     const sql = env.database.sql;
@@ -187,12 +226,13 @@ export async function benchIssue(env: BenchEnv): Promise<SummaryRow[]> {
       check.base_deliveries === expectDocs * r && check.base_events === expectDocs * (r + 1);
     if (!ok) throw new Error(`issue bench wrote unexpected row counts: ${JSON.stringify(check)}`);
 
-    const line = (label: string, a: ReturnType<typeof describe>, b: ReturnType<typeof describe>) => {
+    const line = (label: string, a: Measured, b: Measured) => {
       const ratio = a.docsPerSec / b.docsPerSec;
       process.stdout.write(
         `issue: ${fmt(a.docsPerSec)} docs/s, baseline ${fmt(b.docsPerSec)} docs/s, ratio X/Y = ${fmt(ratio, 2)} (1.0 = as fast as bare INSERT) [${label}, N=${N}]\n` +
           `       median latency ${fmt(a.medianMs)} ms (p95 ${fmt(a.p95Ms)}), baseline median ${fmt(b.medianMs)} ms (p95 ${fmt(b.p95Ms)}); ` +
-          `rows/s ${fmt(a.docsPerSec * (1 + 2 * r + 1), 0)} vs ${fmt(b.docsPerSec * (1 + 2 * r + 1), 0)}\n`,
+          `rows/s ${fmt(a.docsPerSec * (1 + 2 * r + 1), 0)} vs ${fmt(b.docsPerSec * (1 + 2 * r + 1), 0)}; ` +
+          `node CPU ${fmt(a.cpuMsPerDoc)} ms/doc vs ${fmt(b.cpuMsPerDoc)} ms/doc\n`,
       );
       return ratio;
     };
