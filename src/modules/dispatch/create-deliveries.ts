@@ -1,26 +1,38 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Actor } from '../auth/actor.js';
 import { recordEvents } from '../events/service.js';
 import { deliveries } from './tables.js';
 
-/** One delivery per recipient unit, with its event, inside the issuing transaction. */
-export async function createDeliveries(
+/**
+ * One delivery per recipient unit inside the issuing transaction (one statement whatever the
+ * number of recipients). Their events are written by `recordDeliveriesCreated`, so the caller
+ * can insert the rows before it takes the document number and keep the number lock short.
+ */
+export async function insertDeliveries(
   tx: Tx,
-  p: { documentId: string; issuerUnitId: string; recipientUnitIds: string[]; at: Date; actor: Actor },
+  p: { documentId: string; recipientUnitIds: string[]; at: Date },
 ): Promise<Array<{ id: string; recipientUnitId: string }>> {
-  const rows = await tx
-    .insert(deliveries)
-    .values(p.recipientUnitIds.map((unitId) => ({ documentId: p.documentId, recipientUnitId: unitId, deliveredAt: p.at })))
-    .returning({ id: deliveries.id, recipientUnitId: deliveries.recipientUnitId });
+  const rows = (await tx.execute(sql`
+    insert into deliveries (document_id, recipient_unit_id, delivered_at)
+    select ${p.documentId}::uuid, u.id::uuid, ${p.at.toISOString()}::timestamptz
+    from jsonb_array_elements_text(${JSON.stringify(p.recipientUnitIds)}::text::jsonb) with ordinality as u(id, n)
+    order by u.n
+    returning id, recipient_unit_id`)) as unknown as Array<{ id: string; recipient_unit_id: string }>;
+  return rows.map((r) => ({ id: r.id, recipientUnitId: r.recipient_unit_id }));
+}
+
+export async function recordDeliveriesCreated(
+  tx: Tx,
+  p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor; deliveries: Array<{ id: string; recipientUnitId: string }> },
+): Promise<void> {
   await recordEvents(
     tx,
-    rows.map((d) => ({
+    p.deliveries.map((d) => ({
       type: 'delivery.created', at: p.at, actor: p.actor, documentId: p.documentId, deliveryId: d.id,
       unitIds: [p.issuerUnitId, d.recipientUnitId], data: { status: 'delivered', unitId: d.recipientUnitId },
     })),
   );
-  return rows;
 }
 
 /** Withdraws every recipient's copy of a recalled document. */

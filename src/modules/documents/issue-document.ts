@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
-import { createDeliveries } from '../dispatch/create-deliveries.js';
+import { insertDeliveries, recordDeliveriesCreated } from '../dispatch/create-deliveries.js';
 import { recordEvents } from '../events/service.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { loadReadableDocument } from './access.js';
@@ -40,6 +40,9 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
 
     const issuer = (await getUnit(tx, doc.issuerUnitId))!;
     const drafting = doc.draftingUnitId ? await getUnit(tx, doc.draftingUnitId) : undefined;
+    const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: doc.recipients, at });
+    // Taken as late as possible: the series row stays locked until commit, so every other issue
+    // of this unit waits from here on.
     const series = seriesFor(issuer, doc.type, false, at);
     const number = await takeNextNumber(tx, issuer.id, series);
     const notation = formatNotation({ unit: issuer, type: doc.type, number, draftingShortName: drafting?.shortName });
@@ -54,7 +57,7 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
         data: { number, notation, recipients: doc.recipients.length },
       },
     ]);
-    await createDeliveries(tx, { documentId: doc.id, issuerUnitId: issuer.id, recipientUnitIds: doc.recipients, at, actor });
+    await recordDeliveriesCreated(tx, { documentId: doc.id, issuerUnitId: issuer.id, at, actor, deliveries: delivered });
     return issued!;
   });
   return presentDocument(doc);
