@@ -2,8 +2,6 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,13 +13,7 @@ import {
   createS3Store,
   type ObjectStore,
 } from '../src/storage/index.js';
-
-// s3rver is CommonJS without type declarations; `import S3rver from 's3rver'` runs under tsx
-// but fails type checking, so load it through require with the little API used here.
-type S3rverServer = { run(): Promise<AddressInfo>; close(): Promise<void> };
-const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: {
-  address: string; port: number; silent: boolean; directory: string;
-}) => S3rverServer;
+import { startS3rver } from './helpers/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -268,21 +260,18 @@ contract({
   },
 });
 
-let s3Dir = '';
-let s3Server: S3rverServer | undefined;
+let s3Server: Awaited<ReturnType<typeof startS3rver>> | undefined;
 let s3Port = 0;
 let s3Count = 0;
 contract({
   name: 's3',
   // s3rver gets no configureBuckets: creating the bucket is init()'s job, tested above.
   async setUp() {
-    s3Dir = await mkdtemp(join(tmpdir(), 's3rver-'));
-    s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir });
-    s3Port = (await s3Server.run()).port;
+    s3Server = await startS3rver();
+    s3Port = s3Server.port;
   },
   async tearDown() {
     await s3Server?.close();
-    await rm(s3Dir, { recursive: true, force: true });
   },
   async open() {
     const conn = { endPoint: '127.0.0.1', port: s3Port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER' };

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { App } from '../../src/http/types.js';
 import type { Deps } from '../../src/lib/deps.js';
-import { createFsStore } from '../../src/storage/fs-store.js';
+import { createStore } from '../../src/server.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import { freshDatabase } from './db.js';
 
@@ -48,7 +48,8 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), ...overrides });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const store = createFsStore(path.join(dataDir, 'objects'));
+  // The store the configuration names: the filesystem under dataDir, or S3 when `s3` is set.
+  const store = createStore(config);
   await store.init();
   const clock = testClock();
   const deps: Deps = { db: fresh.database.db, store, config, clock, log };
