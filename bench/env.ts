@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.j
 import { runMigrations } from '../src/db/migrate.js';
 import type { App } from '../src/http/types.js';
 import type { Deps } from '../src/lib/deps.js';
+import { createKeyStore } from '../src/modules/signing/keystore.js';
 import { systemClock } from '../src/lib/time.js';
 import type { Actor } from '../src/modules/auth/actor.js';
 import { login } from '../src/modules/auth/service.js';
@@ -104,7 +105,7 @@ export async function setupBenchEnv(): Promise<BenchEnv> {
     );
     const store = createFsStore(path.join(dataDir, 'objects'));
     await store.init();
-    const deps: Deps = { db: database.db, store, config, clock: systemClock, log: pino({ level: 'warn' }) };
+    const deps: Deps = { db: database.db, store, config, clock: systemClock, log: pino({ level: 'warn' }), keys: createKeyStore('b'.repeat(40)) };
     const secret = new TextEncoder().encode(config.appSecret!);
     const app = await buildApp({ ...deps, secret });
     cleanups.push(() => app.close());

@@ -21,6 +21,8 @@ export interface Config {
   tsaUrl: string | null;
   /** Secret for session tokens; when null a random one is kept in DATA_DIR. */
   appSecret: string | null;
+  /** Secret from which the key that encrypts stored private keys is derived; null = kept in DATA_DIR. */
+  keySecret: string | null;
   /** Largest accepted upload, in bytes. */
   maxUploadBytes: number;
   /** Largest accepted JSON body, in bytes. */
@@ -97,6 +99,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const appSecret = str('APP_SECRET');
   if (appSecret !== null && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters');
+  const keySecret = str('KEY_SECRET');
+  if (keySecret !== null && keySecret.length < 32) problems.push('KEY_SECRET must be at least 32 characters');
   const adminPassword = str('ADMIN_PASSWORD');
   if (adminPassword !== null && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
 
@@ -111,6 +115,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demo: bool('DEMO', false),
     tsaUrl: url('TSA_URL', ['http:', 'https:']),
     appSecret,
+    keySecret,
     maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,
     maxJsonBytes: int('MAX_JSON_KB', 1024, 1, 65536) * 1024,
     tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,

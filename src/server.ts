@@ -10,6 +10,8 @@ import { runMigrations } from './db/migrate.js';
 import type { App } from './http/types.js';
 import type { Deps } from './lib/deps.js';
 import { systemClock } from './lib/time.js';
+import { configuredOrStoredSecret } from './lib/secrets.js';
+import { createKeyStore } from './modules/signing/keystore.js';
 import { resolveSecret } from './modules/auth/service.js';
 import { ensureAdmin } from './modules/orgs/bootstrap.js';
 import { createFsStore, createS3Store } from './storage/index.js';
@@ -54,7 +56,8 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
     await runMigrations(url);
     const store = createStore(config);
     await store.init();
-    const deps: Deps = { db: database.db, store, config, clock: systemClock, log };
+    const keys = createKeyStore(await configuredOrStoredSecret(config.keySecret, config.dataDir, 'key-secret'));
+    const deps: Deps = { db: database.db, store, config, clock: systemClock, log, keys };
     const admin = await ensureAdmin(deps);
     if (admin.password) {
       // Printed once, on the console only; it is never stored in clear.

@@ -3,3 +3,4 @@ export * from '../modules/orgs/tables.js';
 export * from '../modules/documents/tables.js';
 export * from '../modules/dispatch/tables.js';
 export * from '../modules/events/tables.js';
+export * from '../modules/signing/tables.js';

@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/client.js';
 import type { App } from '../../src/http/types.js';
 import type { Deps } from '../../src/lib/deps.js';
 import { createStore } from '../../src/server.js';
+import { createKeyStore } from '../../src/modules/signing/keystore.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import { freshDatabase } from './db.js';
 
@@ -52,7 +53,7 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   const store = createStore(config);
   await store.init();
   const clock = testClock();
-  const deps: Deps = { db: fresh.database.db, store, config, clock, log };
+  const deps: Deps = { db: fresh.database.db, store, config, clock, log, keys: createKeyStore('k'.repeat(40)) };
   const app = await buildApp({ ...deps, secret: new TextEncoder().encode(config.appSecret!) });
   await app.ready();
   t.after(async () => {

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { configuredOrStoredSecret } from '../../lib/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -15,18 +13,10 @@ let dummyHash: Promise<string> | null = null;
 
 /**
  * The signing secret for session tokens: APP_SECRET when set (required for several replicas),
- * otherwise a random one created once and kept in DATA_DIR so restarts keep sessions.
+ * otherwise a random one kept in DATA_DIR so restarts keep sessions.
  */
 export async function resolveSecret(config: Config): Promise<Uint8Array> {
-  if (config.appSecret) return new TextEncoder().encode(config.appSecret);
-  const file = path.join(config.dataDir, 'app-secret');
-  if (!existsSync(file)) {
-    await fs.mkdir(config.dataDir, { recursive: true });
-    await fs.writeFile(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' }).catch((e) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
-  }
-  return new TextEncoder().encode((await fs.readFile(file, 'utf8')).trim());
+  return new TextEncoder().encode(await configuredOrStoredSecret(config.appSecret, config.dataDir, 'app-secret'));
 }
 
 export interface AuthDeps extends Pick<Deps, 'db' | 'config' | 'clock'> {

@@ -1,0 +1,94 @@
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { documentFiles, documents } from '../documents/tables.js';
+import { units, users } from '../orgs/tables.js';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export const CERT_OWNERS = ['user', 'unit'] as const;
+export type CertOwner = (typeof CERT_OWNERS)[number];
+
+/**
+ * Signing keys: a person's (owner 'user') or a unit's seal ('unit'). The private key is kept
+ * only encrypted (AES-256-GCM under a key derived from the server's key secret) and is never
+ * returned by any endpoint. A newer upload for the same owner supersedes the older one.
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    owner: text('owner').$type<CertOwner>().notNull(),
+    userId: uuid('user_id').references(() => users.id),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    subject: text('subject').notNull(),
+    commonName: text('common_name'),
+    issuer: text('issuer').notNull(),
+    serialNumber: text('serial_number').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
+    certificate: bytea('certificate').notNull(),
+    chain: bytea('chain').array().notNull(),
+    encryptedKey: bytea('encrypted_key').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('certificates_owner_idx').on(t.owner, t.unitId, t.userId)],
+);
+
+/** Transparent PNGs: a person's handwritten signature, a unit's red seal. */
+export const signatureImages = pgTable(
+  'signature_images',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    owner: text('owner').$type<CertOwner>().notNull(),
+    userId: uuid('user_id').references(() => users.id),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    png: bytea('png').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+);
+
+export const trustAnchors = pgTable('trust_anchors', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  subject: text('subject').notNull(),
+  fingerprint: text('fingerprint').notNull().unique(),
+  certificate: bytea('certificate').notNull(),
+  notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The verdict on each signature of a stored PDF, computed once per file (files are immutable). */
+export const fileVerdicts = pgTable(
+  'file_verdicts',
+  {
+    sha256: text('sha256').notNull(),
+    position: integer('position').notNull(),
+    verdict: jsonb('verdict').$type<Record<string, unknown>>().notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.position] })],
+);
+
+/** Two-step signing in progress: the prepared PDF waits here for a signature made outside. */
+export const pendingSignatures = pgTable(
+  'pending_signatures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    fileId: uuid('file_id').notNull().references(() => documentFiles.id),
+    baseSha256: text('base_sha256').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    prepared: bytea('prepared').notNull(),
+    byteRange: integer('byte_range').array().notNull(),
+    signedAttributes: bytea('signed_attributes').notNull(),
+    certificate: bytea('certificate').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('pending_signatures_doc_user_uq').on(t.documentId, t.userId)],
+);
