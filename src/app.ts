@@ -13,6 +13,7 @@ import { authenticate } from './modules/auth/service.js';
 import { dispatchRoutes } from './modules/dispatch/routes.js';
 import { documentRoutes } from './modules/documents/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
+import { signingRoutes } from './modules/signing/routes.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -70,5 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await orgRoutes(app, deps);
   await documentRoutes(app, deps);
   await dispatchRoutes(app, deps);
+  await signingRoutes(app, deps);
   return app;
 }

@@ -8,6 +8,7 @@ import { documents, type Urgency } from '../documents/tables.js';
 import { units } from '../orgs/tables.js';
 import { type DeliveryStatus, deliveries } from './tables.js';
 import { documentNotFound } from '../../lib/errors.js';
+import { mainFileSummaries } from '../signing/verdicts.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 // Unacknowledged flash dispatches come first, whatever their age.
@@ -43,6 +44,7 @@ export async function listInbox(
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const signatures = await mainFileSummaries(deps.db, page.map((r) => r.doc.id));
   return {
     items: page.map(({ d, doc, issuer }) => ({
       deliveryId: d.id,
@@ -55,6 +57,8 @@ export async function listInbox(
       readAt: iso(d.readAt),
       acknowledgedAt: iso(d.acknowledgedAt),
       incomingNumber: d.incomingNumber,
+      /** valid | untrusted | invalid | unsigned — the verdict on the main file's signatures. */
+      signature: signatures.get(doc.id) ?? 'unsigned',
     })),
     nextCursor:
       rows.length > limit && last

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { markDeliveryRead } from '../dispatch/status.js';
 import { listDocumentEvents, presentEvent } from '../events/service.js';
 import { isUuid, loadReadableDocument } from './access.js';
+import { fileSignatureVerdicts } from '../signing/verdicts.js';
 import { presentDocument, presentFile } from './present.js';
 import { documentFiles, documents } from './tables.js';
 
@@ -20,10 +21,18 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
   return {
     document: presentDocument(doc),
     files: files.map(presentFile),
-    // Filled by the signing module (PAdES verification); none before a document is signed.
-    signatures: [] as unknown[],
+    // Every signature of every file, verified once per file version (see fileSignatureVerdicts).
+    signatures: await fileSignatures(deps, files),
     events: events.map(presentEvent),
   };
+}
+
+async function fileSignatures(deps: Deps, files: Array<{ id: string; sha256: string; role: string }>) {
+  const out = [];
+  for (const f of files) {
+    for (const v of await fileSignatureVerdicts(deps, deps.db, f.sha256)) out.push({ fileId: f.id, role: f.role, ...v });
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,8 @@ import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { insertDeliveries, recordDeliveriesCreated } from '../dispatch/create-deliveries.js';
 import { recordEvents } from '../events/service.js';
+import { sealAndVerifyForIssue, type StoreChanges } from '../signing/seal-files.js';
+import { forgetUnreferenced } from './blobs.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { loadReadableDocument } from './access.js';
 import { formatNotation, seriesFor, takeNextNumber } from './numbering.js';
@@ -15,10 +17,12 @@ import { documentFiles, documents } from './tables.js';
  * The secretary numbers and dispatches a draft in one transaction: the number comes from the
  * unit's register (consecutive, never reused), every recipient unit gets its delivery, and the
  * events are written — or, on any failure, nothing happens at all and the number is not consumed.
+ * The unit's seal signs every file in the same transaction (see sealAndVerifyForIssue).
  * Secret documents are never sent over the network (QĐ 28/2018).
  */
 export async function issueDocument(deps: Deps, actor: Actor, documentId: string) {
   const at = deps.clock();
+  const changes: StoreChanges = { staged: [], promoted: [] };
   const doc = await deps.db.transaction(async (tx) => {
     const { doc } = await loadReadableDocument(tx, actor, documentId, { forUpdate: true });
     if (!canIssue(actor, doc)) throw forbidden('Chỉ văn thư của đơn vị được ban hành văn bản', 'Only a clerk of the issuing unit can issue');
@@ -46,6 +50,7 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
     const series = seriesFor(issuer, doc.type, false, at);
     const number = await takeNextNumber(tx, issuer.id, series);
     const notation = formatNotation({ unit: issuer, type: doc.type, number, draftingShortName: drafting?.shortName });
+    const sealed = await sealAndVerifyForIssue(deps, tx, { documentId: doc.id, issuer, notation, at, actor, changes });
     const [issued] = await tx
       .update(documents)
       .set({ status: 'issued', series, number, notation, issuedAt: at, issuedBy: actor.userId, updatedAt: at })
@@ -54,11 +59,15 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
     await recordEvents(tx, [
       {
         type: 'document.issued', at, actor, documentId: doc.id, unitIds: [issuer.id],
-        data: { number, notation, recipients: doc.recipients.length },
+        data: { number, notation, recipients: doc.recipients.length, sealed: sealed.sealed, signature: sealed.signature },
       },
     ]);
     await recordDeliveriesCreated(tx, { documentId: doc.id, issuerUnitId: issuer.id, at, actor, deliveries: delivered });
     return issued!;
+  }).catch(async (err) => {
+    await Promise.all(changes.staged.map((s) => deps.store.discard(s)));
+    await forgetUnreferenced(deps, changes.promoted);
+    throw err;
   });
   return presentDocument(doc);
 }

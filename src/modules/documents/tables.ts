@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, bigint, check, date, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid,
+  type AnyPgColumn, bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid,
 } from 'drizzle-orm/pg-core';
 import { units, users } from '../orgs/tables.js';
 
@@ -77,6 +77,8 @@ export const documentFiles = pgTable(
     sha256: text('sha256').notNull().references(() => blobs.sha256),
     contentType: text('content_type').notNull().default('application/pdf'),
     uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    /** Page and rectangle of the leader's visible signature, so the seal can overlap it. */
+    leaderBox: jsonb('leader_box').$type<{ page: number; rect: [number, number, number, number] }>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('document_files_doc_idx').on(t.documentId), index('document_files_sha_idx').on(t.sha256)],

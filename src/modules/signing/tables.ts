@@ -1,4 +1,4 @@
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { documentFiles, documents } from '../documents/tables.js';
 import { units, users } from '../orgs/tables.js';
 
@@ -62,17 +62,16 @@ export const trustAnchors = pgTable('trust_anchors', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** The verdict on each signature of a stored PDF, computed once per file (files are immutable). */
-export const fileVerdicts = pgTable(
-  'file_verdicts',
-  {
-    sha256: text('sha256').notNull(),
-    position: integer('position').notNull(),
-    verdict: jsonb('verdict').$type<Record<string, unknown>>().notNull(),
-    verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.sha256, t.position] })],
-);
+/**
+ * The verdicts on the signatures of a stored PDF. Files never change (content-addressed), so a
+ * verdict holds until the set of trust anchors changes: `anchorsKey` names the set it used.
+ */
+export const fileVerdicts = pgTable('file_verdicts', {
+  sha256: text('sha256').primaryKey(),
+  anchorsKey: text('anchors_key').notNull(),
+  verdicts: jsonb('verdicts').$type<unknown[]>().notNull(),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull(),
+});
 
 /** Two-step signing in progress: the prepared PDF waits here for a signature made outside. */
 export const pendingSignatures = pgTable(
@@ -87,6 +86,7 @@ export const pendingSignatures = pgTable(
     byteRange: integer('byte_range').array().notNull(),
     signedAttributes: bytea('signed_attributes').notNull(),
     certificate: bytea('certificate').notNull(),
+    leaderBox: jsonb('leader_box').$type<{ page: number; rect: [number, number, number, number] }>().notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

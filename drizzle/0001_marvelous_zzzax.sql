@@ -19,11 +19,10 @@ CREATE TABLE "certificates" (
 );
 --> statement-breakpoint
 CREATE TABLE "file_verdicts" (
-	"sha256" text NOT NULL,
-	"position" integer NOT NULL,
-	"verdict" jsonb NOT NULL,
-	"verified_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "file_verdicts_sha256_position_pk" PRIMARY KEY("sha256","position")
+	"sha256" text PRIMARY KEY NOT NULL,
+	"anchors_key" text NOT NULL,
+	"verdicts" jsonb NOT NULL,
+	"verified_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "pending_signatures" (
@@ -36,6 +35,7 @@ CREATE TABLE "pending_signatures" (
 	"byte_range" integer[] NOT NULL,
 	"signed_attributes" "bytea" NOT NULL,
 	"certificate" "bytea" NOT NULL,
+	"leader_box" jsonb NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "pending_signatures_doc_user_uq" UNIQUE("document_id","user_id")
@@ -64,6 +64,7 @@ CREATE TABLE "trust_anchors" (
 	CONSTRAINT "trust_anchors_fingerprint_unique" UNIQUE("fingerprint")
 );
 --> statement-breakpoint
+ALTER TABLE "document_files" ADD COLUMN "leader_box" jsonb;--> statement-breakpoint
 ALTER TABLE "certificates" ADD CONSTRAINT "certificates_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "certificates" ADD CONSTRAINT "certificates_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "certificates" ADD CONSTRAINT "certificates_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

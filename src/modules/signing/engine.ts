@@ -1,0 +1,81 @@
+import { buildSignedAttributes, assembleCms, digestChunks, signSignedAttributes } from './crypto/pades.js';
+import { requestTimestamp } from './crypto/timestamp.js';
+import { verifyCms } from './crypto/verify.js';
+import { addSignaturePlaceholder, byteRangeChunks, embedSignature, findSignatures, type PlaceholderOptions, type Prepared } from './pdf/incremental.js';
+
+export interface SigningKey {
+  privateKeyPem: string;
+  certificate: Buffer;
+  chain: Buffer[];
+}
+
+/** Room for the CMS: the certificates, the signature, and a timestamp token when one is asked for. */
+export function signatureRoom(key: { certificate: Buffer; chain: Buffer[] }, timestamped: boolean): number {
+  return 4096 + key.certificate.length + key.chain.reduce((n, c) => n + c.length, 0) + (timestamped ? 12288 : 0);
+}
+
+/** Step one of any signature: the placeholder as an incremental update, and the signed attributes over it. */
+export async function prepareSignature(pdf: Buffer, certificate: Buffer, opts: PlaceholderOptions): Promise<{ prepared: Prepared; signedAttributes: Buffer }> {
+  const prepared = await addSignaturePlaceholder(pdf, opts);
+  const digest = digestChunks(byteRangeChunks(prepared.pdf, prepared.byteRange));
+  return { prepared, signedAttributes: buildSignedAttributes({ contentDigest: digest, signerCertificate: certificate }) };
+}
+
+/** Step two: wrap a signature value (made here or by a token) into PAdES CMS, timestamped when a TSA is set. */
+export async function completeSignature(p: {
+  prepared: Prepared; signedAttributes: Buffer; signature: Buffer; certificates: Buffer[]; tsaUrl: string | null;
+}): Promise<Buffer> {
+  const timestampToken = p.tsaUrl ? await requestTimestamp(p.tsaUrl, p.signature) : undefined;
+  const cms = assembleCms({ signedAttributes: p.signedAttributes, signature: p.signature, certificates: p.certificates, timestampToken });
+  return embedSignature(p.prepared, cms);
+}
+
+/** A PAdES signature with a key held by the server: B-B, or B-T when a TSA is configured. */
+export async function signPdf(pdf: Buffer, key: SigningKey, opts: Omit<PlaceholderOptions, 'signatureSize' | 'subFilter'>, tsaUrl: string | null): Promise<Buffer> {
+  const { prepared, signedAttributes } = await prepareSignature(pdf, key.certificate, {
+    ...opts, subFilter: 'ETSI.CAdES.detached', signatureSize: signatureRoom(key, Boolean(tsaUrl)),
+  });
+  const signature = signSignedAttributes(signedAttributes, key.privateKeyPem);
+  return completeSignature({ prepared, signedAttributes, signature, certificates: [key.certificate, ...key.chain], tsaUrl });
+}
+
+export interface SignatureVerdict {
+  fieldName: string | null;
+  signer: string | null;
+  signerOrganization: string | null;
+  signedAt: string | null;
+  integrity: 'valid' | 'invalid';
+  trust: 'trusted' | 'untrusted';
+  coversWholeDocument: boolean;
+  timestamped: boolean;
+  problems: string[];
+}
+
+/** Checks every signature in a PDF: integrity over its byte range, CMS, chain to an anchor, time, coverage. */
+export async function verifyPdf(pdf: Buffer, anchors: Buffer[]): Promise<SignatureVerdict[]> {
+  const out: SignatureVerdict[] = [];
+  for (const s of findSignatures(pdf)) {
+    if (!s.wellFormed) {
+      out.push({
+        fieldName: s.fieldName, signer: null, signerOrganization: null, signedAt: s.signingTime?.toISOString() ?? null, integrity: 'invalid',
+        trust: 'untrusted', coversWholeDocument: false, timestamped: false, problems: ['malformed byte range'],
+      });
+      continue;
+    }
+    const v = await verifyCms({ cms: s.contents, content: byteRangeChunks(pdf, s.byteRange), trustAnchors: anchors, pdfSigningTime: s.signingTime });
+    out.push({
+      fieldName: s.fieldName,
+      signer: v.signer?.commonName ?? v.signer?.subject ?? null,
+      signerOrganization: v.signer?.organization ?? null,
+      signedAt: v.signedAt?.toISOString() ?? null,
+      integrity: v.integrity,
+      trust: v.trust,
+      coversWholeDocument: s.coversWholeDocument,
+      timestamped: v.timestamped && v.timestampValid === true,
+      problems: v.problems,
+    });
+  }
+  return out;
+}
+
+export { findSignatures };

@@ -1,0 +1,114 @@
+import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Deps } from '../../lib/deps.js';
+import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import type { Actor } from '../auth/actor.js';
+import { forgetUnreferenced } from '../documents/blobs.js';
+import { loadReadableDocument } from '../documents/access.js';
+import { readFileBytes, replaceFileContents, stageBytes } from '../documents/file-content.js';
+import { recordEvents } from '../events/service.js';
+import { getUser } from '../orgs/users.js';
+import { CertificateError, checkSigningCertificate, describeCertificate } from './crypto/certificates.js';
+import { completeSignature, prepareSignature, signatureRoom } from './engine.js';
+import { activeImage } from './keys-service.js';
+import { type Placement, leaderAppearance } from './layout.js';
+import { leaderBoxFor, signableMainFile } from './sign-document.js';
+import { certificateFromPem } from './trust-service.js';
+import { pendingSignatures } from './tables.js';
+
+const TTL_MS = 15 * 60 * 1000;
+/** Room for intermediate certificates the token may send with its signature. */
+const CHAIN_ALLOWANCE = 8192;
+
+/**
+ * Step 1 of signing with the user's own token (USB token, remote signing service): the server
+ * prepares the signed PDF around a placeholder and returns the DER of the CMS signed attributes
+ * (and their SHA-256) to be signed outside; the key never reaches the server.
+ */
+export async function prepareTokenSignature(deps: Deps, actor: Actor, documentId: string, input: { certificate: string; placement?: Placement | null }) {
+  const { doc, main } = await signableMainFile(deps, actor, documentId);
+  const certificate = certificateFromPem(input.certificate);
+  if (!certificate) throw badRequest('Chứng thư số không hợp lệ (PEM hoặc base64 DER)', 'Invalid certificate (PEM or base64 DER)');
+  const at = deps.clock();
+  try {
+    checkSigningCertificate(certificate, at);
+  } catch (err) {
+    if (err instanceof CertificateError) throw badRequest('Chứng thư số đã hết hạn hoặc không dùng để ký được', 'The certificate has expired or cannot sign');
+    throw err;
+  }
+  const user = (await getUser(deps.db, actor.userId))!;
+  const pdf = await readFileBytes(deps, main.sha256);
+  const box = await leaderBoxFor(pdf, input.placement);
+  const { prepared, signedAttributes } = await prepareSignature(pdf, certificate, {
+    fieldName: 'LanhDaoKy', signingTime: at, name: describeCertificate(certificate).commonName ?? user.fullName, reason: 'Ký ban hành văn bản',
+    subFilter: 'ETSI.CAdES.detached', signatureSize: signatureRoom({ certificate, chain: [] }, Boolean(deps.config.tsaUrl)) + CHAIN_ALLOWANCE,
+    appearance: leaderAppearance({ pageIndex: box.page, rect: box.rect, title: user.title || 'Lãnh đạo', fullName: user.fullName, image: await activeImage(deps.db, actor, 'user') }),
+  });
+  const [row] = await deps.db
+    .insert(pendingSignatures)
+    .values({
+      documentId: doc.id, fileId: main.id, baseSha256: main.sha256, userId: actor.userId, prepared: prepared.pdf,
+      byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at,
+    })
+    .onConflictDoUpdate({
+      target: [pendingSignatures.documentId, pendingSignatures.userId],
+      set: { fileId: main.id, baseSha256: main.sha256, prepared: prepared.pdf, byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at },
+    })
+    .returning({ id: pendingSignatures.id, expiresAt: pendingSignatures.expiresAt });
+  const key = new X509Certificate(certificate).publicKey;
+  return {
+    handle: row!.id,
+    signedAttributes: signedAttributes.toString('base64'),
+    digest: createHash('sha256').update(signedAttributes).digest('base64'),
+    digestAlgorithm: 'SHA-256',
+    signatureAlgorithm: key.asymmetricKeyType === 'ec' ? 'ECDSA' : 'RSASSA-PKCS1-v1_5',
+    expiresAt: row!.expiresAt.toISOString(),
+  };
+}
+
+/** Step 2: the signature value made outside is checked against the certificate, wrapped as PAdES and embedded. */
+export async function completeTokenSignature(deps: Deps, actor: Actor, documentId: string, input: { handle: string; signature: string; chain?: string[] }) {
+  await loadReadableDocument(deps.db, actor, documentId);
+  const [p] = await deps.db
+    .select()
+    .from(pendingSignatures)
+    .where(and(eq(pendingSignatures.id, input.handle), eq(pendingSignatures.documentId, documentId), eq(pendingSignatures.userId, actor.userId)));
+  if (!p) throw notFound('Không tìm thấy phiên ký (handle)', 'No such signing session (handle)');
+  const at = deps.clock();
+  if (p.expiresAt < at) throw conflict('Phiên ký đã hết hạn, hãy chuẩn bị lại', 'The signing session expired; prepare again');
+  const signature = Buffer.from(input.signature, 'base64');
+  const cert = new X509Certificate(p.certificate);
+  const ok = verifySignature('sha256', p.signedAttributes, cert.publicKey, signature);
+  if (!ok) throw badRequest('Chữ ký không khớp với dữ liệu cần ký và chứng thư số', 'The signature does not match the prepared data and certificate');
+  const chain: Buffer[] = [];
+  for (const c of input.chain ?? []) {
+    const der = certificateFromPem(c);
+    if (!der) throw badRequest('Chuỗi chứng thư không hợp lệ', 'Invalid certificate in the chain');
+    chain.push(der);
+  }
+  const signed = await completeSignature({
+    prepared: { pdf: p.prepared, byteRange: p.byteRange as [number, number, number, number] },
+    signedAttributes: p.signedAttributes, signature, certificates: [p.certificate, ...chain], tsaUrl: deps.config.tsaUrl,
+  }).catch((err: Error) => {
+    throw badRequest(`Không nhúng được chữ ký: ${err.message}`, `Could not embed the signature: ${err.message}`);
+  });
+  const staged = await stageBytes(deps, signed);
+  let promoted: string[] = [];
+  try {
+    await deps.db.transaction(async (tx) => {
+      const { doc } = await loadReadableDocument(tx, actor, documentId, { forUpdate: true });
+      if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
+      promoted = await replaceFileContents(deps, tx, { fileId: p.fileId, expectedSha256: p.baseSha256, staged, leaderBox: p.leaderBox });
+      await tx.delete(pendingSignatures).where(eq(pendingSignatures.id, p.id));
+      await recordEvents(tx, [{
+        type: 'document.signed', at, actor, documentId, unitIds: [doc.issuerUnitId],
+        data: { fileId: p.fileId, sha256: staged.sha256, previousSha256: p.baseSha256, certificate: describeCertificate(p.certificate).fingerprintSha256, mode: 'token' },
+      }]);
+    });
+  } catch (err) {
+    await deps.store.discard(staged);
+    await forgetUnreferenced(deps, promoted);
+    throw err;
+  }
+  return { documentId, fileId: p.fileId, sha256: staged.sha256 };
+}
