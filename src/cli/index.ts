@@ -12,6 +12,13 @@ Lệnh (commands):
   seed-demo                Thêm dữ liệu mẫu huyện Sơn Hà: đơn vị và tài khoản còn thiếu;
                            chạy lại nhiều lần vẫn an toàn
                            (add the demo district's missing units and users; safe to re-run)
+  dev-ca                   Chỉ để trình diễn: tạo CA thử nghiệm trong DATA_DIR/dev-ca, đặt làm
+                           chứng thư gốc tin cậy, cấp chứng thư số, hình chữ ký và con dấu còn
+                           thiếu cho lãnh đạo và đơn vị mẫu (chạy seed-demo trước); chạy lại
+                           nhiều lần vẫn an toàn
+                           (demos only: create a dev CA in DATA_DIR/dev-ca, trust it, and give
+                           the demo leaders and units their missing certificates, signature and
+                           seal images (run seed-demo first); safe to re-run)
   import-units <tệp.csv>   Nhập đơn vị từ tệp CSV có dòng tiêu đề
                            code,name,short_name,kind,parent_code; mã đã có thì bỏ qua
                            (import units from a CSV file; existing codes are skipped)
@@ -56,6 +63,19 @@ async function seedDemoCommand(args: string[]): Promise<number> {
   } else {
     process.stdout.write(`Đã thêm ${added.units} đơn vị và ${added.users} tài khoản mẫu (added ${added.units} units and ${added.users} users).\n`);
     if (added.users > 0) process.stdout.write(`Mật khẩu các tài khoản mẫu (demo password): ${DEMO_PASSWORD}\n`);
+  }
+  return 0;
+}
+
+async function devCaCommand(args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`dev-ca không nhận tham số (dev-ca takes no arguments): ${args.join(' ')}`);
+  const cfg = config();
+  const { runDevCa, DevCaError } = await import('./dev-ca.js');
+  try {
+    await withRuntime(cfg, (runtime) => runDevCa(runtime.deps, { log: (line) => process.stdout.write(`${line}\n`) }));
+  } catch (err) {
+    if (err instanceof DevCaError) throw new UsageError(err.message);
+    throw err;
   }
   return 0;
 }
@@ -107,6 +127,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'seed-demo':
       return seedDemoCommand(args);
+    case 'dev-ca':
+      return devCaCommand(args);
     case 'import-units':
       return importUnitsCommand(args);
     default:

@@ -49,7 +49,7 @@ export function installErrorHandler(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       return sendError(req, reply, status, BY_STATUS[status] ?? 'bad_request', { vi: 'Yêu cầu không hợp lệ', en: fe.message });
     }
-    req.log.error({ err }, 'unhandled error');
+    req.log.error({ err, cause: (err as { cause?: unknown }).cause }, 'unhandled error');
     return sendError(req, reply, 500, 'internal', { vi: 'Lỗi máy chủ, vui lòng thử lại', en: 'Internal server error' });
   });
   app.setNotFoundHandler((req, reply) =>

@@ -7,6 +7,7 @@ import { AppError, badRequest } from '../../lib/errors.js';
 import { getDocument } from '../documents/get-document.js';
 import { listCertificates, uploadCertificate, uploadSignatureImage } from './keys-service.js';
 import { signDocument } from './sign-document.js';
+import type { Placement } from './layout.js';
 import { addTrustAnchor, listTrustAnchors } from './trust-service.js';
 import { completeTokenSignature, prepareTokenSignature } from './two-step.js';
 import { verifyUploadedPdf } from './verdicts.js';
@@ -51,6 +52,17 @@ const PlacementT = Type.Optional(Type.Union([
   Type.Null(),
 ]));
 
+function placementOf(body: unknown): Placement | null {
+  if (body === undefined || body === null || (typeof body === 'object' && !('placement' in body))) return null;
+  const p = (body as { placement?: unknown }).placement;
+  if (p === null || p === undefined) return null;
+  const ok = typeof p === 'object' && ['page', 'x', 'y'].every((k) => typeof (p as Record<string, unknown>)[k] === 'number' && Number.isFinite((p as Record<string, number>)[k]) && (p as Record<string, number>)[k]! >= 0);
+  if (!ok || !Number.isInteger((p as Placement).page)) {
+    throw badRequest('placement phải là {page, x, y} (số không âm, page tính từ 0)', 'placement must be {page, x, y} (non-negative numbers, page from 0)');
+  }
+  return p as Placement;
+}
+
 export async function signingRoutes(app: App, deps: Deps) {
   const tags = ['signatures'];
   app.post('/api/certificates', { schema: { tags, security: Security, summary: 'Cài chứng thư số (PKCS#12): owner = user | unit' } }, async (req, reply) => {
@@ -86,9 +98,10 @@ export async function signingRoutes(app: App, deps: Deps) {
 
   app.post(
     '/api/documents/:id/sign',
-    { schema: { tags, security: Security, params: IdParams, summary: 'Lãnh đạo ký số (khóa lưu trên máy chủ)', body: Type.Optional(Type.Object({ placement: PlacementT }, { additionalProperties: false })) } },
+    // The body is optional (most calls send none), so it is checked here rather than by the schema.
+    { schema: { tags, security: Security, params: IdParams, summary: 'Lãnh đạo ký số (khóa lưu trên máy chủ); tùy chọn {placement: {page, x, y}}' } },
     async (req) => {
-      await signDocument(deps, req.actor, req.params.id, { placement: req.body?.placement ?? null });
+      await signDocument(deps, req.actor, req.params.id, { placement: placementOf(req.body) });
       return getDocument(deps, req.actor, req.params.id);
     },
   );

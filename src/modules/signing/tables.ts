@@ -3,6 +3,12 @@ import { documentFiles, documents } from '../documents/tables.js';
 import { units, users } from '../orgs/tables.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+/** DER certificates as base64 text: the driver cannot send binary inside an array parameter. */
+const derList = customType<{ data: Buffer[]; driverData: string[] }>({
+  dataType: () => 'text[]',
+  toDriver: (v) => v.map((b) => b.toString('base64')),
+  fromDriver: (v) => v.map((s) => Buffer.from(s, 'base64')),
+});
 
 export const CERT_OWNERS = ['user', 'unit'] as const;
 export type CertOwner = (typeof CERT_OWNERS)[number];
@@ -27,7 +33,7 @@ export const certificates = pgTable(
     notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
     notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
     certificate: bytea('certificate').notNull(),
-    chain: bytea('chain').array().notNull(),
+    chain: derList('chain').notNull(),
     encryptedKey: bytea('encrypted_key').notNull(),
     active: boolean('active').notNull().default(true),
     createdBy: uuid('created_by').notNull().references(() => users.id),

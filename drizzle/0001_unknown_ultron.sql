@@ -11,7 +11,7 @@ CREATE TABLE "certificates" (
 	"not_before" timestamp with time zone NOT NULL,
 	"not_after" timestamp with time zone NOT NULL,
 	"certificate" "bytea" NOT NULL,
-	"chain" "bytea"[] NOT NULL,
+	"chain" text[] NOT NULL,
 	"encrypted_key" "bytea" NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"created_by" uuid NOT NULL,
