@@ -71,6 +71,7 @@ test('dev-ca: creates and trusts a CA, gives demo leaders and units working keys
     assert.ok(x.checkIssued(caCert) && x.verify(caCert.publicKey), `${s.username}: issued by the dev CA`);
     assert.equal(describeCertificate(cert.certificate).commonName, s.fullName);
     assert.equal(cert.issuer, caInfo.subject);
+    assert.deepEqual(cert.chain, [caCert.raw]);
     assert.ok(cert.notAfter.getTime() - Date.now() > 700 * 86_400_000);
     const key = env.deps.keys.open(cert.encryptedKey, cert.id);
     const message = Buffer.from(`kiểm tra ${s.username}`);
@@ -136,8 +137,7 @@ test('dev-ca: creates and trusts a CA, gives demo leaders and units working keys
   const body = multipart([{ name: 'file', filename: 'cong-van.pdf', data: makePdf('Cong van thu') }]);
   const upload = await env.app.inject({ method: 'POST', url: `/api/documents/${docId}/files`, headers: { ...clerk, ...body.headers }, payload: body.payload });
   assert.equal(upload.statusCode, 201, upload.body);
-  // An empty JSON object: the route's body schema is optional in name only (no body → 400 "must be object").
-  const signed = await env.app.inject({ method: 'POST', url: `/api/documents/${docId}/sign`, headers: leader, payload: {} });
+  const signed = await env.app.inject({ method: 'POST', url: `/api/documents/${docId}/sign`, headers: leader });
   assert.equal(signed.statusCode, 200, signed.body);
   const issued = await env.app.inject({ method: 'POST', url: `/api/documents/${docId}/issue`, headers: clerk });
   assert.equal(issued.statusCode, 200, issued.body);

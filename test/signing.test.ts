@@ -1,4 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash, sign } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as pkijs from 'pkijs';
+import { findSignatures } from '../src/modules/signing/pdf/incremental.js';
+import { startTestTsa } from './helpers/tsa.js';
 import { test } from 'node:test';
 import { issueCertificate, createCa } from '../src/modules/signing/crypto/dev-ca.js';
 import { signPdf } from '../src/modules/signing/engine.js';
@@ -6,7 +13,7 @@ import { demoSealPng, demoSignaturePng } from '../src/cli/demo-images.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';
-import { addAnchor, installKey, keyForms, pdfsig, testPki } from './helpers/signing.js';
+import { addAnchor, installKey, keyForms, pdfsig, pem, run, testPki } from './helpers/signing.js';
 
 async function download(env: TestEnv, who: TestUser, docId: string, role: 'main' | 'appendix' = 'main') {
   const detail = (await env.app.inject({ url: `/api/documents/${docId}`, headers: who.auth })).json();
@@ -130,4 +137,60 @@ test('a signature from an unknown CA is untrusted; an expired or non-signing cer
   await installKey(env, fresh, shortLived, pki.ca, 'user').then((r) => assert.equal(r.statusCode, 400));
   const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign`, headers: (await buildUser(env, { unit: leader.unit, roles: ['leader'] })).auth });
   assert.equal(r.statusCode, 409);
+});
+
+test('with a TSA signatures are PAdES B-T (token verified by openssl ts); two-step signing with a key the server never sees', async (t) => {
+  const tsaCa = createCa({ commonName: 'Test TSA Root' });
+  const tsaCert = issueCertificate(tsaCa, { commonName: 'Test TSA', extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'] });
+  const tsa = await startTestTsa({ certificate: tsaCert.certificate, privateKeyPem: tsaCert.privateKeyPem });
+  t.after(() => tsa.close());
+  const env = await buildTestEnv(t, { tsaUrl: tsa.url });
+  const pki = testPki();
+  const admin = await buildUser(env, { roles: ['admin'] });
+  const unit = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Thử', shortName: 'UBND' });
+  const leader = await buildUser(env, { unit, roles: ['leader'], fullName: 'Nguyễn Văn Hùng', title: 'Chủ tịch' });
+  const clerk = await buildUser(env, { unit, roles: ['clerk'] });
+  const commune = await buildUnit(env);
+  await addAnchor(env, admin, pki.ca);
+  await addAnchor(env, admin, tsaCa);
+  assert.equal((await installKey(env, clerk, pki.seal, pki.ca, 'unit')).statusCode, 201);
+  const { doc } = await buildDocument(env, { author: clerk, recipients: [commune.id] });
+
+  // Step 1: the server returns the signed attributes for the token's certificate.
+  const token = issueCertificate(pki.ca, { commonName: 'Nguyễn Văn Hùng (USB token)' });
+  const prep = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign/prepare`, headers: leader.auth, payload: { certificate: pem(token.certificate) } });
+  assert.equal(prep.statusCode, 200, prep.body);
+  const { handle, signedAttributes, digest } = prep.json();
+  const attrs = Buffer.from(signedAttributes, 'base64');
+  assert.equal(createHash('sha256').update(attrs).digest('base64'), digest);
+  // A signature that does not match is refused and changes nothing.
+  const bogus = sign('sha256', Buffer.from('something else'), token.privateKeyPem).toString('base64');
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign/complete`, headers: leader.auth, payload: { handle, signature: bogus } })).statusCode, 400);
+  // Step 2: the "token" signs outside the server.
+  const value = sign('sha256', attrs, token.privateKeyPem).toString('base64');
+  const done = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign/complete`, headers: leader.auth, payload: { handle, signature: value, chain: [pem(pki.ca.certificate)] } });
+  assert.equal(done.statusCode, 200, done.body);
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: clerk.auth })).statusCode, 200);
+
+  const { detail, bytes } = await download(env, clerk, doc.id);
+  const report = await pdfsig(bytes, pki.ca);
+  assert.equal((report.match(/Signature is Valid/g) ?? []).length, 2, report);
+  const mine = detail.signatures.filter((s: { role: string }) => s.role === 'main');
+  assert.deepEqual(mine.map((s: { timestamped: boolean; trust: string; integrity: string }) => [s.integrity, s.trust, s.timestamped]), [['valid', 'trusted', true], ['valid', 'trusted', true]]);
+  assert.ok(tsa.requests >= 2);
+
+  // Each embedded token verifies independently with OpenSSL against the TSA's CA.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await fs.writeFile(path.join(dir, 'ca.pem'), pem(tsaCa.certificate));
+  await fs.writeFile(path.join(dir, 'tsa.pem'), pem(tsaCert.certificate));
+  for (const [i, s] of findSignatures(bytes).entries()) {
+    const signed = pkijs.SignedData.fromBER(pkijs.ContentInfo.fromBER(new Uint8Array(s.contents)).content.toBER());
+    const info = signed.signerInfos[0]!;
+    const attr = info.unsignedAttrs!.attributes.find((a) => a.type === '1.2.840.113549.1.9.16.2.14')!;
+    await fs.writeFile(path.join(dir, `token${i}.der`), Buffer.from(attr.values[0]!.toBER()));
+    await fs.writeFile(path.join(dir, `sig${i}.bin`), Buffer.from(info.signature.valueBlock.valueHexView));
+    const { stdout } = await run('openssl', ['ts', '-verify', '-data', path.join(dir, `sig${i}.bin`), '-in', path.join(dir, `token${i}.der`), '-token_in', '-CAfile', path.join(dir, 'ca.pem'), '-untrusted', path.join(dir, 'tsa.pem')]);
+    assert.match(stdout, /Verification: OK/);
+  }
 });

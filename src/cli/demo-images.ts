@@ -41,17 +41,24 @@ export function encodePng(width: number, height: number, pixel: (x: number, y: n
 /** A demo red seal: two rings and a five-pointed star on a transparent ground (not any real seal). */
 export function demoSealPng(size = 240): Buffer {
   const c = size / 2;
-  const star = (x: number, y: number) => {
-    const a = Math.atan2(y, x) + Math.PI / 2;
-    const r = Math.hypot(x, y);
-    const k = ((a / (2 * Math.PI)) * 5) % 1;
-    const edge = 0.38 + 0.62 * Math.abs(k - 0.5) * 2;
-    return r < size * 0.22 * (0.45 + 0.55 * edge) ** 2;
+  const star: Array<[number, number]> = Array.from({ length: 10 }, (_, i) => {
+    const r = (i % 2 === 0 ? 0.34 : 0.14) * size;
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    return [c + r * Math.cos(a), c + r * Math.sin(a)];
+  });
+  const inStar = (x: number, y: number) => {
+    let inside = false;
+    for (let i = 0, j = star.length - 1; i < star.length; j = i++) {
+      const [xi, yi] = star[i]!;
+      const [xj, yj] = star[j]!;
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
   };
   return encodePng(size, size, (x, y) => {
     const r = Math.hypot(x - c, y - c);
-    const ring = (r > c * 0.9 && r < c * 0.98) || (r > c * 0.62 && r < c * 0.66);
-    return ring || star(x - c, y - c) ? [200, 16, 32, 235] : [0, 0, 0, 0];
+    const ring = (r > c * 0.9 && r < c * 0.98) || (r > c * 0.78 && r < c * 0.81);
+    return ring || inStar(x, y) ? [200, 16, 32, 235] : [0, 0, 0, 0];
   });
 }
 

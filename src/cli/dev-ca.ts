@@ -92,10 +92,8 @@ function usable(cert: { certificate: Buffer } | undefined, at: Date): boolean {
 async function install(deps: Deps, actor: Actor, ca: KeyAndCertificate, owner: 'user' | 'unit', subject: { commonName: string; organization: string; organizationalUnit?: string }) {
   const issued = issueCertificate(ca, { ...subject, validTo: new Date(deps.clock().getTime() + CERT_DAYS * DAY) });
   const passphrase = randomBytes(18).toString('base64url');
-  // Leaf only: the CA is itself the trust anchor, so verifiers (ours, pdfsig with the CA in NSS)
-  // need no chain. (A non-empty chain also fails to insert today: the bytea[] `chain` column
-  // sends Buffers as text; see src/modules/signing/tables.ts.)
-  const p12 = toPkcs12({ privateKeyPem: issued.privateKeyPem, certificate: issued.certificate, chain: [], passphrase });
+  // With the CA in the chain, as a real .p12 from a CA comes; the signatures then carry it too.
+  const p12 = toPkcs12({ privateKeyPem: issued.privateKeyPem, certificate: issued.certificate, chain: [ca.certificate], passphrase });
   await uploadCertificate(deps, actor, { p12, passphrase, owner });
 }
 
