@@ -2,6 +2,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { buildApp } from './app.js';
+import { runDevCa } from './cli/dev-ca.js';
 import { seedDemo } from './cli/seed-demo.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/client.js';
@@ -66,6 +67,9 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
     if (config.demo) {
       const seeded = await seedDemo(deps);
       if (seeded.units || seeded.users) log.info(seeded, 'demo district seeded');
+      // The demo signs out of the box: a local CA, keys and images for the demo leaders and units.
+      const pki = await runDevCa(deps);
+      if (pki.userCertificates || pki.unitCertificates) log.info(pki, 'demo signing keys issued by the development CA');
     }
     return {
       deps,
