@@ -105,7 +105,7 @@ export async function setupBenchEnv(): Promise<BenchEnv> {
     );
     const store = createFsStore(path.join(dataDir, 'objects'));
     await store.init();
-    const deps: Deps = { db: database.db, store, config, clock: systemClock, log: pino({ level: 'warn' }), keys: createKeyStore('b'.repeat(40)) };
+    const deps: Deps = { db: database.db, sql: database.sql, store, config, clock: systemClock, log: pino({ level: 'warn' }), keys: createKeyStore('b'.repeat(40)) };
     const secret = new TextEncoder().encode(config.appSecret!);
     const app = await buildApp({ ...deps, secret });
     cleanups.push(() => app.close());

@@ -1,29 +1,28 @@
 // npm run bench [-- issue|upload|signing ...]: runs the benches, prints ratios to baselines
 // measured in the same run, and a summary table. Benches that need it share one embedded
 // PostgreSQL and the real app, started only if a selected bench needs them and stopped as soon as
-// the last of those is done. Results never fail the run; only errors do (exit code 1).
-// BENCH_ISSUE_N (default 150) sets documents per timed issue pass, BENCH_SIGNING_RUNS (default 30)
-// timed runs per signing measurement.
-import { setupBenchEnv, type BenchEnv } from './env.js';
-import { benchIssue } from './issue.js';
-import { benchSigning } from './signing.js';
+// the last of those is done; each bench's module is loaded only when it runs, so `-- signing`
+// loads neither the database nor the app. Results never fail the run; only errors do (exit code
+// 1). BENCH_ISSUE_N (default 150) sets documents per timed issue pass; BENCH_SIGNING_RUNS
+// (default 30), BENCH_SIGNING_WARMUP (default 10) and BENCH_SIGNING_PROFILE=1 tune the signing
+// bench.
+import type { BenchEnv } from './env.js';
 import { printTable, type SummaryRow } from './stats.js';
-import { benchUpload } from './upload.js';
 
 type Bench =
-  | { needsEnv: true; run: (env: BenchEnv) => Promise<SummaryRow[]> }
-  | { needsEnv: false; run: () => Promise<SummaryRow[]> };
+  | { needsEnv: true; load: () => Promise<(env: BenchEnv) => Promise<SummaryRow[]>> }
+  | { needsEnv: false; load: () => Promise<() => Promise<SummaryRow[]>> };
 
 /**
  * Run order when none is named: upload first, because its RSS-growth figure is only meaningful
  * in a young process; after the issue bench the allocator holds freed memory that the upload then
  * reuses, which would hide growth. Signing last: it is CPU-bound and needs no database, so it runs
- * after PostgreSQL has been stopped and cannot steal CPU from it (checkpoints, autovacuum).
+ * once PostgreSQL has been stopped, and checkpoints or autovacuum cannot take CPU from it.
  */
 const BENCHES: Record<string, Bench> = {
-  upload: { needsEnv: true, run: benchUpload },
-  issue: { needsEnv: true, run: benchIssue },
-  signing: { needsEnv: false, run: benchSigning },
+  upload: { needsEnv: true, load: async () => (await import('./upload.js')).benchUpload },
+  issue: { needsEnv: true, load: async () => (await import('./issue.js')).benchIssue },
+  signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */
 const WATCHDOG_MS = 10 * 60_000;
@@ -60,10 +59,10 @@ try {
     const bench = BENCHES[name]!;
     process.stdout.write(`\n== ${name} ==\n`);
     if (bench.needsEnv) {
-      env ??= await setupBenchEnv();
-      rows.push(...(await bench.run(env)));
+      env ??= await (await import('./env.js')).setupBenchEnv();
+      rows.push(...(await (await bench.load())(env)));
     } else {
-      rows.push(...(await bench.run()));
+      rows.push(...(await (await bench.load())()));
     }
     if (i === lastEnvBench && env) {
       await env.close();

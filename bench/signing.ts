@@ -7,8 +7,11 @@
 import {
   createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, X509Certificate, type KeyObject,
 } from 'node:crypto';
+import fs from 'node:fs/promises';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {
   concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts,
 } from 'pdf-lib';
@@ -169,7 +172,7 @@ async function lapRuns(body: (laps: Laps) => Promise<void>): Promise<Map<string,
 
 interface Part {
   name: string;
-  /** How often the step runs this per call of the function being broken down. */
+  /** How often it runs per call of the function broken down; 0 = shown for comparison only. */
   calls: number;
 }
 
@@ -182,7 +185,7 @@ function printBreakdown(title: string, total: number, steps: Map<string, number>
     out += `          what those steps spend it on (each part timed alone on the same inputs, × calls per ${title.split(' ')[0]}):\n`;
     for (const p of parts) {
       const ms = iso.get(p.name) ?? Number.NaN;
-      const calls = p.calls === 1 ? '' : ` ×${p.calls} = ${fmt(ms * p.calls, 2)} ms`;
+      const calls = p.calls === 1 ? '' : p.calls === 0 ? ' (for comparison, not in signPdf)' : ` ×${p.calls} = ${fmt(ms * p.calls, 2)} ms`;
       out += `            ${p.name.padEnd(w)} ${fmt(ms, 2).padStart(7)} ms${calls}\n`;
     }
   }
@@ -193,7 +196,7 @@ function printBreakdown(title: string, total: number, steps: Map<string, number>
 // Optional CPU profile (BENCH_SIGNING_PROFILE=1): self time grouped by module and by function.
 // ---------------------------------------------------------------------------------------------
 
-function moduleOf(frame: Profiler.CallFrame): string {
+function moduleOf(frame: Profiler.ProfileNode['callFrame']): string {
   const url = frame.url;
   if (!url) return frame.functionName.startsWith('(') ? frame.functionName : '(native / V8 builtins)';
   const nm = url.lastIndexOf('node_modules/');
@@ -201,7 +204,7 @@ function moduleOf(frame: Profiler.CallFrame): string {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  if (url.startsWith('node:internal/crypto')) return 'node:crypto (OpenSSL: hash, RSA, X.509)';
+  if (url.startsWith('node:internal/crypto')) return 'node:crypto (OpenSSL: hash, RSA, keys, X.509)';
   if (url.startsWith('node:')) return 'node internals (Buffer, zlib, …)';
   const src = url.indexOf('/src/');
   if (src >= 0) return url.slice(src + 1);
@@ -219,7 +222,11 @@ async function cpuProfile(label: string, fn: () => Promise<unknown>): Promise<vo
     await session.post('Profiler.start');
     for (let i = 0; i < runs; i++) await fn();
     const { profile } = await session.post('Profiler.stop');
+    const file = path.join(os.tmpdir(), `lienthong-bench-${label.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '')}.cpuprofile`);
+    await fs.writeFile(file, JSON.stringify(profile));
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const self = new Map<number, number>();
     const deltas = profile.timeDeltas ?? [];
     (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
@@ -228,19 +235,30 @@ async function cpuProfile(label: string, fn: () => Promise<unknown>): Promise<vo
     let total = 0;
     for (const [id, us] of self) {
       const frame = byId.get(id)!.callFrame;
-      if (frame.functionName === '(idle)') continue;
+      if (frame.functionName === '(idle)' || frame.functionName === '(program)') continue;
+      // A native function (no URL) is charged to the nearest JS caller's module; the profiler's
+      // own Profiler.stop call (under node:inspector) is left out.
+      let caller: Profiler.ProfileNode['callFrame'] | null = null;
+      let inspector = false;
+      for (let p = parent.get(id); p !== undefined; p = parent.get(p)) {
+        const f = byId.get(p)!.callFrame;
+        if (f.url === 'node:inspector') inspector = true;
+        if (f.url && !caller) caller = f;
+      }
+      if (inspector) continue;
       total += us;
-      const mod = moduleOf(frame);
+      const native = !frame.url && !frame.functionName.startsWith('(');
+      const mod = moduleOf(native && caller ? caller : frame);
       byModule.set(mod, (byModule.get(mod) ?? 0) + us);
-      const fnKey = `${frame.functionName || '(anonymous)'}  [${mod}]`;
-      byFunction.set(fnKey, (byFunction.get(fnKey) ?? 0) + us);
+      const name = native && caller ? `${frame.functionName} (native, in ${caller.functionName || '(anonymous)'})` : frame.functionName || '(anonymous)';
+      const key = `${name}  [${mod}]`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     }
     const top = (m: Map<string, number>, n: number) =>
-      [...m].sort((a, b) => b[1] - a[1]).slice(0, n)
-        .map(([k, us]) => `            ${fmt(us / 1000 / runs, 2).padStart(6)} ms ${fmt((100 * us) / total, 0).padStart(3)}%  ${k}`).join('\n');
+      [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `            ${fmt((100 * us) / total, 1).padStart(5)}%  ${k}`).join('\n');
     process.stdout.write(
-      `[signing] CPU profile of ${label}, ${runs} runs, ${fmt(total / 1000 / runs, 2)} ms on-CPU per run; self time per run by module:\n` +
-        `${top(byModule, 10)}\n          hottest functions:\n${top(byFunction, 12)}\n`,
+      `[signing] CPU profile of ${label}: ${runs} runs, share of on-CPU samples (profile in ${file})\n` +
+        `          by module:\n${top(byModule, 10)}\n          hottest functions:\n${top(byFunction, 12)}\n`,
     );
   } finally {
     await session.post('Profiler.disable').catch(() => undefined);
@@ -283,7 +301,8 @@ async function signBreakdown(pdf: Buffer, key: SigningKey, privateKey: KeyObject
     identity: 'certificateIdentity(leaf): asn1js parse',
     x509: 'assembleCms: new X509Certificate(leaf)',
     pem: 'sign: createPrivateKey(PEM), every call',
-    rsa: 'sign: RSA-2048 with a ready KeyObject',
+    fresh: 'sign: RSA-2048, first use of that new KeyObject',
+    rsa: 'sign: RSA-2048 with a reused KeyObject (floor)',
     copy: 'embedSignature: Buffer.from(pdf) (1 MB copy)',
   };
   const iso = await lapRuns(async (s) => {
@@ -303,8 +322,13 @@ async function signBreakdown(pdf: Buffer, key: SigningKey, privateKey: KeyObject
     s.lap(P.identity);
     void new X509Certificate(key.certificate).publicKey.asymmetricKeyType;
     s.lap(P.x509);
-    createPrivateKey(key.privateKeyPem);
+    const fresh = createPrivateKey(key.privateKeyPem);
     s.lap(P.pem);
+    // A key object's first RSA operation costs about twice a later one (OpenSSL builds and then
+    // caches per-key state such as Montgomery contexts and the blinding factor), so a key object
+    // made per call pays that every time.
+    nodeSign('sha256', tbs, fresh);
+    s.lap(P.fresh);
     nodeSign('sha256', tbs, privateKey);
     s.lap(P.rsa);
     Buffer.from(pdf);
@@ -313,7 +337,8 @@ async function signBreakdown(pdf: Buffer, key: SigningKey, privateKey: KeyObject
   const parts: Part[] = [
     { name: P.xref, calls: 1 }, { name: P.load, calls: 1 }, { name: P.appearance, calls: 1 }, { name: P.concat, calls: 1 },
     // buildSignedAttributes and assembleCms each parse the leaf certificate again.
-    { name: P.identity, calls: 2 }, { name: P.x509, calls: 1 }, { name: P.pem, calls: 1 }, { name: P.rsa, calls: 1 },
+    { name: P.identity, calls: 2 }, { name: P.x509, calls: 1 }, { name: P.pem, calls: 1 }, { name: P.fresh, calls: 1 },
+    { name: P.rsa, calls: 0 },
     { name: P.copy, calls: 1 },
   ];
   printBreakdown(`signPdf (${label}; the file has ${objects} objects)`, total, steps, parts, iso);

@@ -14,9 +14,14 @@ import { dispatchRoutes } from './modules/dispatch/routes.js';
 import { documentRoutes } from './modules/documents/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { signingRoutes } from './modules/signing/routes.js';
+import { realtimeRoutes } from './modules/realtime/routes.js';
+import { createSocketServer } from './modules/realtime/socket.js';
+import { startWorkers } from './modules/realtime/workers.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
+  /** Run the flash-alarm worker on this instance (default yes; every replica may). */
+  alarms?: boolean;
 }
 
 const EMPTY_SHA = '0'.repeat(64);
@@ -72,5 +77,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await documentRoutes(app, deps);
   await dispatchRoutes(app, deps);
   await signingRoutes(app, deps);
+  await realtimeRoutes(app, deps);
+
+  const io = createSocketServer(app.server, deps);
+  const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });
+  app.decorate('io', io);
+  // Before the HTTP server closes: it would otherwise wait for open websockets forever.
+  app.addHook('preClose', async () => {
+    await workers.stop();
+    io.disconnectSockets(true);
+    io.engine.close();
+  });
   return app;
 }

@@ -28,6 +28,14 @@ export interface Config {
   /** Largest accepted JSON body, in bytes. */
   maxJsonBytes: number;
   tokenTtlSeconds: number;
+  /** A flash delivery rings again this often until acknowledged. */
+  alarmRepeatSeconds: number;
+  /** Unacknowledged this long, a flash delivery is escalated to the unit's leaders. */
+  escalateAfterMinutes: number;
+  /** How often each replica looks for due alarms (they are also woken by new events). */
+  alarmTickMs: number;
+  /** Web Push contact (VAPID "sub"), a mailto: or https: URL. */
+  vapidSubject: string;
   logLevel: string;
 }
 
@@ -119,6 +127,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,
     maxJsonBytes: int('MAX_JSON_KB', 1024, 1, 65536) * 1024,
     tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,
+    alarmRepeatSeconds: int('ALARM_REPEAT_SECONDS', 60, 1, 3600),
+    escalateAfterMinutes: int('ESCALATE_AFTER_MINUTES', 10, 1, 24 * 60),
+    alarmTickMs: int('ALARM_TICK_MS', 1000, 50, 60_000),
+    vapidSubject: str('VAPID_SUBJECT') ?? 'mailto:admin@lienthong.invalid',
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -58,7 +58,7 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
     const store = createStore(config);
     await store.init();
     const keys = createKeyStore(await configuredOrStoredSecret(config.keySecret, config.dataDir, 'key-secret'));
-    const deps: Deps = { db: database.db, store, config, clock: systemClock, log, keys };
+    const deps: Deps = { db: database.db, sql: database.sql, store, config, clock: systemClock, log, keys };
     const admin = await ensureAdmin(deps);
     if (admin.password) {
       // Printed once, on the console only; it is never stored in clear.

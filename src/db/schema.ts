@@ -4,3 +4,4 @@ export * from '../modules/documents/tables.js';
 export * from '../modules/dispatch/tables.js';
 export * from '../modules/events/tables.js';
 export * from '../modules/signing/tables.js';
+export * from '../modules/realtime/tables.js';

@@ -9,6 +9,10 @@ declare module 'fastify' {
     /** Set by the auth hook on every route not marked public. */
     actor: Actor;
   }
+  interface FastifyInstance {
+    /** The socket.io server sharing this HTTP server. */
+    io: import('../modules/realtime/socket.js').Io;
+  }
   interface FastifyContextConfig {
     /** Route answers without a session token. */
     public?: boolean;

@@ -11,7 +11,7 @@ import type { Deps } from '../../src/lib/deps.js';
 import { createStore } from '../../src/server.js';
 import { createKeyStore } from '../../src/modules/signing/keystore.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
-import { freshDatabase } from './db.js';
+import { attachDatabase, freshDatabase } from './db.js';
 
 export interface TestClock {
   (): Date;
@@ -37,15 +37,25 @@ export interface TestEnv {
   dataDir: string;
   /** Every line the app logged, for tests that check what is (not) logged. */
   logs: string[];
+  dbUrl: string;
 }
 
 /**
  * A real app on a fresh database and a filesystem store in a temp directory; closed and
  * dropped after the test (fastify/demo's build(t) pattern). One per test file is usual.
  */
-export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<void>): void }, overrides: Partial<Config> = {}): Promise<TestEnv> {
+export interface EnvOptions {
+  /** Use the real clock (alarms and timers) instead of a controllable frozen one. */
+  realClock?: boolean;
+  /** Run the flash-alarm worker (default true). */
+  alarms?: boolean;
+  /** Share another env's database (a second replica). */
+  database?: { url: string };
+}
+
+export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<void>): void }, overrides: Partial<Config> = {}, opts: EnvOptions = {}): Promise<TestEnv> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-test-'));
-  const fresh = await freshDatabase();
+  const fresh = opts.database ? await attachDatabase(opts.database.url) : await freshDatabase();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), ...overrides });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
@@ -53,13 +63,14 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   const store = createStore(config);
   await store.init();
   const clock = testClock();
-  const deps: Deps = { db: fresh.database.db, store, config, clock, log, keys: createKeyStore('k'.repeat(40)) };
-  const app = await buildApp({ ...deps, secret: new TextEncoder().encode(config.appSecret!) });
+  if (opts.realClock) Object.assign(clock, { set: () => { throw new Error('real clock'); } });
+  const deps: Deps = { db: fresh.database.db, sql: fresh.database.sql, store, config, clock: opts.realClock ? () => new Date() : clock, log, keys: createKeyStore('k'.repeat(40)) };
+  const app = await buildApp({ ...deps, secret: new TextEncoder().encode(config.appSecret!), alarms: opts.alarms ?? true });
   await app.ready();
   t.after(async () => {
     await app.close();
     await fresh.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
   });
-  return { app, deps, db: fresh.database.db, store, clock, config, dataDir, logs };
+  return { app, deps, db: fresh.database.db, store, clock, config, dataDir, logs, dbUrl: fresh.url };
 }

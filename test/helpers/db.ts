@@ -36,3 +36,9 @@ export async function freshDatabase(): Promise<{ url: string; database: Database
     },
   };
 }
+
+/** Another connection pool to an existing test database (a second replica); closing it drops nothing. */
+export async function attachDatabase(url: string): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
+  const database = connectDatabase(url, { max: 20 });
+  return { url, database, drop: () => database.close() };
+}

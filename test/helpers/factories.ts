@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { login } from '../../src/modules/auth/service.js';
+import { issueToken } from '../../src/modules/auth/service.js';
 import type { Actor } from '../../src/modules/auth/actor.js';
 import { createDraft, type DraftInput } from '../../src/modules/documents/create-draft.js';
 import { uploadFiles } from '../../src/modules/documents/upload-files.js';
@@ -48,7 +48,8 @@ export async function buildUser(env: TestEnv, o: Partial<{ unit: Unit; roles: Ro
     roles: o.roles ?? ['clerk'],
     title: o.title ?? '',
   }, env.clock());
-  const { token } = await login({ ...env.deps, secret: new TextEncoder().encode(env.config.appSecret!) }, { username: user.username, password: PASSWORD });
+  // Logging in is tested on its own; factories sign the same token without an argon2 check each time.
+  const token = await issueToken({ ...env.deps, secret: new TextEncoder().encode(env.config.appSecret!) }, user);
   return { user, unit, token, auth: { authorization: `Bearer ${token}` }, actor: { userId: user.id, unitId: unit.id, roles: user.roles } };
 }
 

@@ -32,15 +32,20 @@ export async function login(deps: AuthDeps, input: { username: string; password:
   if (!user || !ok || user.disabled) {
     throw unauthorized('Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password');
   }
+  const token = await issueToken(deps, user);
+  return { token, user };
+}
+
+/** A session token for a user who has proved who they are. */
+export async function issueToken(deps: AuthDeps, user: Pick<User, 'id' | 'unitId'>): Promise<string> {
   const now = Math.floor(deps.clock().getTime() / 1000);
-  const token = await new SignJWT({ unit: user.unitId })
+  return new SignJWT({ unit: user.unitId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuer(ISSUER)
     .setIssuedAt(now)
     .setExpirationTime(now + deps.config.tokenTtlSeconds)
     .sign(deps.secret);
-  return { token, user };
 }
 
 /**

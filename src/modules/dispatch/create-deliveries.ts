@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js';
 import type { Actor } from '../auth/actor.js';
 import { recordEvents } from '../events/service.js';
 import { deliveries } from './tables.js';
+import { stopAlarms } from '../realtime/alarms.js';
 
 /**
  * One delivery per recipient unit inside the issuing transaction (one statement whatever the
@@ -24,13 +25,18 @@ export async function insertDeliveries(
 
 export async function recordDeliveriesCreated(
   tx: Tx,
-  p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor; deliveries: Array<{ id: string; recipientUnitId: string }> },
+  p: {
+    documentId: string; issuerUnitId: string; at: Date; actor: Actor; deliveries: Array<{ id: string; recipientUnitId: string }>;
+    /** Shown by the recipient's screen the moment it arrives, so kept with the event. */
+    document: { subject: string; urgency: string; issuerName: string };
+  },
 ): Promise<void> {
   await recordEvents(
     tx,
     p.deliveries.map((d) => ({
       type: 'delivery.created', at: p.at, actor: p.actor, documentId: p.documentId, deliveryId: d.id,
-      unitIds: [p.issuerUnitId, d.recipientUnitId], data: { status: 'delivered', unitId: d.recipientUnitId },
+      unitIds: [p.issuerUnitId, d.recipientUnitId],
+      data: { status: 'delivered', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, issuerName: p.document.issuerName, subject: p.document.subject, urgency: p.document.urgency },
     })),
   );
 }
@@ -45,11 +51,12 @@ export async function withdrawDeliveries(
     .set({ status: 'recalled', recalledAt: p.at })
     .where(and(eq(deliveries.documentId, p.documentId), ne(deliveries.status, 'recalled')))
     .returning({ id: deliveries.id, recipientUnitId: deliveries.recipientUnitId });
+  await stopAlarms(tx, rows.map((d) => d.id), p.at);
   await recordEvents(
     tx,
     rows.map((d) => ({
       type: 'delivery.recalled', at: p.at, actor: p.actor, documentId: p.documentId, deliveryId: d.id,
-      unitIds: [p.issuerUnitId, d.recipientUnitId], data: { status: 'recalled', unitId: d.recipientUnitId, reason: p.reason },
+      unitIds: [p.issuerUnitId, d.recipientUnitId], data: { status: 'recalled', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, reason: p.reason },
     })),
   );
   return rows.length;

@@ -92,6 +92,7 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       assignedAt: iso(d.assignedAt),
       completedAt: iso(d.completedAt),
       recalledAt: iso(d.recalledAt),
+      escalatedAt: iso(d.escalatedAt),
     })),
   };
 }

@@ -9,6 +9,7 @@ import { documents } from '../documents/tables.js';
 import { recordEvents } from '../events/service.js';
 import type { DeliveryRow } from './lookup.js';
 import { deliveries } from './tables.js';
+import { stopAlarms } from '../realtime/alarms.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,10 +33,12 @@ async function changeDelivery(
   tx: Tx, actor: Actor, d: DeliveryRow & { issuerUnitId: string }, type: string, set: Change, at: Date, data: Record<string, unknown> = {},
 ) {
   const [row] = await tx.update(deliveries).set(set).where(eq(deliveries.id, d.id)).returning();
+  // Someone of the unit has seen it: a flash dispatch stops ringing.
+  if (type !== 'delivery.read') await stopAlarms(tx, [d.id], at);
   await recordEvents(tx, [
     {
       type, at, actor, documentId: d.documentId, deliveryId: d.id, unitIds: [d.issuerUnitId, d.recipientUnitId],
-      data: { status: row!.status, unitId: d.recipientUnitId, ...data },
+      data: { status: row!.status, unitId: d.recipientUnitId, issuerUnitId: d.issuerUnitId, ...data },
     },
   ]);
   return row!;

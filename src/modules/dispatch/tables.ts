@@ -31,6 +31,8 @@ export const deliveries = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     recalledAt: timestamp('recalled_at', { withTimezone: true }),
+    /** A flash delivery left unacknowledged too long: the unit's leaders were alerted. */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   },
   (t) => [
     unique('deliveries_doc_unit_uq').on(t.documentId, t.recipientUnitId),

@@ -6,6 +6,7 @@ import { insertDeliveries, recordDeliveriesCreated } from '../dispatch/create-de
 import { recordEvents } from '../events/service.js';
 import { sealAndVerifyForIssue, type StoreChanges } from '../signing/seal-files.js';
 import { forgetUnreferenced } from './blobs.js';
+import { scheduleAlarms } from '../realtime/alarms.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { loadReadableDocument } from './access.js';
 import { formatNotation, seriesFor, takeNextNumber } from './numbering.js';
@@ -62,7 +63,11 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
         data: { number, notation, recipients: doc.recipients.length, sealed: sealed.sealed, signature: sealed.signature },
       },
     ]);
-    await recordDeliveriesCreated(tx, { documentId: doc.id, issuerUnitId: issuer.id, at, actor, deliveries: delivered });
+    await recordDeliveriesCreated(tx, {
+      documentId: doc.id, issuerUnitId: issuer.id, at, actor, deliveries: delivered,
+      document: { subject: doc.subject, urgency: doc.urgency, issuerName: issuer.name },
+    });
+    if (doc.urgency === 'flash') await scheduleAlarms(deps, tx, delivered.map((d) => d.id), at);
     return issued!;
   }).catch(async (err) => {
     await Promise.all(changes.staged.map((s) => deps.store.discard(s)));

@@ -11,19 +11,29 @@ export interface NewEvent {
   deliveryId?: string | null;
   /** Units allowed to see this event. */
   unitIds: string[];
+  /** Persons addressed personally. */
+  userIds?: string[];
   data?: Record<string, unknown>;
 }
 
 export type EventRow = typeof events.$inferSelect;
 
+/** Arbitrary constant; the lock that makes event ids follow commit order. */
+const EVENT_ORDER_LOCK = 7_263_110_002;
+export const EVENTS_CHANNEL = 'lienthong_events';
+
 /**
- * Writes event rows; call it inside the transaction of the change it records. All rows go in
+ * Writes event rows; call it inside the transaction of the change it records, as late as
+ * possible. A transaction-scoped lock taken before the ids are drawn is held until commit, so
+ * ids are handed out in commit order: a reader that has seen id N will never later find an id
+ * below N appear. The NOTIFY is delivered only if and when the transaction commits. All rows go in
  * one statement whose text does not grow with the row count (a JSON recordset), because an
  * issue to hundreds of units writes hundreds of events and building a VALUES list that size
  * costs more CPU than the database spends storing it.
  */
 export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> {
   if (rows.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
   const json = JSON.stringify(
     rows.map((e) => ({
       at: e.at.toISOString(),
@@ -33,17 +43,19 @@ export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> 
       document_id: e.documentId ?? null,
       delivery_id: e.deliveryId ?? null,
       unit_ids: [...new Set(e.unitIds)],
+      user_ids: [...new Set(e.userIds ?? [])],
       data: e.data ?? {},
     })),
   );
   // ::text first, so the driver sends the JSON as it is instead of encoding it again.
   await tx.execute(sql`
-    insert into events (at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, data)
-    select r.at, r.type, r.actor_user_id, r.actor_unit_id, r.document_id, r.delivery_id, r.unit_ids, r.data
+    insert into events (at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data)
+    select r.at, r.type, r.actor_user_id, r.actor_unit_id, r.document_id, r.delivery_id, r.unit_ids, r.user_ids, r.data
     from rows from (jsonb_to_recordset(${json}::text::jsonb) as (
       at timestamptz, type text, actor_user_id uuid, actor_unit_id uuid, document_id uuid, delivery_id uuid,
-      unit_ids uuid[], data jsonb)) with ordinality as r(at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, data, n)
+      unit_ids uuid[], user_ids uuid[], data jsonb)) with ordinality as r(at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data, n)
     order by r.n`);
+  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
 }
 
 /**
@@ -64,17 +76,30 @@ export async function listDocumentEvents(
     .orderBy(asc(events.id));
 }
 
-/** Events a unit may see after `sinceId`, oldest first (for catch-up after a reconnect). */
-export async function listUnitEventsSince(
+/** Events a person may see after `sinceId` — their unit's and their own — oldest first (catch-up after a reconnect). */
+export async function listEventsSince(
   db: DbOrTx,
-  params: { unitId: string; sinceId: number; limit: number },
+  params: { unitId: string; userId: string; sinceId: number; limit: number },
 ): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
-    .where(and(gt(events.id, params.sinceId), sql`${params.unitId}::uuid = any(${events.unitIds})`))
+    .where(and(
+      gt(events.id, params.sinceId),
+      or(sql`${params.unitId}::uuid = any(${events.unitIds})`, sql`${params.userId}::uuid = any(${events.userIds})`),
+    ))
     .orderBy(asc(events.id))
     .limit(params.limit);
+}
+
+/** Every event after `sinceId`, oldest first: the feed each replica pushes from. */
+export async function listAllEventsSince(db: DbOrTx, sinceId: number, limit: number): Promise<EventRow[]> {
+  return db.select().from(events).where(gt(events.id, sinceId)).orderBy(asc(events.id)).limit(limit);
+}
+
+export async function lastEventId(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ id: sql<number>`coalesce(max(${events.id}), 0)::bigint` }).from(events);
+  return Number(row?.id ?? 0);
 }
 
 export function presentEvent(e: EventRow) {

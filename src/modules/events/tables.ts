@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Every state change writes one row here in the same transaction. It is the audit trail, the
- * tracking timeline and (later) the source of real-time pushes: `id` only grows, so a client
- * can ask for everything after the last id it saw.
+ * tracking timeline and the source of real-time pushes. Ids are handed out in commit order (see
+ * recordEvents), so "everything after the last id I saw" never misses an event committed later.
  */
 export const events = pgTable(
   'events',
@@ -17,10 +18,13 @@ export const events = pgTable(
     deliveryId: uuid('delivery_id'),
     /** Units that may see the event: issuer and the recipient concerned. */
     unitIds: uuid('unit_ids').array().notNull(),
+    /** Persons addressed personally (a leader escalated to, an assignee), beyond the units. */
+    userIds: uuid('user_ids').array().notNull().default(sql`'{}'::uuid[]`),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [
     index('events_document_idx').on(t.documentId, t.id),
     index('events_units_idx').using('gin', t.unitIds),
+    index('events_users_idx').using('gin', t.userIds),
   ],
 );

@@ -1,0 +1,89 @@
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import type { Deps } from '../../lib/deps.js';
+import { deliveries } from '../dispatch/tables.js';
+import { documents } from '../documents/tables.js';
+import { recordEvents, type NewEvent } from '../events/service.js';
+import { users } from '../orgs/tables.js';
+import { urgentAlarms } from './tables.js';
+
+/** In the issuing transaction: every flash delivery starts ringing now (the first alarm is due at once). */
+export async function scheduleAlarms(deps: Pick<Deps, 'config'>, tx: Tx, deliveryIds: string[], at: Date): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  const escalateAt = new Date(at.getTime() + deps.config.escalateAfterMinutes * 60_000);
+  await tx.insert(urgentAlarms).values(deliveryIds.map((id) => ({ deliveryId: id, nextAlarmAt: at, escalateAt }))).onConflictDoNothing();
+}
+
+/** In the transaction that acknowledges (or accepts, refuses, recalls) a delivery: stop ringing. */
+export async function stopAlarms(tx: Tx, deliveryIds: string[], at: Date): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await tx.update(urgentAlarms).set({ doneAt: at }).where(and(inArray(urgentAlarms.deliveryId, deliveryIds), isNull(urgentAlarms.doneAt)));
+}
+
+export interface AlarmOutcome {
+  /** Web Push to send after commit: who, and what the notification says. */
+  notify: Array<{ userIds: string[]; title: string; body: string; tag: string; url: string }>;
+  fired: number;
+  escalated: number;
+}
+
+/**
+ * One pass over due alarms. Rows are claimed with SKIP LOCKED, so replicas share the work and
+ * each alarm fires once; the alarm event, the next due time and (once) the escalation to the
+ * unit's leaders are written in the same transaction.
+ */
+export async function runAlarmTick(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<AlarmOutcome> {
+  const now = deps.clock();
+  const repeatMs = deps.config.alarmRepeatSeconds * 1000;
+  return deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select({ a: urgentAlarms, d: { id: deliveries.id, unitId: deliveries.recipientUnitId, documentId: deliveries.documentId }, doc: { subject: documents.subject, issuerUnitId: documents.issuerUnitId } })
+      .from(urgentAlarms)
+      .innerJoin(deliveries, eq(deliveries.id, urgentAlarms.deliveryId))
+      .innerJoin(documents, eq(documents.id, deliveries.documentId))
+      .where(and(isNull(urgentAlarms.doneAt), or(lte(urgentAlarms.nextAlarmAt, now), and(isNull(urgentAlarms.escalatedAt), lte(urgentAlarms.escalateAt, now)))))
+      .orderBy(urgentAlarms.nextAlarmAt)
+      .limit(200)
+      .for('update', { of: urgentAlarms, skipLocked: true });
+    const out: AlarmOutcome = { notify: [], fired: 0, escalated: 0 };
+    if (due.length === 0) return out;
+    const events: NewEvent[] = [];
+    const leadersOf = await unitLeaders(tx, [...new Set(due.filter((r) => !r.a.escalatedAt && r.a.escalateAt <= now).map((r) => r.d.unitId))]);
+    for (const { a, d, doc } of due) {
+      const base = { at: now, documentId: d.documentId, deliveryId: d.id, unitIds: [doc.issuerUnitId, d.unitId] };
+      const data = { unitId: d.unitId, issuerUnitId: doc.issuerUnitId, subject: doc.subject, repeat: a.repeat };
+      const url = `/#/documents/${d.documentId}`;
+      if (a.nextAlarmAt <= now) {
+        events.push({ ...base, type: 'delivery.alarm', data });
+        await tx.update(urgentAlarms).set({ nextAlarmAt: new Date(now.getTime() + repeatMs), repeat: a.repeat + 1 }).where(eq(urgentAlarms.deliveryId, d.id));
+        out.notify.push({ userIds: await unitMembers(tx, d.unitId), title: 'HỎA TỐC', body: doc.subject, tag: `flash-${d.id}`, url });
+        out.fired++;
+      }
+      if (!a.escalatedAt && a.escalateAt <= now) {
+        const leaders = leadersOf.get(d.unitId) ?? [];
+        events.push({ ...base, type: 'delivery.escalated', userIds: leaders, data: { ...data, status: 'escalated' } });
+        await tx.update(urgentAlarms).set({ escalatedAt: now }).where(eq(urgentAlarms.deliveryId, d.id));
+        await tx.update(deliveries).set({ escalatedAt: now }).where(eq(deliveries.id, d.id));
+        out.notify.push({ userIds: leaders, title: 'HỎA TỐC — chưa có người nhận', body: doc.subject, tag: `flash-esc-${d.id}`, url });
+        out.escalated++;
+      }
+    }
+    await recordEvents(tx, events);
+    return out;
+  });
+}
+
+async function unitLeaders(tx: Tx, unitIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (unitIds.length === 0) return map;
+  const rows = await tx
+    .select({ id: users.id, unitId: users.unitId })
+    .from(users)
+    .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`'leader' = any(${users.roles})`));
+  for (const r of rows) map.set(r.unitId, [...(map.get(r.unitId) ?? []), r.id]);
+  return map;
+}
+
+async function unitMembers(tx: Tx, unitId: string): Promise<string[]> {
+  return (await tx.select({ id: users.id }).from(users).where(and(eq(users.unitId, unitId), eq(users.disabled, false)))).map((r) => r.id);
+}

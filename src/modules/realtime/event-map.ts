@@ -1,0 +1,27 @@
+/** Every message the server pushes over socket.io (API.md "Real time"), typed in one place. */
+export interface ServerToClient {
+  'delivery:new': (p: {
+    eventId: number; deliveryId: string; documentId: string; subject: string; urgency: string;
+    issuer: { id: string; name: string }; deliveredAt: string;
+  }) => void;
+  'delivery:updated': (p: { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; escalated?: boolean }) => void;
+  'urgent:alarm': (p: { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean }) => void;
+  'assignment:new': (p: { eventId: number; assignmentId: string; documentId: string; dueDate: string | null }) => void;
+}
+
+export interface ClientToServer {
+  sync: (p: { sinceEventId: number }, ack: (r: SyncReply) => void) => void;
+}
+
+export type PushName = keyof ServerToClient;
+export type PushPayload<N extends PushName> = Parameters<ServerToClient[N]>[0];
+export interface Push {
+  /** `unit:<id>` or `user:<id>`. */
+  room: string;
+  name: PushName;
+  payload: PushPayload<PushName>;
+}
+
+export type SyncReply =
+  | { events: Array<{ name: PushName; data: PushPayload<PushName> }>; lastEventId: number; more: boolean }
+  | { error: { code: string; message: string } };

@@ -1,0 +1,60 @@
+import type { EventRow } from '../events/service.js';
+import type { Push } from './event-map.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * What an event row means on screen, and for whom. A pure function of committed rows, so every
+ * replica computes the same pushes and a client catching up gets exactly what it would have seen.
+ */
+export function pushesFor(e: EventRow): Push[] {
+  const d = e.data as Record<string, unknown>;
+  const at = e.at.toISOString();
+  const recipient = str(d.unitId);
+  const issuer = str(d.issuerUnitId);
+  switch (e.type) {
+    case 'delivery.created':
+      return [{
+        room: `unit:${recipient}`, name: 'delivery:new',
+        payload: {
+          eventId: e.id, deliveryId: e.deliveryId!, documentId: e.documentId!, subject: str(d.subject), urgency: str(d.urgency),
+          issuer: { id: issuer, name: str(d.issuerName) }, deliveredAt: at,
+        },
+      }];
+    case 'delivery.read':
+    case 'delivery.acknowledged':
+    case 'delivery.accepted':
+    case 'delivery.refused':
+    case 'delivery.recalled':
+    case 'delivery.assigned':
+    case 'delivery.in_progress':
+    case 'delivery.completed':
+      return [{
+        room: `unit:${issuer}`, name: 'delivery:updated',
+        payload: { eventId: e.id, documentId: e.documentId!, deliveryId: e.deliveryId!, unitId: recipient, status: str(d.status), at },
+      }];
+    case 'delivery.alarm':
+      return [{
+        room: `unit:${recipient}`, name: 'urgent:alarm',
+        payload: { eventId: e.id, deliveryId: e.deliveryId!, documentId: e.documentId!, subject: str(d.subject), repeat: Number(d.repeat ?? 0) },
+      }];
+    case 'delivery.escalated':
+      return [
+        ...e.userIds.map((u): Push => ({
+          room: `user:${u}`, name: 'urgent:alarm',
+          payload: { eventId: e.id, deliveryId: e.deliveryId!, documentId: e.documentId!, subject: str(d.subject), repeat: Number(d.repeat ?? 0), escalated: true },
+        })),
+        {
+          room: `unit:${issuer}`, name: 'delivery:updated',
+          payload: { eventId: e.id, documentId: e.documentId!, deliveryId: e.deliveryId!, unitId: recipient, status: str(d.status), at, escalated: true },
+        },
+      ];
+    case 'assignment.created':
+      return e.userIds.map((u): Push => ({
+        room: `user:${u}`, name: 'assignment:new',
+        payload: { eventId: e.id, assignmentId: str(d.assignmentId), documentId: e.documentId!, dueDate: (d.dueDate as string | null) ?? null },
+      }));
+    default:
+      return [];
+  }
+}

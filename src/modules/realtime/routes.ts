@@ -1,0 +1,26 @@
+import { Type } from 'typebox';
+import type { App } from '../../http/types.js';
+import { Security } from '../../http/schemas.js';
+import type { Deps } from '../../lib/deps.js';
+import { deleteSubscription, saveSubscription, vapidKeys } from './web-push.js';
+
+const Sub = Type.Object(
+  {
+    endpoint: Type.String({ minLength: 10, maxLength: 2048 }),
+    keys: Type.Object({ p256dh: Type.String({ minLength: 80, maxLength: 100 }), auth: Type.String({ minLength: 16, maxLength: 32 }) }),
+    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export async function realtimeRoutes(app: App, deps: Deps) {
+  const tags = ['push'];
+  app.get('/api/push/vapid-public-key', { schema: { tags, security: Security } }, async () => ({ publicKey: (await vapidKeys(deps.db)).publicKey }));
+  app.post('/api/push/subscriptions', { schema: { tags, security: Security, body: Sub, summary: 'Đăng ký Web Push (PushSubscription.toJSON())' } }, async (req, reply) =>
+    reply.code(201).send({ subscription: await saveSubscription(deps, req.actor, req.body) }),
+  );
+  app.delete('/api/push/subscriptions', { schema: { tags, security: Security, body: Type.Object({ endpoint: Type.String({ maxLength: 2048 }) }) } }, async (req, reply) => {
+    await deleteSubscription(deps.db, req.actor, req.body.endpoint);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,73 @@
+import type { Deps } from '../../lib/deps.js';
+import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../events/service.js';
+import { runAlarmTick } from './alarms.js';
+import { pushesFor } from './pushes.js';
+import type { Io } from './socket.js';
+import { notifyUsers, vapidKeys } from './web-push.js';
+
+/** Runs `fn` now and again whenever asked, never twice at once; asks during a run cause one more run. */
+function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await fn().catch(onError);
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return run;
+}
+
+/**
+ * Each replica pushes committed events to its own sockets: woken by NOTIFY (sent only on commit),
+ * it reads the events after the last one it pushed, in id order (= commit order), and emits them
+ * to rooms. A tick catches up if a notification was missed. Every replica sees every event, so
+ * no message broker is needed and a client on any replica gets what any replica committed.
+ * The same wake-ups drive the flash-alarm worker.
+ */
+export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
+  let cursor = await lastEventId(deps.db);
+  const onError = (err: unknown) => deps.log.error({ err }, 'realtime worker failed');
+  const push = serial(async () => {
+    for (;;) {
+      const rows = await listAllEventsSince(deps.db, cursor, 1000);
+      for (const e of rows) {
+        for (const p of pushesFor(e)) io.to(p.room).emit(p.name, p.payload as never);
+        cursor = e.id;
+      }
+      if (rows.length < 1000) return;
+    }
+  }, onError);
+  const keys = opts.alarms ? await vapidKeys(deps.db) : null;
+  const alarms = serial(async () => {
+    if (!keys) return;
+    const outcome = await runAlarmTick(deps);
+    for (const n of outcome.notify) await notifyUsers(deps, keys, n.userIds, n);
+    if (outcome.fired || outcome.escalated) void alarms();
+  }, onError);
+  const listener = await deps.sql.listen(EVENTS_CHANNEL, () => {
+    void push();
+    void alarms();
+  });
+  const pushTimer = setInterval(() => void push(), 2000);
+  const alarmTimer = setInterval(() => void alarms(), deps.config.alarmTickMs);
+  pushTimer.unref();
+  alarmTimer.unref();
+  void alarms();
+  return {
+    async stop() {
+      clearInterval(pushTimer);
+      clearInterval(alarmTimer);
+      await listener.unlisten().catch(() => {});
+    },
+  };
+}
