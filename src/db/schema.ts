@@ -5,3 +5,4 @@ export * from '../modules/dispatch/tables.js';
 export * from '../modules/events/tables.js';
 export * from '../modules/signing/tables.js';
 export * from '../modules/realtime/tables.js';
+export * from '../modules/handling/tables.js';

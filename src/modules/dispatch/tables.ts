@@ -31,6 +31,12 @@ export const deliveries = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     recalledAt: timestamp('recalled_at', { withTimezone: true }),
+    /** The issuer asked to recall it (code 13); the recipient's clerk agrees (15) or refuses (16). */
+    recallRequestedAt: timestamp('recall_requested_at', { withTimezone: true }),
+    recallReason: text('recall_reason'),
+    recallAnsweredAt: timestamp('recall_answered_at', { withTimezone: true }),
+    recallRefusalReason: text('recall_refusal_reason'),
+    inProgressAt: timestamp('in_progress_at', { withTimezone: true }),
     /** A flash delivery left unacknowledged too long: the unit's leaders were alerted. */
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   },
