@@ -127,23 +127,42 @@ test('refusing needs a reason and returns it to the sender; a refused delivery c
   assert.equal(accept.statusCode, 409);
 });
 
-test('recall withdraws every copy: gone from the inbox, 404 to the recipient, kept in the issuer timeline', async (t) => {
+test('recall asks every recipient (13): agreeing (15) withdraws the copy, refusing (16) keeps it; both timelines keep it', async (t) => {
   const env = await buildTestEnv(t);
   const issuer = await buildUser(env);
-  const unit = await buildUnit(env);
-  const clerk = await buildUser(env, { unit, roles: ['clerk'] });
-  const doc = await issued(env, issuer, [unit.id]);
-  const [item] = (await env.app.inject({ url: '/api/inbox', headers: clerk.auth })).json().items;
+  const unitA = await buildUnit(env);
+  const unitB = await buildUnit(env);
+  const clerkA = await buildUser(env, { unit: unitA, roles: ['clerk'] });
+  const clerkB = await buildUser(env, { unit: unitB, roles: ['clerk'] });
+  const doc = await issued(env, issuer, [unitA.id, unitB.id]);
+  const [itemA] = (await env.app.inject({ url: '/api/inbox', headers: clerkA.auth })).json().items;
+  const [itemB] = (await env.app.inject({ url: '/api/inbox', headers: clerkB.auth })).json().items;
   const noReason = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/recall`, headers: issuer.auth, payload: {} });
   assert.equal(noReason.statusCode, 400);
+  // Nothing to answer before the issuer asks.
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${itemA.deliveryId}/recall/agree`, headers: clerkA.auth })).statusCode, 409);
   const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/recall`, headers: issuer.auth, payload: { reason: 'Sai sót nội dung' } });
   assert.equal(r.statusCode, 200);
   assert.equal(r.json().document.status, 'recalled');
-  assert.deepEqual((await env.app.inject({ url: '/api/inbox', headers: clerk.auth })).json().items, []);
-  const withdrawn = (await env.app.inject({ url: '/api/inbox?status=recalled', headers: clerk.auth })).json().items;
-  assert.equal(withdrawn.length, 1);
-  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: clerk.auth })).statusCode, 404);
-  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${item.deliveryId}/accept`, headers: clerk.auth })).statusCode, 409);
+  // A officer cannot answer; the clerk of A agrees, the clerk of B refuses.
+  const officerA = await buildUser(env, { unit: unitA, roles: ['officer'] });
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${itemA.deliveryId}/recall/agree`, headers: officerA.auth })).statusCode, 403);
+  const agree = await env.app.inject({ method: 'POST', url: `/api/deliveries/${itemA.deliveryId}/recall/agree`, headers: clerkA.auth });
+  assert.equal(agree.statusCode, 200);
+  assert.equal(agree.json().statusCode, '15');
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${itemB.deliveryId}/recall/refuse`, headers: clerkB.auth, payload: { reason: 'Đã triển khai thực hiện' } })).json().statusCode, '16');
+
+  assert.deepEqual((await env.app.inject({ url: '/api/inbox', headers: clerkA.auth })).json().items, []);
+  assert.equal((await env.app.inject({ url: '/api/inbox?status=recalled', headers: clerkA.auth })).json().items.length, 1);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: clerkA.auth })).statusCode, 404);
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${itemA.deliveryId}/accept`, headers: clerkA.auth })).statusCode, 409);
+  assert.equal((await env.app.inject({ url: '/api/inbox', headers: clerkB.auth })).json().items.length, 1);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: clerkB.auth })).statusCode, 200);
+
+  const tracking = (await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: issuer.auth })).json();
+  const codes = (unitId: string) => tracking.deliveries.find((d: { unit: { id: string } }) => d.unit.id === unitId).history.map((h: { code: string | null }) => h.code).filter(Boolean);
+  assert.deepEqual(codes(unitA.id), ['01', '13', '15']);
+  assert.deepEqual(codes(unitB.id), ['01', '13', '16']);
   const issuerView = (await env.app.inject({ url: `/api/documents/${doc.id}`, headers: issuer.auth })).json();
   assert.ok(issuerView.events.some((e: { type: string; data: { reason?: string } }) => e.type === 'document.recalled' && e.data.reason === 'Sai sót nội dung'));
   assert.ok(issuerView.events.some((e: { type: string }) => e.type === 'delivery.recalled'));

@@ -1,9 +1,8 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Actor } from '../auth/actor.js';
 import { recordEvents } from '../events/service.js';
-import { deliveries } from './tables.js';
-import { stopAlarms } from '../realtime/alarms.js';
+
 
 /**
  * One delivery per recipient unit inside the issuing transaction (one statement whatever the
@@ -39,25 +38,4 @@ export async function recordDeliveriesCreated(
       data: { status: 'delivered', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, issuerName: p.document.issuerName, subject: p.document.subject, urgency: p.document.urgency },
     })),
   );
-}
-
-/** Withdraws every recipient's copy of a recalled document. */
-export async function withdrawDeliveries(
-  tx: Tx,
-  p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor; reason: string },
-): Promise<number> {
-  const rows = await tx
-    .update(deliveries)
-    .set({ status: 'recalled', recalledAt: p.at })
-    .where(and(eq(deliveries.documentId, p.documentId), ne(deliveries.status, 'recalled')))
-    .returning({ id: deliveries.id, recipientUnitId: deliveries.recipientUnitId });
-  await stopAlarms(tx, rows.map((d) => d.id), p.at);
-  await recordEvents(
-    tx,
-    rows.map((d) => ({
-      type: 'delivery.recalled', at: p.at, actor: p.actor, documentId: p.documentId, deliveryId: d.id,
-      unitIds: [p.issuerUnitId, d.recipientUnitId], data: { status: 'recalled', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, reason: p.reason },
-    })),
-  );
-  return rows.length;
 }

@@ -9,6 +9,7 @@ import { units } from '../orgs/tables.js';
 import { type DeliveryStatus, deliveries } from './tables.js';
 import { documentNotFound } from '../../lib/errors.js';
 import { mainFileSummaries } from '../signing/verdicts.js';
+import { events } from '../events/tables.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 // Unacknowledged flash dispatches come first, whatever their age.
@@ -77,6 +78,7 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
     .innerJoin(units, eq(units.id, deliveries.recipientUnitId))
     .where(eq(deliveries.documentId, doc.id))
     .orderBy(asc(units.code));
+  const history = await deliveryHistory(deps.db, doc.id);
   return {
     deliveries: rows.map(({ d, unit }) => ({
       deliveryId: d.id,
@@ -93,6 +95,32 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       completedAt: iso(d.completedAt),
       recalledAt: iso(d.recalledAt),
       escalatedAt: iso(d.escalatedAt),
+      recallRequestedAt: iso(d.recallRequestedAt),
+      recallRefusalReason: d.recallRefusalReason,
+      /** Every step with its edXML status code, time and acting unit, in order. */
+      history: history.get(d.id) ?? [],
     })),
   };
+}
+
+const CODES: Record<string, string | null> = {
+  'delivery.created': '01', 'delivery.refused': '02', 'delivery.accepted': '03', 'delivery.assigned': '04',
+  'delivery.in_progress': '05', 'delivery.completed': '06', 'delivery.recall_requested': '13', 'delivery.recalled': '15',
+  'delivery.recall_refused': '16', 'delivery.read': null, 'delivery.acknowledged': null, 'delivery.escalated': null,
+};
+
+async function deliveryHistory(db: Pick<Deps, 'db'>['db'], documentId: string) {
+  const rows = await db
+    .select({ type: events.type, at: events.at, deliveryId: events.deliveryId, actorUnitId: events.actorUnitId })
+    .from(events)
+    .where(and(eq(events.documentId, documentId), sql`${events.deliveryId} is not null`, sql`${events.type} like 'delivery.%'`))
+    .orderBy(asc(events.id));
+  const out = new Map<string, Array<{ event: string; code: string | null; at: string; actorUnitId: string | null }>>();
+  for (const r of rows) {
+    if (!(r.type in CODES)) continue;
+    const list = out.get(r.deliveryId!) ?? [];
+    list.push({ event: r.type.slice('delivery.'.length), code: CODES[r.type] ?? null, at: r.at.toISOString(), actorUnitId: r.actorUnitId });
+    out.set(r.deliveryId!, list);
+  }
+  return out;
 }

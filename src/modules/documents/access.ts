@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { documentNotFound } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { findDeliveryForUnit } from '../dispatch/lookup.js';
+import { isCooperatingUnit } from '../handling/lookup.js';
 import { isIssuerMember } from './policy.js';
 import type { DocumentRow } from './present.js';
 import { documents } from './tables.js';
@@ -18,16 +19,18 @@ export async function loadReadableDocument(
   actor: Actor,
   id: string,
   opts: { forUpdate?: boolean } = {},
-): Promise<{ doc: DocumentRow; deliveryId: string | null }> {
+): Promise<{ doc: DocumentRow; deliveryId: string | null; relation: 'issuer' | 'recipient' | 'cooperating' }> {
   if (!UUID.test(id)) throw documentNotFound();
   const q = db.select().from(documents).where(eq(documents.id, id));
   const [doc] = opts.forUpdate ? await q.for('update') : await q;
   if (!doc) throw documentNotFound();
-  if (isIssuerMember(actor, doc)) return { doc, deliveryId: null };
+  if (isIssuerMember(actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
   if (doc.status === 'draft') throw documentNotFound();
   const delivery = await findDeliveryForUnit(db, doc.id, actor.unitId);
-  if (!delivery || delivery.status === 'recalled') throw documentNotFound();
-  return { doc, deliveryId: delivery.id };
+  if (delivery && delivery.status !== 'recalled') return { doc, deliveryId: delivery.id, relation: 'recipient' };
+  // A unit named as cooperating in a recipient's assignment reads the document too.
+  if (!delivery && (await isCooperatingUnit(db, doc.id, actor.unitId))) return { doc, deliveryId: null, relation: 'cooperating' };
+  throw documentNotFound();
 }
 
 export const isUuid = (s: string) => UUID.test(s);

@@ -11,13 +11,13 @@ import { documentFiles, documents } from './tables.js';
 
 /** A document with its files and the timeline the caller may see. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
-  const { doc, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, relation } = await loadReadableDocument(deps.db, actor, documentId);
   const files = await deps.db
     .select()
     .from(documentFiles)
     .where(eq(documentFiles.documentId, doc.id))
     .orderBy(asc(documentFiles.createdAt), asc(documentFiles.id));
-  const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId, all: deliveryId === null });
+  const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId, all: relation === 'issuer' });
   return {
     document: presentDocument(doc),
     files: files.map(presentFile),

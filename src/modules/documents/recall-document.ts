@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
-import { withdrawDeliveries } from '../dispatch/create-deliveries.js';
+import { requestRecallOfDeliveries } from '../dispatch/recall.js';
 import { recordEvents } from '../events/service.js';
 import { loadReadableDocument } from './access.js';
 import { canRecall } from './policy.js';
@@ -11,7 +11,8 @@ import { documents } from './tables.js';
 
 /**
  * The issuer's clerk recalls (thu hồi) an issued document with a reason: it is frozen at the
- * sender, every recipient's copy is withdrawn, and both sides' timelines record it.
+ * sender at once, and every recipient is asked to agree (code 13). A recipient's copy is withdrawn
+ * when its clerk agrees (15) and stays if the clerk refuses (16); both sides' timelines record it.
  */
 export async function recallDocument(deps: Deps, actor: Actor, documentId: string, reason: string) {
   const why = reason.trim();
@@ -29,7 +30,7 @@ export async function recallDocument(deps: Deps, actor: Actor, documentId: strin
     await recordEvents(tx, [
       { type: 'document.recalled', at, actor, documentId: doc.id, unitIds: [doc.issuerUnitId], data: { reason: why } },
     ]);
-    await withdrawDeliveries(tx, { documentId: doc.id, issuerUnitId: doc.issuerUnitId, at, actor, reason: why });
+    await requestRecallOfDeliveries(tx, { documentId: doc.id, issuerUnitId: doc.issuerUnitId, at, actor, reason: why });
     return row!;
   });
   return presentDocument(doc);

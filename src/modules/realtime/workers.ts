@@ -1,6 +1,7 @@
 import type { Deps } from '../../lib/deps.js';
 import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../events/service.js';
 import { runAlarmTick } from './alarms.js';
+import { runDeadlineReminders } from '../handling/reminders.js';
 import { pushesFor } from './pushes.js';
 import type { Io } from './socket.js';
 import { notifyUsers, vapidKeys } from './web-push.js';
@@ -32,7 +33,7 @@ function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
  * it reads the events after the last one it pushed, in id order (= commit order), and emits them
  * to rooms. A tick catches up if a notification was missed. Every replica sees every event, so
  * no message broker is needed and a client on any replica gets what any replica committed.
- * The same wake-ups drive the flash-alarm worker.
+ * The same wake-ups drive the flash-alarm worker; deadline reminders run every ten minutes.
  */
 export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
   let cursor = await lastEventId(deps.db);
@@ -58,6 +59,10 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     void push();
     void alarms();
   });
+  const reminders = serial(async () => void (await runDeadlineReminders(deps)), onError);
+  const reminderTimer = setInterval(() => void reminders(), 10 * 60_000);
+  reminderTimer.unref();
+  void reminders();
   const pushTimer = setInterval(() => void push(), 2000);
   const alarmTimer = setInterval(() => void alarms(), deps.config.alarmTickMs);
   pushTimer.unref();
@@ -66,6 +71,7 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
   return {
     async stop() {
       clearInterval(pushTimer);
+      clearInterval(reminderTimer);
       clearInterval(alarmTimer);
       await listener.unlisten().catch(() => {});
     },

@@ -1,6 +1,7 @@
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { leaderAuthority } from '../handling/delegations.js';
 import { loadReadableDocument } from '../documents/access.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../documents/file-content.js';
 import { forgetUnreferenced } from '../documents/blobs.js';
@@ -17,14 +18,16 @@ import { pageCount, pageSize } from './pdf/incremental.js';
 /** The draft's main file, checked to be signable by this leader. */
 export async function signableMainFile(deps: Deps, actor: Actor, documentId: string) {
   const { doc } = await loadReadableDocument(deps.db, actor, documentId);
-  if (!isIssuerMember(actor, doc) || !hasRole(actor, 'leader')) {
-    throw forbidden('Chỉ lãnh đạo của đơn vị ban hành được ký văn bản', 'Only a leader of the issuing unit signs');
+  // A leader signs; so does a deputy holding a "sign" delegation for today, on the leader's behalf.
+  const authority = isIssuerMember(actor, doc) ? await leaderAuthority(deps.db, actor, doc.issuerUnitId, 'sign', deps.clock()) : { allowed: false, onBehalfOf: null };
+  if (!authority.allowed) {
+    throw forbidden('Chỉ lãnh đạo của đơn vị ban hành (hoặc người được ủy quyền) được ký văn bản', 'Only a leader of the issuing unit (or a deputy) signs');
   }
   if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
   const main = (await listDocumentFiles(deps.db, doc.id)).find((f) => f.role === 'main');
   if (!main) throw conflict('Văn bản chưa có tệp chính để ký', 'The document has no main file to sign');
   if (main.leaderBox) throw conflict('Văn bản đã được lãnh đạo ký', 'The document has already been signed by a leader');
-  return { doc, main };
+  return { doc, main, onBehalfOf: authority.onBehalfOf };
 }
 
 /** Where the leader's box goes: the given placement, or the bottom right of the last page. */
@@ -42,7 +45,7 @@ export async function leaderBoxFor(pdf: Buffer, placement?: Placement | null) {
  * contents in one transaction with the event; the unsigned version stays in the store.
  */
 export async function signDocument(deps: Deps, actor: Actor, documentId: string, opts: { placement?: Placement | null } = {}) {
-  const { doc, main } = await signableMainFile(deps, actor, documentId);
+  const { doc, main, onBehalfOf } = await signableMainFile(deps, actor, documentId);
   const cert = await activeCertificate(deps.db, actor, 'user');
   if (!cert) throw conflict('Bạn chưa cài chứng thư số để ký', 'You have no signing certificate installed');
   const at = deps.clock();
@@ -74,7 +77,7 @@ export async function signDocument(deps: Deps, actor: Actor, documentId: string,
       promoted = await replaceFileContents(deps, tx, { fileId: main.id, expectedSha256: main.sha256, staged, leaderBox: box });
       await recordEvents(tx, [{
         type: 'document.signed', at, actor, documentId: doc.id, unitIds: [doc.issuerUnitId],
-        data: { fileId: main.id, sha256: staged.sha256, previousSha256: main.sha256, certificate: cert.fingerprint, signer: user.fullName, mode: 'server' },
+        data: { fileId: main.id, sha256: staged.sha256, previousSha256: main.sha256, certificate: cert.fingerprint, signer: user.fullName, mode: 'server', onBehalfOf },
       }]);
     });
   } catch (err) {

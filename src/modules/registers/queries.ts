@@ -1,0 +1,149 @@
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../../db/client.js';
+import { deliveries } from '../dispatch/tables.js';
+import { documents } from '../documents/tables.js';
+import { assignments } from '../handling/tables.js';
+import { units, users } from '../orgs/tables.js';
+
+/** One unit's entries over [start, end); `limit` + 1 rows at most are read, so callers can tell "too many". */
+export interface RegisterParams {
+  unitId: string;
+  start: Date;
+  end: Date;
+  limit: number;
+}
+
+// Above this many recipients a register says "N đơn vị" instead of listing them.
+export const MAX_LISTED_RECIPIENTS = 5;
+
+const signer = alias(users, 'signer');
+const drafting = alias(units, 'drafting');
+
+/**
+ * Sổ đăng ký văn bản đi: the documents the unit issued in the range (recalled ones too: the
+ * register keeps them, with a note), in order of issue. Recipients are the deliveries actually
+ * made, listed by unit code while few enough to list.
+ */
+export async function outgoingEntries(db: DbOrTx, p: RegisterParams) {
+  return db
+    .select({
+      notation: documents.notation,
+      type: documents.type,
+      subject: documents.subject,
+      status: documents.status,
+      issuedAt: documents.issuedAt,
+      recalledAt: documents.recalledAt,
+      signerName: signer.fullName,
+      draftingName: drafting.name,
+      recipientCount: sql<number>`(select count(*)::int from deliveries rd where rd.document_id = ${documents.id})`,
+      recipientNames: sql<string | null>`(
+        select case when count(*) > ${MAX_LISTED_RECIPIENTS} then null else string_agg(ru.name, ', ' order by ru.code) end
+        from deliveries rd join units ru on ru.id = rd.recipient_unit_id where rd.document_id = ${documents.id})`,
+    })
+    .from(documents)
+    .leftJoin(signer, eq(signer.id, documents.signerId))
+    .leftJoin(drafting, eq(drafting.id, documents.draftingUnitId))
+    .where(
+      and(
+        eq(documents.issuerUnitId, p.unitId),
+        inArray(documents.status, ['issued', 'recalled']),
+        gte(documents.issuedAt, p.start),
+        lt(documents.issuedAt, p.end),
+      ),
+    )
+    .orderBy(asc(documents.issuedAt), asc(documents.number), asc(documents.id))
+    .limit(p.limit + 1);
+}
+export type OutgoingEntry = Awaited<ReturnType<typeof outgoingEntries>>[number];
+
+// The leader's top-level lead assignments on a delivery (not cancelled): who the document went to.
+const leadOf = (deliveryId: typeof deliveries.id) => sql`
+  from assignments la
+  left join units lu on lu.id = la.assignee_unit_id
+  left join users lp on lp.id = la.assignee_user_id
+  where la.delivery_id = ${deliveryId} and la.role = 'lead' and la.parent_id is null and la.status <> 'cancelled'`;
+
+/**
+ * Sổ đăng ký văn bản đến: deliveries the unit accepted (so they carry a số đến) with acceptedAt
+ * in the range, in incoming-number order; withdrawn ones stay listed with their status.
+ */
+export async function incomingEntries(db: DbOrTx, p: RegisterParams) {
+  return db
+    .select({
+      deliveredAt: deliveries.deliveredAt,
+      incomingNumber: deliveries.incomingNumber,
+      status: deliveries.status,
+      issuerName: units.name,
+      notation: documents.notation,
+      issuedAt: documents.issuedAt,
+      type: documents.type,
+      subject: documents.subject,
+      leads: sql<string | null>`(select string_agg(coalesce(lp.full_name || ' (' || lu.name || ')', lp.full_name, lu.name), '; ' order by la.created_at) ${leadOf(deliveries.id)})`,
+      passedOnAt: sql<Date | null>`(select min(la.created_at) ${leadOf(deliveries.id)})`.mapWith(assignments.createdAt),
+    })
+    .from(deliveries)
+    .innerJoin(documents, eq(documents.id, deliveries.documentId))
+    .innerJoin(units, eq(units.id, documents.issuerUnitId))
+    .where(
+      and(
+        eq(deliveries.recipientUnitId, p.unitId),
+        isNotNull(deliveries.incomingNumber),
+        gte(deliveries.acceptedAt, p.start),
+        lt(deliveries.acceptedAt, p.end),
+      ),
+    )
+    // Series are "incoming:<year>", so a range across New Year lists last year's numbers first.
+    .orderBy(asc(deliveries.incomingSeries), asc(deliveries.incomingNumber))
+    .limit(p.limit + 1);
+}
+export type IncomingEntry = Awaited<ReturnType<typeof incomingEntries>>[number];
+
+const assigneeUnit = alias(units, 'assignee_unit');
+const assigneeUser = alias(users, 'assignee_user');
+
+/**
+ * Sổ theo dõi giải quyết văn bản đến: the unit's lead assignments (top level, not cancelled)
+ * created in the range, by số đến. Progress is the latest note on the assignment or on one handed
+ * on from it; the reply is any document of this unit issued in answer to the incoming one.
+ */
+export async function followUpEntries(db: DbOrTx, p: RegisterParams) {
+  return db
+    .select({
+      incomingNumber: deliveries.incomingNumber,
+      deliveryStatus: deliveries.status,
+      notation: documents.notation,
+      type: documents.type,
+      subject: documents.subject,
+      assigneeUnitName: assigneeUnit.name,
+      assigneeUserName: assigneeUser.fullName,
+      dueDate: assignments.dueDate,
+      status: assignments.status,
+      completedAt: assignments.completedAt,
+      progress: sql<string | null>`(
+        select pe.note from progress_entries pe join assignments pa on pa.id = pe.assignment_id
+        where pa.id = ${assignments.id} or pa.parent_id = ${assignments.id}
+        order by pe.created_at desc, pe.id desc limit 1)`,
+      replies: sql<string | null>`(
+        select string_agg(r.notation, ', ' order by r.issued_at) from documents r
+        where r.responds_to = ${assignments.documentId} and r.issuer_unit_id = ${assignments.unitId} and r.notation is not null)`,
+    })
+    .from(assignments)
+    .innerJoin(deliveries, eq(deliveries.id, assignments.deliveryId))
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .leftJoin(assigneeUnit, eq(assigneeUnit.id, assignments.assigneeUnitId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, assignments.assigneeUserId))
+    .where(
+      and(
+        eq(assignments.unitId, p.unitId),
+        eq(assignments.role, 'lead'),
+        isNull(assignments.parentId),
+        ne(assignments.status, 'cancelled'),
+        gte(assignments.createdAt, p.start),
+        lt(assignments.createdAt, p.end),
+      ),
+    )
+    .orderBy(asc(deliveries.incomingSeries), asc(deliveries.incomingNumber), asc(assignments.createdAt), asc(assignments.id))
+    .limit(p.limit + 1);
+}
+export type FollowUpEntry = Awaited<ReturnType<typeof followUpEntries>>[number];
