@@ -71,3 +71,9 @@ export async function buildDocument(
   }
   return { doc, author };
 }
+
+/** The same user with a token issued at the env's current (possibly moved) clock. */
+export async function refreshToken(env: TestEnv, who: TestUser): Promise<TestUser> {
+  const token = await issueToken({ ...env.deps, secret: new TextEncoder().encode(env.config.appSecret!) }, who.user);
+  return { ...who, token, auth: { authorization: `Bearer ${token}` } };
+}

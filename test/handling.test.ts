@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { runDeadlineReminders } from '../src/modules/handling/reminders.js';
+import { buildTestEnv, type TestEnv } from './helpers/app.js';
+import { buildDocument, buildUnit, buildUser, refreshToken, type TestUser } from './helpers/factories.js';
+import { makePdf, multipart } from './helpers/pdf.js';
+
+async function issuedAndAccepted(env: TestEnv, issuer: TestUser, clerk: TestUser, o: { dueDate?: string; subject?: string } = {}) {
+  const { doc } = await buildDocument(env, { author: issuer, recipients: [clerk.unit.id], ...o });
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: issuer.auth })).statusCode, 200);
+  const item = (await env.app.inject({ url: '/api/inbox', headers: clerk.auth })).json().items.find((i: { document: { id: string } }) => i.document.id === doc.id);
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${item.deliveryId}/accept`, headers: clerk.auth })).statusCode, 200);
+  return { doc, deliveryId: item.deliveryId as string };
+}
+
+async function district(env: TestEnv) {
+  const issuerUnit = await buildUnit(env, { name: 'Văn phòng UBND tỉnh', shortName: 'VP' });
+  const issuer = await buildUser(env, { unit: issuerUnit, roles: ['clerk'] });
+  const unit = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Sơn Hà', shortName: 'UBND' });
+  const dept = await buildUnit(env, { name: 'Phòng Tài chính - Kế hoạch', shortName: 'TCKH', kind: 'department', parentId: unit.id });
+  const other = await buildUnit(env, { name: 'Phòng Y tế huyện khác', kind: 'department' });
+  return {
+    issuer, unit, dept, other,
+    leader: await buildUser(env, { unit, roles: ['leader'], fullName: 'Chủ tịch' }),
+    deputy: await buildUser(env, { unit, roles: ['officer'], fullName: 'Phó Chủ tịch' }),
+    clerk: await buildUser(env, { unit, roles: ['clerk'] }),
+    head: await buildUser(env, { unit: dept, roles: ['leader'], fullName: 'Trưởng phòng' }),
+    staff: await buildUser(env, { unit: dept, roles: ['officer'], fullName: 'Chuyên viên' }),
+    outsider: await buildUser(env, { unit: other, roles: ['officer', 'leader'] }),
+  };
+}
+
+test('full flow across two units: accept 03 → assign 04 → progress 05 → done 06, in order in the issuer tracking', async (t) => {
+  const env = await buildTestEnv(t);
+  const x = await district(env);
+  const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk, { dueDate: '2030-12-31' });
+  const assign = await env.app.inject({
+    method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth,
+    payload: { direction: 'Giao Phòng TCKH chủ trì, tham mưu báo cáo trước ngày 15.', lead: { unitId: x.dept.id, dueDate: '2030-06-15' }, cooperating: [{ unitId: x.other.id }] },
+  });
+  assert.equal(assign.statusCode, 201, assign.body);
+  const [lead, coop] = assign.json().assignments;
+  assert.equal(lead.role, 'lead');
+  assert.equal(lead.dueDate, '2030-06-15');
+  assert.equal(coop.dueDate, '2030-12-31', "the default deadline is the document's");
+  // The department head hands it to a person, who reports progress, with a report PDF, then finishes.
+  const re = await env.app.inject({ method: 'POST', url: `/api/assignments/${lead.id}/reassign`, headers: x.head.auth, payload: { userId: x.staff.user.id } });
+  assert.equal(re.statusCode, 201, re.body);
+  // "Mine" is what is assigned to me and to my department.
+  const all = (await env.app.inject({ url: '/api/assignments?mine=1', headers: x.staff.auth })).json().items;
+  assert.deepEqual(all.map((a: { assigneeUserId: string | null }) => a.assigneeUserId).sort(), [null, x.staff.user.id].sort());
+  const mine = all.filter((a: { assigneeUserId: string | null }) => a.assigneeUserId === x.staff.user.id);
+  const body = multipart([{ name: 'note', data: 'Đã làm việc với các xã, đang tổng hợp số liệu' }, { name: 'file', filename: 'bao-cao.pdf', data: makePdf('bao cao') }]);
+  const p1 = await env.app.inject({ method: 'POST', url: `/api/assignments/${mine[0].id}/progress`, headers: { ...x.staff.auth, ...body.headers }, payload: body.payload });
+  assert.equal(p1.statusCode, 200, p1.body);
+  assert.equal(p1.json().assignment.status, 'in_progress');
+  const p2 = await env.app.inject({ method: 'POST', url: `/api/assignments/${mine[0].id}/progress`, headers: x.staff.auth, payload: { note: 'Đã gửi báo cáo', done: true } });
+  assert.equal(p2.json().assignment.status, 'done');
+  const leadNow = (await env.app.inject({ url: '/api/assignments', headers: x.leader.auth })).json().items.find((a: { id: string }) => a.id === lead.id);
+  assert.equal(leadNow.status, 'done');
+
+  const tracking = (await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: x.issuer.auth })).json().deliveries[0];
+  assert.equal(tracking.status, 'completed');
+  const steps = tracking.history.filter((h: { code: string | null }) => h.code);
+  assert.deepEqual(steps.map((h: { code: string }) => h.code), ['01', '03', '04', '05', '06']);
+  const times = steps.map((h: { at: string }) => Date.parse(h.at));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.ok(steps.slice(1).every((h: { actorUnitId: string }) => [x.unit.id, x.dept.id].includes(h.actorUnitId)));
+});
+
+test("only the receiving unit's leader or a delegate in range assigns; outside assignees see the document only when named", async (t) => {
+  const env = await buildTestEnv(t);
+  env.clock.set('2026-11-23T03:00:00Z');
+  const x = await district(env);
+  const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk);
+  const payload = { direction: 'Giao phòng TCKH', lead: { unitId: x.dept.id } };
+  for (const who of [x.clerk, x.deputy, x.head, x.outsider]) {
+    const r = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: who.auth, payload });
+    assert.ok([403, 404].includes(r.statusCode), `${who.user.fullName}: ${r.statusCode}`);
+  }
+  // The outsider's unit cannot read it yet.
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.outsider.auth })).statusCode, 404);
+  // The leader delegates assigning to the deputy for next week only.
+  const del = await env.app.inject({ method: 'POST', url: '/api/delegations', headers: x.leader.auth, payload: { toUserId: x.deputy.user.id, startsOn: '2026-11-30', endsOn: '2026-12-06', scopes: ['assign'] } });
+  assert.equal(del.statusCode, 201, del.body);
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.deputy.auth, payload })).statusCode, 403);
+  env.clock.set('2026-12-01T03:00:00Z');
+  const deputyAgain = await refreshToken(env, x.deputy);
+  x.leader = await refreshToken(env, x.leader);
+  x.outsider = await refreshToken(env, x.outsider);
+  const ok = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: deputyAgain.auth, payload: { ...payload, cooperating: [{ unitId: x.other.id }] } });
+  assert.equal(ok.statusCode, 201, ok.body);
+  assert.equal(ok.json().assignments[0].onBehalfOf, x.leader.user.id, 'the action records for whom the deputy acted');
+  // Named as cooperating, the outside unit now reads the document.
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.outsider.auth })).statusCode, 200);
+  const otherUnit = await buildUser(env, { roles: ['officer'] });
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: otherUnit.auth })).statusCode, 404);
+  // Assigned once only.
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload })).statusCode, 409);
+});
+
+test('overdue is listed for assignee, assigning leader and clerk across the day boundary (Vietnam time); reminders once', async (t) => {
+  const env = await buildTestEnv(t);
+  env.clock.set('2026-12-01T03:00:00Z');
+  const x = await district(env);
+  const { deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk);
+  const r = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload: { direction: 'Giao chuyên viên', lead: { userId: x.staff.user.id, dueDate: '2026-12-10' } } });
+  assert.equal(r.statusCode, 201, r.body);
+  const overdue = async (who: TestUser) => (await env.app.inject({ url: '/api/assignments?overdue=1', headers: (await refreshToken(env, who)).auth })).json().items.length;
+  // 23:59 on 10/12 in Vietnam: due today, not overdue.
+  env.clock.set('2026-12-10T16:59:00Z');
+  for (const who of [x.staff, x.leader, x.clerk]) assert.equal(await overdue(who), 0);
+  // 00:01 on 11/12 in Vietnam (still 10/12 in UTC): overdue.
+  env.clock.set('2026-12-10T17:01:00Z');
+  for (const who of [x.staff, x.leader, x.clerk]) assert.equal(await overdue(who), 1);
+  assert.equal(await overdue(x.outsider), 0);
+  assert.equal(await overdue(x.deputy), 0);
+
+  // Reminders: the day before the deadline once, then once per day while overdue.
+  env.clock.set('2026-12-09T02:00:00Z');
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 1, overdue: 0 });
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 0, overdue: 0 });
+  env.clock.set('2026-12-11T02:00:00Z');
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 0, overdue: 1 });
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 0, overdue: 0 });
+  env.clock.set('2026-12-12T02:00:00Z');
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 0, overdue: 1 });
+  const [{ n }] = (await env.db.execute(sql`select count(*)::int as n from events where type in ('assignment.due_soon', 'assignment.overdue') and ${x.staff.user.id}::uuid = any(user_ids)`)) as unknown as [{ n: number }];
+  assert.equal(n, 3);
+});
+
+test('a recalled document cannot be assigned', async (t) => {
+  const env = await buildTestEnv(t);
+  const x = await district(env);
+  const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk);
+  await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/recall`, headers: x.issuer.auth, payload: { reason: 'Ban hành nhầm' } });
+  const payload = { direction: 'Giao', lead: { unitId: x.dept.id } };
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload })).statusCode, 409);
+  await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/recall/agree`, headers: x.clerk.auth });
+  const r = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload });
+  assert.ok([404, 409].includes(r.statusCode));
+});
