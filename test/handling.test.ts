@@ -141,3 +141,24 @@ test('a recalled document cannot be assigned', async (t) => {
   const r = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload });
   assert.ok([404, 409].includes(r.statusCode));
 });
+
+test('a replacement, when issued, freezes the old document and asks its recipients to withdraw it', async (t) => {
+  const env = await buildTestEnv(t);
+  const x = await district(env);
+  const { doc: old, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk, { subject: 'Kế hoạch cũ' });
+  const { doc: draft } = await buildDocument(env, { author: x.issuer, recipients: [x.unit.id], subject: 'Kế hoạch thay thế', replaces: old.id });
+  // Another unit's document cannot be named.
+  const stranger = await buildUser(env);
+  const bad = await env.app.inject({ method: 'POST', url: '/api/documents', headers: stranger.auth, payload: { type: 'KH', subject: 'x', recipients: [x.unit.id], replaces: old.id } });
+  assert.equal(bad.statusCode, 400);
+  const issued = await env.app.inject({ method: 'POST', url: `/api/documents/${draft.id}/issue`, headers: x.issuer.auth });
+  assert.equal(issued.statusCode, 200);
+  const oldNow = (await env.app.inject({ url: `/api/documents/${old.id}`, headers: x.issuer.auth })).json().document;
+  assert.equal(oldNow.status, 'recalled');
+  assert.match(oldNow.recallReason, new RegExp(issued.json().document.notation.replace('/', '\\/')));
+  const tracking = (await env.app.inject({ url: `/api/documents/${old.id}/tracking`, headers: x.issuer.auth })).json().deliveries[0];
+  assert.ok(tracking.recallRequestedAt);
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/recall/agree`, headers: x.clerk.auth })).statusCode, 200);
+  const inbox = (await env.app.inject({ url: '/api/inbox', headers: x.clerk.auth })).json().items.map((i: { document: { subject: string } }) => i.document.subject);
+  assert.deepEqual(inbox, ['Kế hoạch thay thế']);
+});

@@ -19,6 +19,7 @@ export interface DraftInput {
   signerId?: string | null;
   respondsTo?: string | null;
   draftingUnitId?: string | null;
+  replaces?: string | null;
 }
 
 /** Recipients must all be known, active units; returns them deduplicated in the order given. */
@@ -67,6 +68,12 @@ export async function createDraft(deps: Deps, actor: Actor, input: DraftInput): 
       throw badRequest('Văn bản được trả lời không tồn tại', 'The document answered does not exist');
     });
   }
+  if (input.replaces) {
+    const old = await loadReadableDocument(deps.db, actor, input.replaces).catch(() => null);
+    if (!old || old.relation !== 'issuer' || old.doc.status !== 'issued') {
+      throw badRequest('Chỉ thay thế được văn bản đã ban hành của chính đơn vị', 'Only an issued document of the same unit can be replaced');
+    }
+  }
   const at = deps.clock();
   const doc: DocumentRow = await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -82,6 +89,7 @@ export async function createDraft(deps: Deps, actor: Actor, input: DraftInput): 
         signerId: input.signerId ?? null,
         draftingUnitId: input.draftingUnitId ?? null,
         respondsTo: input.respondsTo ?? null,
+        replaces: input.replaces ?? null,
         recipients,
         createdAt: at,
         updatedAt: at,

@@ -6,6 +6,7 @@ import { insertDeliveries, recordDeliveriesCreated } from '../dispatch/create-de
 import { recordEvents } from '../events/service.js';
 import { sealAndVerifyForIssue, type StoreChanges } from '../signing/seal-files.js';
 import { forgetUnreferenced } from './blobs.js';
+import { recallReplaced } from './recall-document.js';
 import { scheduleAlarms } from '../realtime/alarms.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { loadReadableDocument } from './access.js';
@@ -68,6 +69,7 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
       document: { subject: doc.subject, urgency: doc.urgency, issuerName: issuer.name },
     });
     if (doc.urgency === 'flash') await scheduleAlarms(deps, tx, delivered.map((d) => d.id), at);
+    if (doc.replaces) await recallReplaced(tx, { oldId: doc.replaces, by: { id: doc.id, notation }, issuerUnitId: issuer.id, at, actor });
     return issued!;
   }).catch(async (err) => {
     await Promise.all(changes.staged.map((s) => deps.store.discard(s)));

@@ -15,6 +15,7 @@ export function presentDocument(d: DocumentRow) {
     signerId: d.signerId,
     draftingUnitId: d.draftingUnitId,
     respondsTo: d.respondsTo,
+    replaces: d.replaces,
     recipients: d.recipients,
     status: d.status,
     number: d.number,

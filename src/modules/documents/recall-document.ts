@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
@@ -34,4 +35,17 @@ export async function recallDocument(deps: Deps, actor: Actor, documentId: strin
     return row!;
   });
   return presentDocument(doc);
+}
+
+/**
+ * In the transaction that issues a replacement (BussinessDocType 3): the replaced document is
+ * frozen and its recipients are asked to withdraw it, with the new notation as the reason.
+ */
+export async function recallReplaced(tx: Tx, p: { oldId: string; by: { id: string; notation: string }; issuerUnitId: string; at: Date; actor: Actor }) {
+  const [old] = await tx.select().from(documents).where(eq(documents.id, p.oldId)).for('update');
+  if (!old || old.issuerUnitId !== p.issuerUnitId || old.status !== 'issued') return;
+  const reason = `Được thay thế bởi văn bản số ${p.by.notation}`;
+  await tx.update(documents).set({ status: 'recalled', recalledAt: p.at, recallReason: reason, updatedAt: p.at }).where(eq(documents.id, old.id));
+  await recordEvents(tx, [{ type: 'document.replaced', at: p.at, actor: p.actor, documentId: old.id, unitIds: [old.issuerUnitId], data: { reason, replacedBy: p.by.id } }]);
+  await requestRecallOfDeliveries(tx, { documentId: old.id, issuerUnitId: old.issuerUnitId, at: p.at, actor: p.actor, reason });
 }

@@ -32,6 +32,7 @@ export async function documentRoutes(app: App, deps: Deps) {
             signerId: Nullable(Uuid),
             respondsTo: Nullable(Uuid),
             draftingUnitId: Nullable(Uuid),
+            replaces: Nullable(Uuid),
           },
           { additionalProperties: false },
         ),

@@ -27,6 +27,8 @@ export const documents = pgTable(
     signerId: uuid('signer_id').references(() => users.id),
     draftingUnitId: uuid('drafting_unit_id').references(() => units.id),
     respondsTo: uuid('responds_to').references((): AnyPgColumn => documents.id),
+    /** An issued document of the same unit that this one replaces: issuing this one recalls it. */
+    replaces: uuid('replaces').references((): AnyPgColumn => documents.id),
     /** Recipient unit ids as drafted; checked again when issuing. */
     recipients: uuid('recipients').array().notNull().default(sql`'{}'::uuid[]`),
     status: text('status').$type<DocumentStatus>().notNull().default('draft'),

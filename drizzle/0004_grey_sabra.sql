@@ -1,0 +1,2 @@
+ALTER TABLE "documents" ADD COLUMN "replaces" uuid;--> statement-breakpoint
+ALTER TABLE "documents" ADD CONSTRAINT "documents_replaces_documents_id_fk" FOREIGN KEY ("replaces") REFERENCES "public"."documents"("id") ON DELETE no action ON UPDATE no action;
