@@ -15,6 +15,7 @@ import { documentRoutes } from './modules/documents/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { signingRoutes } from './modules/signing/routes.js';
 import { realtimeRoutes } from './modules/realtime/routes.js';
+import { registerRoutes } from './modules/registers/routes.js';
 import { handlingRoutes } from './modules/handling/routes.js';
 import { createSocketServer } from './modules/realtime/socket.js';
 import { startWorkers } from './modules/realtime/workers.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await dispatchRoutes(app, deps);
   await signingRoutes(app, deps);
   await realtimeRoutes(app, deps);
+  await registerRoutes(app, deps);
   await handlingRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

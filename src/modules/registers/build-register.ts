@@ -137,9 +137,10 @@ export async function buildRegister(
   const def = definitions[kind] as Definition<unknown>;
   const entries = await def.query(deps.db, { unitId: unit.id, start: range.start, end: range.end, limit: maxRows });
   if (entries.length > maxRows) {
+    const csv = maxRows < MAX_ROWS;
     throw badRequest(
-      `Sổ có hơn ${maxRows.toLocaleString('vi-VN')} dòng; hãy thu hẹp khoảng thời gian`,
-      `The register has more than ${maxRows} rows; narrow the date range`,
+      `Sổ có hơn ${maxRows.toLocaleString('vi-VN')} dòng; hãy thu hẹp khoảng thời gian${csv ? ' hoặc tải dạng CSV' : ''}`,
+      `The register has more than ${maxRows} rows; narrow the date range${csv ? ' or download it as CSV' : ''}`,
     );
   }
   const today = vnDate(now);
