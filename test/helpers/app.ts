@@ -53,6 +53,9 @@ export interface EnvOptions {
   database?: { url: string };
 }
 
+/** Cleanups of replicas attached to a primary env's database, run before the primary drops it. */
+const replicas = new Map<string, Array<() => Promise<void>>>();
+
 export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<void>): void }, overrides: Partial<Config> = {}, opts: EnvOptions = {}): Promise<TestEnv> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-test-'));
   const fresh = opts.database ? await attachDatabase(opts.database.url) : await freshDatabase();
@@ -67,10 +70,19 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   const deps: Deps = { db: fresh.database.db, sql: fresh.database.sql, store, config, clock: opts.realClock ? () => new Date() : clock, log, keys: createKeyStore('k'.repeat(40)) };
   const app = await buildApp({ ...deps, secret: new TextEncoder().encode(config.appSecret!), alarms: opts.alarms ?? true });
   await app.ready();
-  t.after(async () => {
+  const cleanup = async () => {
     await app.close();
     await fresh.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  };
+  if (opts.database) {
+    // A second replica must stop before the first one drops the shared database.
+    (replicas.get(opts.database.url) ?? replicas.set(opts.database.url, []).get(opts.database.url)!).push(cleanup);
+  } else {
+    t.after(async () => {
+      for (const other of replicas.get(fresh.url)?.splice(0) ?? []) await other();
+      await cleanup();
+    });
+  }
   return { app, deps, db: fresh.database.db, store, clock, config, dataDir, logs, dbUrl: fresh.url };
 }

@@ -8,22 +8,31 @@ import { notifyUsers, vapidKeys } from './web-push.js';
 
 /** Runs `fn` now and again whenever asked, never twice at once; asks during a run cause one more run. */
 function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
-  let running = false;
+  let current: Promise<void> | null = null;
   let again = false;
-  const run = async (): Promise<void> => {
-    if (running) {
+  let stopped = false;
+  const run = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (current) {
       again = true;
-      return;
+      return current;
     }
-    running = true;
-    try {
-      do {
-        again = false;
-        await fn().catch(onError);
-      } while (again);
-    } finally {
-      running = false;
-    }
+    current = (async () => {
+      try {
+        do {
+          again = false;
+          await fn().catch(onError);
+        } while (again && !stopped);
+      } finally {
+        current = null;
+      }
+    })();
+    return current;
+  };
+  /** No new runs; resolves when the one in flight (if any) has finished. */
+  run.stop = async () => {
+    stopped = true;
+    await current;
   };
   return run;
 }
@@ -74,6 +83,7 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
       clearInterval(reminderTimer);
       clearInterval(alarmTimer);
       await listener.unlisten().catch(() => {});
+      await Promise.all([push.stop(), alarms.stop(), reminders.stop()]);
     },
   };
 }
