@@ -1,13 +1,19 @@
+import type { KeyObject } from 'node:crypto';
 import { buildSignedAttributes, assembleCms, digestChunks, signSignedAttributes } from './crypto/pades.js';
 import { requestTimestamp } from './crypto/timestamp.js';
 import { verifyCms } from './crypto/verify.js';
 import { addSignaturePlaceholder, byteRangeChunks, embedSignature, findSignatures, type PlaceholderOptions, type Prepared } from './pdf/incremental.js';
 
-export interface SigningKey {
-  privateKeyPem: string;
-  certificate: Buffer;
-  chain: Buffer[];
-}
+/**
+ * A key held by the server. `privateKey` is best a KeyObject kept across signatures (the server
+ * gets one from `deps.keys.privateKey`, which caches them): a PEM string still works but is parsed
+ * again on every call and its fresh key object signs slower (see signSignedAttributes).
+ */
+export type SigningKey = { certificate: Buffer; chain: Buffer[] } & (
+  | { privateKey: KeyObject | string }
+  /** The older spelling, still accepted. */
+  | { privateKeyPem: string }
+);
 
 /** Room for the CMS: the certificates, the signature, and a timestamp token when one is asked for. */
 export function signatureRoom(key: { certificate: Buffer; chain: Buffer[] }, timestamped: boolean): number {
@@ -35,7 +41,7 @@ export async function signPdf(pdf: Buffer, key: SigningKey, opts: Omit<Placehold
   const { prepared, signedAttributes } = await prepareSignature(pdf, key.certificate, {
     ...opts, subFilter: 'ETSI.CAdES.detached', signatureSize: signatureRoom(key, Boolean(tsaUrl)),
   });
-  const signature = signSignedAttributes(signedAttributes, key.privateKeyPem);
+  const signature = signSignedAttributes(signedAttributes, 'privateKey' in key ? key.privateKey : key.privateKeyPem);
   return completeSignature({ prepared, signedAttributes, signature, certificates: [key.certificate, ...key.chain], tsaUrl });
 }
 

@@ -42,7 +42,8 @@ export async function sealAndVerifyForIssue(
       if (err instanceof CertificateError) throw conflict('Chứng thư số của đơn vị đã hết hạn, không thể đóng dấu', "The unit's seal certificate has expired");
       throw err;
     }
-    const key = { privateKeyPem: deps.keys.open(cert.encryptedKey, cert.id), certificate: cert.certificate, chain: cert.chain };
+    // A cached KeyObject (keystore.ts), made once for all the files of this issue and the next ones.
+    const key = { privateKey: deps.keys.privateKey(cert.encryptedKey, cert.id), certificate: cert.certificate, chain: cert.chain };
     const sealImage = await activeImage(tx, { userId: p.actor.userId, unitId: p.issuer.id }, 'unit');
     for (const f of files) {
       const pdf = await readFileBytes(deps, f.sha256);

@@ -61,7 +61,8 @@ export async function signDocument(deps: Deps, actor: Actor, documentId: string,
   const box = await leaderBoxFor(pdf, opts.placement);
   const signed = await signPdf(
     pdf,
-    { privateKeyPem: deps.keys.open(cert.encryptedKey, cert.id), certificate: cert.certificate, chain: cert.chain },
+    // A cached KeyObject (keystore.ts): decrypting and parsing the key costs as much as signing.
+    { privateKey: deps.keys.privateKey(cert.encryptedKey, cert.id), certificate: cert.certificate, chain: cert.chain },
     {
       fieldName: 'LanhDaoKy', signingTime: at, name: user.fullName, reason: 'Ký ban hành văn bản', location: unit.name,
       appearance: leaderAppearance({ pageIndex: box.page, rect: box.rect, title: user.title || 'Lãnh đạo', fullName: user.fullName, image: await activeImage(deps.db, actor, 'user') }),

@@ -12,7 +12,13 @@ import {
 import forge from 'node-forge';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { der } from './pades.js';
+import { parse } from './der-reader.js';
+import { formatName as formatNameDer } from './names.js';
+import { der, HASH_BY_OID } from './pades.js';
+import { type CertificateInfo, CertView } from './x509.js';
+
+export type { CertificateInfo };
+export { HASH_BY_OID };
 
 // pkijs' own crypto operations (SignedData.sign/verify etc.) need an engine: register Node's WebCrypto.
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
@@ -33,10 +39,6 @@ const P12 = {
   keyBag: '1.2.840.113549.1.12.10.1.1', shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
   certBag: '1.2.840.113549.1.12.10.1.3', safeContentsBag: '1.2.840.113549.1.12.10.1.6',
   x509Certificate: '1.2.840.113549.1.9.22.1', pbes2: '1.2.840.113549.1.5.13', pbkdf2: '1.2.840.113549.1.5.12',
-};
-export const HASH_BY_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.4': 'sha224', '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 const PRF_BY_OID: Record<string, string> = {
   '1.2.840.113549.2.7': 'sha1', '1.2.840.113549.2.8': 'sha224', '1.2.840.113549.2.9': 'sha256',
@@ -223,65 +225,22 @@ export function parsePkcs12(p12: Buffer, passphrase: string): { privateKeyPem: s
   throw new CertificateError('key_mismatch', 'no certificate in the PKCS#12 matches its private key');
 }
 
-const ATTR_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
-  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.42': 'GN',
-  '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC',
-};
-
-function attrValue(v: asn1js.AsnType): string {
-  const s = (v.valueBlock as { value?: unknown }).value; // asn1js decodes UTF8/BMP/Printable/IA5 strings
-  return typeof s === 'string' ? s : `#${der.raw(v).toString('hex')}`;
-}
-
-/** RFC 4514-style string (most specific first: "CN=…, O=…, C=VN"), values as Unicode text. */
+/** RFC 4514-style string of a pkijs Name (timestamp.ts), rendered by names.ts from its DER. */
 export function formatName(name: pkijs.RelativeDistinguishedNames): string {
-  return name.typesAndValues
-    .map((tv) => `${ATTR_NAMES[tv.type] ?? tv.type}=${attrValue(tv.value).replace(/([,+"\\<>;])/g, '\\$1')}`)
-    .reverse()
-    .join(', ');
+  return formatNameDer(parse(Buffer.from(name.toSchema().toBER())));
 }
 
-const firstAttr = (name: pkijs.RelativeDistinguishedNames, oid: string): string | null => {
-  const tv = name.typesAndValues.find((t) => t.type === oid);
-  return tv ? attrValue(tv.value) : null;
-};
-
-export interface CertificateInfo {
-  subject: string; commonName: string | null; organization: string | null; issuer: string;
-  serialNumber: string; notBefore: Date; notAfter: Date; fingerprintSha256: string;
-  keyUsage: { digitalSignature: boolean; nonRepudiation: boolean; keyCertSign: boolean } | null;
-  isCa: boolean;
-}
-
-/** serialNumber: uppercase hex; fingerprintSha256: uppercase hex pairs joined by ':' (as OpenSSL). */
+/**
+ * serialNumber: uppercase hex; fingerprintSha256: uppercase hex pairs joined by ':' (as OpenSSL).
+ * Read with the DER reader (x509.ts), ~100× cheaper than the pkijs parse it replaces; anything
+ * that does not read as a certificate is CertificateError 'malformed'.
+ */
 export function describeCertificate(certDer: Buffer): CertificateInfo {
-  let cert: pkijs.Certificate;
   try {
-    cert = pkijs.Certificate.fromBER(new Uint8Array(certDer));
+    return new CertView(certDer).describe();
   } catch (e) {
     throw new CertificateError('malformed', `not a DER X.509 certificate: ${(e as Error).message}`);
   }
-  const ext = (oid: string) => {
-    const e = cert.extensions?.find((x) => x.extnID === oid);
-    return e ? der.parse(e.extnValue.valueBlock.valueHexView) : null;
-  };
-  const ku = ext('2.5.29.15'); // KeyUsage BIT STRING: bit 0 = MSB of the first content byte
-  const kuByte = ku ? (ku as asn1js.BitString).valueBlock.valueHexView[0] ?? 0 : 0;
-  const bc = der.kids(ext('2.5.29.19') ?? undefined)[0];
-  const serial = Buffer.from(cert.serialNumber.valueBlock.valueHexView);
-  return {
-    subject: formatName(cert.subject),
-    commonName: firstAttr(cert.subject, '2.5.4.3'),
-    organization: firstAttr(cert.subject, '2.5.4.10'),
-    issuer: formatName(cert.issuer),
-    serialNumber: (serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial).toString('hex').toUpperCase(),
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
-    fingerprintSha256: createHash('sha256').update(certDer).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'),
-    keyUsage: ku ? { digitalSignature: !!(kuByte & 0x80), nonRepudiation: !!(kuByte & 0x40), keyCertSign: !!(kuByte & 0x04) } : null,
-    isCa: bc instanceof asn1js.Boolean && bc.getValue(),
-  };
 }
 
 /** Can this certificate sign documents at `at`? (Vietnamese CAs issue digitalSignature+nonRepudiation.) */
