@@ -1,8 +1,10 @@
 // Finds signature dictionaries by scanning the raw bytes of every revision, not by following
 // the xref chain: a verifier must see every signature ever appended, also in damaged files,
 // and must judge each /ByteRange against the exact bytes, which only a raw scan can do.
-import zlib from 'node:zlib';
 import { get, PdfLexer, type PdfValue } from './lexer.js';
+import { headerStart } from './reader.js';
+import { skipValue } from './skip.js';
+import { decodeStream } from './stream.js';
 import { decodeTextString, parsePdfDate } from './text.js';
 
 export interface FoundSignature {
@@ -21,6 +23,19 @@ export interface FoundSignature {
 }
 
 type Dict = Extract<PdfValue, { t: 'dict' }>;
+/** An object not lexed yet (it cannot hold a signature or a field's /V). */
+interface Lazy {
+  body: Buffer;
+  at: number;
+}
+type Objects = Map<string, Dict | Lazy>;
+/**
+ * Only objects whose bytes contain one of these are lexed: a signature has /ByteRange, the field
+ * holding it /V, and "#" could spell either as a name escape. The rest are left for lookups by
+ * number (a field's /Parent).
+ */
+const NEEDLES = ['/ByteRange', '/V', '#'].map((n) => Buffer.from(n, 'latin1'));
+const OBJ = Buffer.from('obj', 'latin1');
 interface SigHit {
   dict: Dict;
   inFile: boolean; // offsets refer to the file (false inside an object stream)
@@ -39,7 +54,7 @@ export function findSignatures(pdf: Buffer): FoundSignature[] {
 
 function scan(pdf: Buffer): FoundSignature[] {
   const hits: SigHit[] = [];
-  const objects = new Map<string, Dict>(); // latest definition of each indirect dictionary
+  const objects: Objects = new Map(); // latest definition of each indirect dictionary
   const visit = (value: PdfValue, ref: string | null, inFile: boolean) => {
     if (value.t !== 'dict') return;
     if (ref) objects.set(ref, value);
@@ -47,38 +62,39 @@ function scan(pdf: Buffer): FoundSignature[] {
   };
   let pos = 0;
   for (;;) {
-    const k = pdf.indexOf('obj', pos, 'latin1');
+    const k = pdf.indexOf(OBJ, pos);
     if (k < 0) break;
     const start = headerStart(pdf, k);
     pos = k + 3;
     if (start < 0) continue;
     try {
       const lx = new PdfLexer(pdf, start);
-      const o = lx.indirectObject();
+      const ref = `${lx.uint()} ${lx.uint()}`;
+      if (!lx.keyword('obj')) continue;
+      lx.skipWs();
+      const at = lx.pos;
+      skipValue(lx); // its extent only: most objects need no lexing (see NEEDLES)
+      if (!lx.keyword('stream')) {
+        pos = Math.max(pos, lx.pos);
+        if (NEEDLES.some((n) => pdf.subarray(at, lx.pos).includes(n))) visit(new PdfLexer(pdf, at).value(), ref, true);
+        else objects.set(ref, { body: pdf, at });
+        continue;
+      }
+      // A stream: its dictionary is read for /Length (to skip the data) and /Type.
+      const o = new PdfLexer(pdf, start).indirectObject();
       pos = Math.max(pos, o.end);
-      visit(o.value, `${o.num} ${o.gen}`, true);
+      visit(o.value, ref, true);
       if (o.data && get(o.value, 'Type', 'name')?.v === 'ObjStm') {
-        for (const [num, value] of objectStream(pdf.subarray(o.data[0], o.data[1]), o.value)) visit(value, `${num} 0`, false);
+        for (const [num, member] of objectStream(pdf.subarray(o.data[0], o.data[1]), o.value)) {
+          if ('t' in member) visit(member, `${num} 0`, false);
+          else objects.set(`${num} 0`, member);
+        }
       }
     } catch {
       // Not an object after all (or a damaged one): keep scanning after this "obj".
     }
   }
   return hits.map((h) => describe(pdf, h, objects));
-}
-
-/** Where "N G obj" begins, given the offset of "obj"; -1 if the digits are not there. */
-function headerStart(b: Buffer, k: number): number {
-  const isD = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
-  const isS = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
-  let p = k;
-  if (!isS(b[p - 1])) return -1;
-  for (let part = 0; part < 2; part++) {
-    while (isS(b[p - 1])) p--;
-    if (!isD(b[p - 1])) return -1;
-    while (isD(b[p - 1])) p--;
-  }
-  return p;
 }
 
 /** Signature dictionaries anywhere inside `d` (a field's /V may hold one directly). */
@@ -91,16 +107,10 @@ function collect(d: Dict, ref: string | null, parent: Dict | null, inFile: boole
   for (const v of d.v.values()) if (v.t === 'dict') collect(v, null, d, inFile, out, depth + 1);
 }
 
-/** The objects of an object stream (ISO 32000-1 7.5.7), Flate or unfiltered; [] if unreadable. */
-function objectStream(data: Buffer, dict: PdfValue): Array<[number, PdfValue]> {
-  const f = dict.t === 'dict' ? dict.v.get('Filter') : undefined;
-  const filter = f?.t === 'arr' && f.v.length === 1 ? f.v[0] : f;
-  let body = data;
+/** The objects of an object stream (ISO 32000-1 7.5.7), [] if unreadable; members are lexed as NEEDLES says. */
+function objectStream(data: Buffer, dict: PdfValue): Array<[number, PdfValue | Lazy]> {
   try {
-    if (filter?.t === 'name' && filter.v === 'FlateDecode') {
-      // Capped: a few bytes of deflate can expand to gigabytes.
-      body = zlib.inflateSync(data, { maxOutputLength: 64 * 1024 * 1024, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    } else if (filter !== undefined) return [];
+    const body = decodeStream(data, dict);
     const n = get(dict, 'N', 'num')?.v ?? 0;
     const first = get(dict, 'First', 'num')?.v ?? 0;
     const lx = new PdfLexer(body);
@@ -109,12 +119,33 @@ function objectStream(data: Buffer, dict: PdfValue): Array<[number, PdfValue]> {
       const num = lx.uint();
       const off = lx.uint();
       if (num === null || off === null) break;
-      heads.push([num, off]);
+      heads.push([num, first + off]);
     }
-    const out: Array<[number, PdfValue]> = [];
-    for (const [num, off] of heads) {
+    // A hit at byte k lies in the member with the largest start <= k (members are contiguous).
+    const starts = [...new Set(heads.map(([, at]) => at))].sort((a, b) => a - b);
+    const wanted = new Set<number>(); // starts of the members to lex
+    for (const needle of NEEDLES) {
+      for (let k = body.indexOf(needle, first); k >= 0; k = body.indexOf(needle, k + 1)) {
+        let lo = 0;
+        let hi = starts.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (starts[mid]! <= k) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo === 0) continue; // before the first member
+        wanted.add(starts[lo - 1]!);
+        k = Math.max(k, (starts[lo] ?? body.length) - 1); // on to the next member
+      }
+    }
+    const out: Array<[number, PdfValue | Lazy]> = [];
+    for (const [num, at] of heads) {
+      if (!wanted.has(at)) {
+        out.push([num, { body, at }]);
+        continue;
+      }
       try {
-        out.push([num, new PdfLexer(body, first + off).value()]);
+        out.push([num, new PdfLexer(body, at).value()]);
       } catch {
         /* skip the damaged member */
       }
@@ -125,7 +156,23 @@ function objectStream(data: Buffer, dict: PdfValue): Array<[number, PdfValue]> {
   }
 }
 
-function describe(pdf: Buffer, h: SigHit, objects: Map<string, Dict>): FoundSignature {
+/** An object by "num gen", lexing a lazy object-stream member on first use. */
+function lookupDict(objects: Objects, ref: string): Dict | null {
+  const o = objects.get(ref);
+  if (!o || 't' in o) return o ?? null;
+  let v: PdfValue | null = null;
+  try {
+    v = new PdfLexer(o.body, o.at).value();
+  } catch {
+    /* damaged */
+  }
+  const d = v?.t === 'dict' ? v : null;
+  if (d) objects.set(ref, d);
+  else objects.delete(ref);
+  return d;
+}
+
+function describe(pdf: Buffer, h: SigHit, objects: Objects): FoundSignature {
   const d = h.dict;
   const br = get(d, 'ByteRange', 'arr')?.v ?? [];
   const nums = br.map((x) => (x.t === 'num' && Number.isSafeInteger(x.v) && x.v >= 0 ? x.v : -1));
@@ -160,10 +207,11 @@ function describe(pdf: Buffer, h: SigHit, objects: Map<string, Dict>): FoundSign
 }
 
 /** The fully qualified name of the field whose /V is this signature (parents joined by "."). */
-function fieldName(h: SigHit, objects: Map<string, Dict>): string | null {
+function fieldName(h: SigHit, objects: Objects): string | null {
   let field = h.field;
   if (!field && h.ref) {
     for (const d of objects.values()) {
+      if (!('t' in d)) continue; // a lazy member has no /V
       const v = d.v.get('V');
       if (v?.t === 'ref' && `${v.num} ${v.gen}` === h.ref) field = d; // the latest revision wins
     }
@@ -173,7 +221,7 @@ function fieldName(h: SigHit, objects: Map<string, Dict>): string | null {
     const t = get(field, 'T', 'str');
     if (t) parts.unshift(decodeTextString(t.v));
     const p = field.v.get('Parent');
-    field = p?.t === 'ref' ? (objects.get(`${p.num} ${p.gen}`) ?? null) : null;
+    field = p?.t === 'ref' ? lookupDict(objects, `${p.num} ${p.gen}`) : null;
   }
   return parts.length ? parts.join('.') : null;
 }

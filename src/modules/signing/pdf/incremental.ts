@@ -1,22 +1,17 @@
 // PDF side of PAdES signing: a signature field with a /Contents placeholder appended as an
 // incremental update, so the original bytes (and every earlier signature over them) stay
 // untouched. Knows nothing about CMS: the caller hashes byteRangeChunks() and hands back DER.
-import {
-  EncryptedPDFError,
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFRef,
-  PDFString,
-  type PDFContext,
-  type PDFObject,
-} from 'pdf-lib';
+// The file is read with our own targeted reader (reader.ts: only the objects the update needs),
+// and pdf-lib is used only for a scratch document that builds the appearance.
+import { PDFContext, PDFDocument } from 'pdf-lib';
 import { buildAppearance, normRect, type AppearanceSpec } from './appearance.js';
-import { lastXref, UnsupportedPdfError } from './trailer.js';
+import { addToForm, appended, copyDict, readForm, refuseIfCertifiedNoChanges, type Changes } from './form.js';
+import { PdfSyntaxError } from './lexer.js';
+import { catalogOf, findPage, pageCountOf } from './pages.js';
+import { PdfReader, readingErrors } from './reader.js';
+import { formatNumber, ref, serialize } from './serialize.js';
 import { encodeTextString, pdfDate } from './text.js';
+import { lastXref, UnsupportedPdfError } from './trailer.js';
 import { objectBytes, writeUpdate, type UpdateObject } from './writer.js';
 
 export type { AppearanceSpec, Rect } from './appearance.js';
@@ -54,66 +49,74 @@ export async function addSignaturePlaceholder(pdf: Buffer, opts: PlaceholderOpti
     throw new Error(`signatureSize must be an integer between 64 and ${MAX_SIGNATURE_SIZE}`);
   }
   const last = lastXref(pdf);
-  if (last.encrypted) throw new UnsupportedPdfError('encrypted PDFs cannot be signed here; remove the encryption first');
-  const doc = await loadForUpdate(pdf);
-  const src = doc.context;
-  refuseIfCertifiedNoChanges(doc);
+  const encrypted = () => new UnsupportedPdfError('encrypted PDFs cannot be signed here; remove the encryption first');
+  if (last.encrypted) throw encrypted();
+  const src = PdfReader.open(pdf, last);
+  if (src.trailer('Encrypt')) throw encrypted();
 
-  // The scratch document hands out object numbers above every number the file already uses
-  // (xref streams are not counted by pdf-lib, hence the max with /Size) and above its own
-  // catalog and page tree, which are never written.
-  const scratch = await PDFDocument.create({ updateMetadata: false });
-  const ctx = scratch.context;
-  const base = Math.max(last.size, src.largestObjectNumber + 1, ctx.largestObjectNumber + 1);
-  ctx.largestObjectNumber = base - 1;
-  const sigRef = ctx.nextRef();
-
-  const pages = doc.getPages();
+  // Everything the update depends on is read before any new object number is handed out.
   const app = opts.appearance;
-  const pageIndex = app ? (app.page < 0 ? pages.length + app.page : app.page) : 0;
-  const page = pages[pageIndex];
-  if (!page || !Number.isInteger(pageIndex)) throw new Error(`page ${app?.page ?? 0} does not exist (the PDF has ${pages.length} pages)`);
-  const [x, y, w, h] = app ? normRect(app.rect, 'appearance.rect') : [0, 0, 0, 0];
-  const apRef = await buildAppearance(scratch, w, h, app);
-
-  const fieldName = uniqueFieldName(src, doc.catalog, opts.fieldName);
-  const widget = ctx.obj({
-    Type: 'Annot',
-    Subtype: 'Widget',
-    FT: 'Sig',
-    T: /^[\x20-\x7e]*$/.test(fieldName) && !/[()\\]/.test(fieldName) ? PDFString.of(fieldName) : PDFHexString.fromText(fieldName),
-    V: sigRef,
-    F: 132, // Print (4) + Locked (128): printed, and viewers must not let it be moved or deleted
-    P: page.ref,
-    Rect: [x, y, x + w, y + h],
-    AP: { N: apRef },
+  const { page, form } = readingErrors(() => {
+    const catalog = catalogOf(src);
+    refuseIfCertifiedNoChanges(src, catalog);
+    const count = pageCountOf(src);
+    const pageIndex = app ? (app.page < 0 ? count + app.page : app.page) : 0;
+    const page = Number.isInteger(pageIndex) && pageIndex >= 0 && pageIndex < count ? findPage(src, pageIndex) : null;
+    if (!page) throw new Error(`page ${app?.page ?? 0} does not exist (the PDF has ${count} pages)`);
+    return { page, form: readForm(src, catalog, opts.fieldName) };
   });
-  const widgetRef = ctx.register(widget);
+  const [x, y, w, h] = app ? normRect(app.rect, 'appearance.rect') : [0, 0, 0, 0];
+
+  // The scratch context hands out object numbers above every number the file already uses (and
+  // above a scratch document's own catalog and page tree, which are never written). A document
+  // is only needed to embed PNGs.
+  const scratch = app?.images?.length ? await PDFDocument.create({ updateMetadata: false }) : PDFContext.create();
+  const ctx = scratch instanceof PDFDocument ? scratch.context : scratch;
+  const base = Math.max(src.nextFreeNumber(), ctx.largestObjectNumber + 1);
+  ctx.largestObjectNumber = base - 1;
+  const nextNum = () => ctx.nextRef().objectNumber;
+  const sigNum = nextNum();
+  const apRef = await buildAppearance(scratch, w, h, app);
+  const widgetNum = nextNum();
+  const name = form.fieldName;
+  const widget = [
+    '/Type /Annot', '/Subtype /Widget', '/FT /Sig',
+    `/T ${/^[\x20-\x7e]*$/.test(name) && !/[()\\]/.test(name) ? `(${name})` : encodeTextString(name)}`,
+    `/V ${sigNum} 0 R`,
+    '/F 132', // Print (4) + Locked (128): printed, and viewers must not let it be moved or deleted
+    `/P ${page.num} ${page.gen} R`,
+    `/Rect [ ${[x, y, x + w, y + h].map(formatNumber).join(' ')} ]`,
+    `/AP << /N ${apRef.objectNumber} 0 R >>`,
+  ];
 
   // Changed existing objects keep their numbers; the update's copy supersedes the old one.
-  const changed = new Map<PDFRef, PDFObject>();
-  const annots = page.node.get(PDFName.of('Annots'));
-  const annotsArr = annots instanceof PDFRef ? src.lookup(annots) : annots;
-  if (annots instanceof PDFRef && annotsArr instanceof PDFArray) {
-    changed.set(annots, appended(annotsArr, widgetRef, ctx));
+  const changes: Changes = new Map();
+  const annots = page.dict.v.get('Annots');
+  const annotsArr = src.resolve(annots);
+  if (annots?.t === 'ref' && annotsArr?.t === 'arr') {
+    changes.set(annots.num, { gen: annots.gen, body: serialize(appended(annotsArr.v, ref(widgetNum))) });
   } else {
-    const newPage = copyDict(page.node, ctx);
-    newPage.set(PDFName.of('Annots'), annotsArr instanceof PDFArray ? appended(annotsArr, widgetRef, ctx) : ctx.obj([widgetRef]));
-    changed.set(page.ref, newPage);
+    const newPage = copyDict(page.dict);
+    newPage.v.set('Annots', appended(annotsArr?.t === 'arr' ? annotsArr.v : [], ref(widgetNum)));
+    changes.set(page.num, { gen: page.gen, body: serialize(newPage) });
   }
-  addToAcroForm(doc, ctx, widgetRef, changed);
+  const newForm = addToForm(src, form, widgetNum, nextNum, changes);
 
   const sigBody = signatureDictionary(opts, size);
-  const objects: UpdateObject[] = [...changed].map(([ref, obj]) => ({ num: ref.objectNumber, gen: ref.generationNumber, body: objectBytes(obj) }));
-  for (const [ref, obj] of ctx.enumerateIndirectObjects()) {
-    if (ref.objectNumber >= base) objects.push({ num: ref.objectNumber, gen: 0, body: objectBytes(obj) });
+  const latin1 = (t: string) => Buffer.from(t, 'latin1');
+  const objects: UpdateObject[] = [...changes].map(([num, c]) => ({ num, gen: c.gen, body: latin1(c.body) }));
+  for (const [r, obj] of ctx.enumerateIndirectObjects()) {
+    if (r.objectNumber >= base) objects.push({ num: r.objectNumber, gen: 0, body: objectBytes(obj) });
   }
-  objects.push({ num: sigRef.objectNumber, gen: 0, body: Buffer.from(sigBody, 'latin1') });
+  objects.push({ num: widgetNum, gen: 0, body: latin1(`<<\n${widget.join('\n')}\n>>`) });
+  if (newForm) objects.push({ num: newForm.num, gen: 0, body: latin1(newForm.body) });
+  objects.push({ num: sigNum, gen: 0, body: latin1(sigBody) });
 
-  const { Root, Info, ID } = src.trailerInfo;
-  const trailer: Record<string, string> = { Root: String(Root) };
-  if (Info) trailer.Info = String(Info);
-  if (ID) trailer.ID = String(ID);
+  const trailer: Record<string, string> = { Root: `${form.catalogRef.num} ${form.catalogRef.gen} R` };
+  for (const key of ['Info', 'ID']) {
+    const v = src.trailer(key);
+    if (v) trailer[key] = serialize(v);
+  }
   const { tail, bodyOffsets } = writeUpdate({
     baseLength: pdf.length,
     endsWithEol: pdf[pdf.length - 1] === 0x0a || pdf[pdf.length - 1] === 0x0d,
@@ -125,7 +128,7 @@ export async function addSignaturePlaceholder(pdf: Buffer, opts: PlaceholderOpti
   });
 
   // Patch /ByteRange now that every offset is known; the fixed-width placeholder keeps them valid.
-  const sigAt = bodyOffsets.get(sigRef.objectNumber)!;
+  const sigAt = bodyOffsets.get(sigNum)!;
   const contentsStart = sigAt + sigBody.indexOf('/Contents <') + '/Contents '.length;
   const contentsEnd = contentsStart + 2 * size + 2;
   const total = pdf.length + tail.length;
@@ -150,7 +153,11 @@ export function byteRangeChunks(pdf: Buffer, byteRange: number[]): Buffer[] {
   return chunks;
 }
 
-/** Writes the DER CMS as hex into the /Contents placeholder (a new buffer; `prepared` is untouched). */
+/**
+ * Writes the DER CMS as hex into the /Contents placeholder, in place: returns `prepared.pdf`
+ * itself (no copy of the file), now signed. The placeholder's whole capacity is rewritten, so
+ * embedding again into the same `prepared` replaces the earlier signature.
+ */
 export function embedSignature(prepared: Prepared, cmsDer: Buffer): Buffer {
   const [, from, to] = prepared.byteRange;
   const pdf = prepared.pdf;
@@ -159,18 +166,28 @@ export function embedSignature(prepared: Prepared, cmsDer: Buffer): Buffer {
   if (cmsDer.length > capacity) {
     throw new Error(`the CMS signature is ${cmsDer.length} bytes but only ${capacity} were reserved; prepare again with signatureSize >= ${cmsDer.length}`);
   }
-  const out = Buffer.from(pdf);
   const hex = cmsDer.toString('hex').toUpperCase().padEnd(2 * capacity, '0');
-  out.write(hex, from + 1, 'latin1');
-  return out;
+  pdf.write(hex, from + 1, 'latin1');
+  return pdf;
 }
 
 export async function pageCount(pdf: Buffer): Promise<number> {
-  return (await loadReadOnly(pdf)).getPageCount();
+  const n = tryReading(pdf, pageCountOf);
+  return n ?? (await loadReadOnly(pdf)).getPageCount();
 }
 
 /** The page's MediaBox size in points (not taking /Rotate into account). */
 export async function pageSize(pdf: Buffer, page: number): Promise<{ width: number; height: number }> {
+  const found = tryReading(pdf, (r) => {
+    const count = pageCountOf(r);
+    const index = page < 0 ? count + page : page;
+    return { count, page: Number.isInteger(index) && index >= 0 && index < count ? findPage(r, index) : null };
+  });
+  if (found) {
+    if (!found.page) throw new Error(`page ${page} does not exist (the PDF has ${found.count} pages)`);
+    const [x1, y1, x2, y2] = found.page.mediaBox;
+    return { width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) };
+  }
   const doc = await loadReadOnly(pdf);
   const n = doc.getPageCount();
   const p = doc.getPages()[page < 0 ? n + page : page];
@@ -178,18 +195,20 @@ export async function pageSize(pdf: Buffer, page: number): Promise<{ width: numb
   return p.getSize();
 }
 
-function loadReadOnly(pdf: Buffer): Promise<PDFDocument> {
-  // Reading the page tree needs no decryption: only strings and streams are encrypted.
-  return PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true });
+/** `fn` on our reader, or undefined if the file is beyond it (damaged xref, encrypted object streams…). */
+function tryReading<T>(pdf: Buffer, fn: (r: PdfReader) => T): T | undefined {
+  try {
+    return fn(PdfReader.open(pdf));
+  } catch (e) {
+    if (e instanceof UnsupportedPdfError || e instanceof PdfSyntaxError) return undefined;
+    throw e;
+  }
 }
 
-async function loadForUpdate(pdf: Buffer): Promise<PDFDocument> {
-  try {
-    return await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: false });
-  } catch (e) {
-    if (e instanceof EncryptedPDFError) throw new UnsupportedPdfError('encrypted PDFs cannot be signed here; remove the encryption first');
-    throw new UnsupportedPdfError(`cannot read the PDF: ${(e as Error).message}`);
-  }
+function loadReadOnly(pdf: Buffer): Promise<PDFDocument> {
+  // The fallback for files our reader cannot follow: pdf-lib parses every object, ignoring the
+  // xref; reading the page tree needs no decryption (only strings and streams are encrypted).
+  return PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true });
 }
 
 function signatureDictionary(opts: PlaceholderOptions, size: number): string {
@@ -204,67 +223,4 @@ function signatureDictionary(opts: PlaceholderOptions, size: number): string {
   const texts = { Name: opts.name, Reason: opts.reason, Location: opts.location, ContactInfo: opts.contactInfo };
   for (const [key, value] of Object.entries(texts)) if (value !== undefined) parts.push(`/${key} ${encodeTextString(value)}`);
   return `<< ${parts.join('\n')} >>`;
-}
-
-function copyDict(d: PDFDict, ctx: PDFContext): PDFDict {
-  return PDFDict.fromMapWithContext(new Map(d.entries()), ctx);
-}
-
-function appended(arr: PDFArray, item: PDFObject, ctx: PDFContext): PDFArray {
-  const copy = PDFArray.withContext(ctx);
-  for (const x of arr.asArray()) copy.push(x);
-  copy.push(item);
-  return copy;
-}
-
-/** Lists the new field in /AcroForm /Fields and sets /SigFlags 3 (signatures exist, append only). */
-function addToAcroForm(doc: PDFDocument, ctx: PDFContext, fieldRef: PDFRef, changed: Map<PDFRef, PDFObject>) {
-  const src = doc.context;
-  const catalogRef = src.trailerInfo.Root as PDFRef;
-  const raw = doc.catalog.get(PDFName.of('AcroForm'));
-  const existing = raw instanceof PDFRef ? src.lookup(raw) : raw;
-  const form = existing instanceof PDFDict ? copyDict(existing, ctx) : ctx.obj({});
-  const fields = form.get(PDFName.of('Fields'));
-  const fieldsArr = fields instanceof PDFRef ? src.lookup(fields) : fields;
-  if (fields instanceof PDFRef && fieldsArr instanceof PDFArray) changed.set(fields, appended(fieldsArr, fieldRef, ctx));
-  else form.set(PDFName.of('Fields'), fieldsArr instanceof PDFArray ? appended(fieldsArr, fieldRef, ctx) : ctx.obj([fieldRef]));
-  const flags = form.get(PDFName.of('SigFlags'));
-  form.set(PDFName.of('SigFlags'), PDFNumber.of((flags instanceof PDFNumber ? flags.asNumber() : 0) | 3));
-  if (raw instanceof PDFRef && existing instanceof PDFDict) {
-    changed.set(raw, form);
-  } else {
-    const catalog = copyDict(doc.catalog, ctx);
-    catalog.set(PDFName.of('AcroForm'), existing instanceof PDFDict ? form : ctx.register(form));
-    changed.set(catalogRef, catalog);
-  }
-}
-
-/** Top-level field names in use, so a new field never merges into an existing one. */
-function uniqueFieldName(src: PDFContext, catalog: PDFDict, wanted: string): string {
-  const base = wanted.replace(/\./g, '_') || 'Signature';
-  const taken = new Set<string>();
-  const form = src.lookup(catalog.get(PDFName.of('AcroForm')));
-  const fields = form instanceof PDFDict ? src.lookup(form.get(PDFName.of('Fields'))) : undefined;
-  for (const f of fields instanceof PDFArray ? fields.asArray() : []) {
-    const t = (src.lookup(f) as PDFDict | undefined)?.get?.(PDFName.of('T'));
-    if (t instanceof PDFString || t instanceof PDFHexString) taken.add(t.decodeText());
-  }
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-  return name;
-}
-
-/** A DocMDP certification with /P 1 forbids any change, signatures included (ISO 32000-1 12.8.2.2). */
-function refuseIfCertifiedNoChanges(doc: PDFDocument) {
-  const src = doc.context;
-  const perms = src.lookup(doc.catalog.get(PDFName.of('Perms')));
-  const sig = perms instanceof PDFDict ? src.lookup(perms.get(PDFName.of('DocMDP'))) : undefined;
-  const refs = sig instanceof PDFDict ? src.lookup(sig.get(PDFName.of('Reference'))) : undefined;
-  for (const r of refs instanceof PDFArray ? refs.asArray() : []) {
-    const params = src.lookup((src.lookup(r) as PDFDict | undefined)?.get?.(PDFName.of('TransformParams')));
-    const p = params instanceof PDFDict ? params.get(PDFName.of('P')) : undefined;
-    if (p instanceof PDFNumber && p.asNumber() === 1) {
-      throw new UnsupportedPdfError('the PDF is certified with "no changes allowed" (DocMDP P=1); it cannot be signed again');
-    }
-  }
 }

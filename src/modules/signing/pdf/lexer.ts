@@ -20,14 +20,21 @@ export type PdfValue =
   | { t: 'bool'; v: boolean }
   | { t: 'null' };
 
-const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+// Character classes as a table (1 = whitespace, 2 = delimiter, 0 = regular): the lexer's inner loops.
+const CLASS = new Uint8Array(256);
+for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASS[c] = 1;
+for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASS[c] = 2;
+// Hex digit values, 255 = not a hex digit.
+const HEX = new Uint8Array(256).fill(255);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+const ESCAPES: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
 // Nesting cap: hostile files can nest arrays a million deep to blow the stack.
 const MAX_DEPTH = 64;
 
-export const isWs = (c: number | undefined) => c !== undefined && WS.has(c);
-const isRegular = (c: number | undefined) => c !== undefined && !WS.has(c) && !DELIM.has(c);
+export const isWs = (c: number | undefined) => c !== undefined && CLASS[c] === 1;
+export const isRegular = (c: number | undefined) => c !== undefined && CLASS[c] === 0;
 const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+const isUint = (v: number) => Number.isSafeInteger(v) && v >= 0;
 
 export class PdfLexer {
   constructor(readonly buf: Buffer, public pos = 0) {}
@@ -37,7 +44,7 @@ export class PdfLexer {
     const b = this.buf;
     while (this.pos < b.length) {
       const c = b[this.pos]!;
-      if (WS.has(c)) this.pos++;
+      if (CLASS[c] === 1) this.pos++;
       else if (c === 0x25) {
         while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
       } else break;
@@ -48,7 +55,8 @@ export class PdfLexer {
   keyword(word: string): boolean {
     this.skipWs();
     const end = this.pos + word.length;
-    if (end > this.buf.length || this.buf.toString('latin1', this.pos, end) !== word) return false;
+    if (end > this.buf.length) return false;
+    for (let i = 0; i < word.length; i++) if (this.buf[this.pos + i] !== word.charCodeAt(i)) return false;
     if (isRegular(this.buf[end])) return false;
     this.pos = end;
     return true;
@@ -57,12 +65,28 @@ export class PdfLexer {
   /** A non-negative integer token, or null (position unchanged). */
   uint(): number | null {
     this.skipWs();
+    const b = this.buf;
     let p = this.pos;
-    while (isDigit(this.buf[p])) p++;
-    if (p === this.pos || p - this.pos > 15 || isRegular(this.buf[p])) return null;
-    const n = Number(this.buf.toString('latin1', this.pos, p));
+    let n = 0;
+    for (let c = b[p]; c !== undefined && c >= 0x30 && c <= 0x39; c = b[++p]) n = n * 10 + (c - 0x30);
+    if (p === this.pos || p - this.pos > 15 || isRegular(b[p])) return null;
     this.pos = p;
     return n;
+  }
+
+  /** A number token (integer or real) at the current position. */
+  number(): number {
+    const int = this.uint();
+    if (int !== null) return int;
+    const b = this.buf;
+    let p = this.pos;
+    let text = '';
+    while (isRegular(b[p]) && p - this.pos < 32) text += String.fromCharCode(b[p++]!);
+    if (isRegular(b[p])) throw new PdfSyntaxError('bad number', this.pos);
+    const v = Number(text);
+    if (!Number.isFinite(v) || text === '') throw new PdfSyntaxError('bad number', this.pos);
+    this.pos = p;
+    return v;
   }
 
   value(depth = 0): PdfValue {
@@ -81,15 +105,26 @@ export class PdfLexer {
       const v: PdfValue[] = [];
       for (;;) {
         this.skipWs();
-        if (b[this.pos] === 0x5d) break;
-        v.push(this.value(depth + 1));
+        const d = b[this.pos];
+        if (d === 0x5d) break;
+        // Numbers in arrays are read without looking ahead for "N G R" (arrays of hundreds of
+        // numbers, like font widths, would be read twice); an "R" makes the last two a reference.
+        if (d === 0x52 && !isRegular(b[this.pos + 1]) && v.length >= 2) {
+          const [n, g] = [v[v.length - 2]!, v[v.length - 1]!];
+          if (n.t === 'num' && g.t === 'num' && isUint(n.v) && isUint(g.v)) {
+            v.length -= 2;
+            v.push({ t: 'ref', num: n.v, gen: g.v });
+            this.pos++;
+            continue;
+          }
+        }
+        v.push(d !== undefined && (isDigit(d) || d === 0x2d || d === 0x2b || d === 0x2e) ? { t: 'num', v: this.number() } : this.value(depth + 1));
       }
       this.pos++;
       return { t: 'arr', v };
     }
     if (isDigit(c) || c === 0x2d || c === 0x2b || c === 0x2e) {
       // "12 0 R" is a reference; anything else starting with a digit is a number.
-      const save = this.pos;
       const num = this.uint();
       if (num !== null) {
         const afterNum = this.pos;
@@ -98,13 +133,7 @@ export class PdfLexer {
         this.pos = afterNum;
         return { t: 'num', v: num };
       }
-      this.pos = save;
-      let p = this.pos;
-      while (isRegular(b[p])) p++;
-      const v = Number(b.toString('latin1', this.pos, p));
-      if (!Number.isFinite(v)) throw new PdfSyntaxError('bad number', this.pos);
-      this.pos = p;
-      return { t: 'num', v };
+      return { t: 'num', v: this.number() };
     }
     if (this.keyword('true')) return { t: 'bool', v: true };
     if (this.keyword('false')) return { t: 'bool', v: false };
@@ -129,23 +158,54 @@ export class PdfLexer {
 
   private name(): string {
     this.pos++; // '/'
+    const b = this.buf;
     let p = this.pos;
-    while (isRegular(this.buf[p])) p++;
+    let escaped = false;
+    for (let c = b[p]; c !== undefined && CLASS[c] === 0; c = b[++p]) if (c === 0x23) escaped = true;
     // #xx escapes are decoded so "/Adobe#2EPPKLite" compares equal to "/Adobe.PPKLite".
-    const raw = this.buf.toString('latin1', this.pos, p);
+    // Short names are decoded here: a native toString costs more than the copy for those.
+    let raw = '';
+    if (p - this.pos <= 24) for (let i = this.pos; i < p; i++) raw += String.fromCharCode(b[i]!);
+    else raw = b.toString('latin1', this.pos, p);
     this.pos = p;
+    if (!escaped) return raw;
     return raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   }
 
   private hexString(): PdfValue {
+    const b = this.buf;
     const start = this.pos;
-    const end = this.buf.indexOf(0x3e, start + 1);
+    const end = b.indexOf(0x3e, start + 1);
     if (end < 0) throw new PdfSyntaxError('unterminated hex string', start);
-    let hex = this.buf.toString('latin1', start + 1, end).replace(/[\0\t\n\f\r ]/g, '');
-    if (!/^[0-9a-fA-F]*$/.test(hex)) throw new PdfSyntaxError('bad hex string', start);
-    if (hex.length % 2) hex += '0';
+    // A signature's /Contents is tens of kilobytes of hex, read on every verify: the native
+    // decoder when the digits come in pairs without whitespace (it stops at the first non-hex
+    // pair, so a short result means there was something else), by hand otherwise.
+    if ((end - start - 1) % 2 === 0) {
+      const fast = Buffer.from(b.toString('latin1', start + 1, end), 'hex');
+      if (fast.length * 2 === end - start - 1) {
+        this.pos = end + 1;
+        return { t: 'str', v: fast, hex: true, start, end: this.pos };
+      }
+    }
+    const out = Buffer.allocUnsafe((end - start) >> 1);
+    let n = 0;
+    let hi = -1;
+    for (let p = start + 1; p < end; p++) {
+      const c = b[p]!;
+      const v = HEX[c]!;
+      if (v === 255) {
+        if (CLASS[c] === 1) continue;
+        throw new PdfSyntaxError('bad hex string', start);
+      }
+      if (hi < 0) hi = v;
+      else {
+        out[n++] = (hi << 4) | v;
+        hi = -1;
+      }
+    }
+    if (hi >= 0) out[n++] = hi << 4;
     this.pos = end + 1;
-    return { t: 'str', v: Buffer.from(hex, 'hex'), hex: true, start, end: this.pos };
+    return { t: 'str', v: out.subarray(0, n), hex: true, start, end: this.pos };
   }
 
   private literalString(): PdfValue {
@@ -165,8 +225,7 @@ export class PdfLexer {
       }
       const e = b[p++];
       if (e === undefined) throw new PdfSyntaxError('unterminated string', start);
-      const simple: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
-      if (simple[e] !== undefined) out.push(simple[e]!);
+      if (ESCAPES[e] !== undefined) out.push(ESCAPES[e]!);
       else if (e >= 0x30 && e <= 0x37) {
         let oct = e - 0x30;
         for (let i = 0; i < 2 && b[p]! >= 0x30 && b[p]! <= 0x37; i++) oct = oct * 8 + (b[p++]! - 0x30);

@@ -1,7 +1,7 @@
 // Serialises the objects of one incremental update plus its cross-reference section and
 // trailer (ISO 32000-1 7.5.6). The xref is written in the same kind as the file's last one:
 // a classic table after an xref stream would make a hybrid file that some readers mishandle.
-import type { PDFObject } from 'pdf-lib';
+import { PDFObject } from 'pdf-lib';
 
 export interface UpdateObject {
   num: number;
@@ -24,8 +24,29 @@ export interface UpdateSpec {
   prev: number;
 }
 
+/** Object bytes we serialised ourselves, kept inside pdf-lib's context (written as they are). */
+export class RawObject extends PDFObject {
+  constructor(readonly bytes: Buffer) {
+    super();
+  }
+  override clone(): PDFObject {
+    return this;
+  }
+  override toString(): string {
+    return this.bytes.toString('latin1');
+  }
+  override sizeInBytes(): number {
+    return this.bytes.length;
+  }
+  override copyBytesInto(buffer: Uint8Array, offset: number): number {
+    buffer.set(this.bytes, offset);
+    return this.bytes.length;
+  }
+}
+
 /** The bytes of a pdf-lib object, written the way PDFWriter does. */
 export function objectBytes(obj: PDFObject): Buffer {
+  if (obj instanceof RawObject) return obj.bytes;
   const buf = Buffer.alloc(obj.sizeInBytes());
   obj.copyBytesInto(buf, 0);
   return buf;
