@@ -19,6 +19,7 @@ import { registerRoutes } from './modules/registers/routes.js';
 import { handlingRoutes } from './modules/handling/routes.js';
 import { createSocketServer } from './modules/realtime/socket.js';
 import { startWorkers } from './modules/realtime/workers.js';
+import { webRoutes } from './web/plugin.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await realtimeRoutes(app, deps);
   await registerRoutes(app, deps);
   await handlingRoutes(app, deps);
+  await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);
   const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });

@@ -1,0 +1,93 @@
+// Log in, and the account page: language, Web Push on this device, install, log out.
+import { useEffect, useState } from 'preact/hooks';
+import { api, logout, session, setSession } from './api.js';
+import { getLang, t } from './i18n.js';
+import { ErrorBox, html, toast, useAction } from './ui.js';
+
+export function Login() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      try {
+        const r = await api('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
+        setSession(r.token, r.user);
+        if (!location.hash || location.hash.startsWith('#/login')) location.hash = '#/inbox';
+      } catch (err) {
+        throw err.status === 401 ? new Error(t('loginFailed')) : err;
+      }
+    });
+  };
+  return html`<section class="view login" aria-labelledby="login-title">
+    <img class="login-logo" src="/icons/icon.svg" alt=${t('app')} width="72" height="72" />
+    <h1 id="login-title">${t('app')}</h1>
+    <form onSubmit=${submit} class="form">
+      <label class="field">${t('username')}
+        <input name="username" autocomplete="username" autocapitalize="none" required value=${username} onInput=${(e) => setUsername(e.target.value)} />
+      </label>
+      <label class="field">${t('password')}
+        <input name="password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
+      </label>
+      <${ErrorBox} error=${error} />
+      <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>${t('login')}</button>
+    </form>
+  </section>`;
+}
+
+function keyBytes(base64url) {
+  const s = atob(base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4));
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Subscribes this browser to Web Push (flash alarms arrive even when the app is closed). */
+export async function enablePush() {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) throw new Error(t('pushUnsupported'));
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') throw new Error(t('pushUnsupported'));
+  const reg = await navigator.serviceWorker.ready;
+  const { publicKey } = await api('/api/push/vapid-public-key');
+  const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
+  await api('/api/push/subscriptions', { method: 'POST', body: sub.toJSON() });
+}
+
+let installPrompt = null;
+window.addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault();
+  installPrompt = e;
+});
+
+export function Account({ onLang }) {
+  const user = session.user;
+  const [pushOn, setPushOn] = useState(false);
+  const { busy, error, run } = useAction();
+  useEffect(() => {
+    navigator.serviceWorker?.ready.then((reg) => reg.pushManager?.getSubscription()).then((s) => setPushOn(Boolean(s)), () => {});
+  }, []);
+  return html`<section class="view" aria-labelledby="account-title">
+    <h1 id="account-title">${t('account')}</h1>
+    <div class="card">
+      <p class="doc-subject">${user?.fullName}</p>
+      <p class="doc-meta">${user?.title ?? ''} · ${user?.username}</p>
+      <p class="doc-meta">${t('roles')}: ${(user?.roles ?? []).map((r) => t(`role.${r}`)).join(', ')}</p>
+    </div>
+    <div class="panel">
+      <h2>${t('language')}</h2>
+      <div class="row">
+        ${['vi', 'en'].map((l) => html`<button type="button" class=${`btn ${getLang() === l ? 'btn-primary' : ''}`} aria-pressed=${getLang() === l}
+          onClick=${() => onLang(l)}>${l === 'vi' ? 'Tiếng Việt' : 'English'}</button>`)}
+      </div>
+    </div>
+    <div class="panel">
+      <button type="button" class="btn btn-block" disabled=${busy || pushOn} onClick=${() => run(async () => {
+        await enablePush();
+        setPushOn(true);
+        toast(t('pushOn'));
+      })}>${pushOn ? t('pushOn') : t('push')}</button>
+      <${ErrorBox} error=${error} />
+      ${installPrompt && html`<button type="button" class="btn btn-block" onClick=${() => installPrompt.prompt()}>${t('install')}</button>`}
+    </div>
+    <button type="button" class="btn btn-danger btn-block" onClick=${() => logout().then(() => (location.hash = '#/login'))}>${t('logout')}</button>
+  </section>`;
+}

@@ -1,0 +1,142 @@
+// The flash (hỏa tốc) alarm: a full-screen red dialog with sound and vibration that stays until
+// someone taps "Đã nhận" (POST /api/deliveries/:id/acknowledge).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, session } from './api.js';
+import { t } from './i18n.js';
+import { on, signal } from './live.js';
+import { docHref, go, html } from './ui.js';
+
+const queue = new Map();
+const subscribers = new Set();
+const changed = () => subscribers.forEach((fn) => fn([...queue.values()]));
+
+let audioCtx = null;
+/** A loud two-tone beep; silently nothing when the browser blocks audio before a first tap. */
+function beep() {
+  try {
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    audioCtx ??= new Ctx();
+    if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => {});
+    const now = audioCtx.currentTime;
+    for (let i = 0; i < 3; i++) {
+      const osc = audioCtx.createOscillator();
+      const gain = audioCtx.createGain();
+      osc.type = 'square';
+      osc.frequency.value = i % 2 ? 660 : 880;
+      gain.gain.setValueAtTime(0.25, now + i * 0.35);
+      gain.gain.setValueAtTime(0, now + i * 0.35 + 0.25);
+      osc.connect(gain).connect(audioCtx.destination);
+      osc.start(now + i * 0.35);
+      osc.stop(now + i * 0.35 + 0.3);
+    }
+  } catch {}
+}
+
+function ring() {
+  beep();
+  try {
+    if (!navigator.userActivation || navigator.userActivation.hasBeenActive) navigator.vibrate?.([500, 200, 500, 200, 800]);
+  } catch {}
+}
+
+/** Shows the alarm for a flash delivery (idempotent per delivery; rings again on repeats). */
+export function raise({ deliveryId, documentId, subject, issuer }) {
+  if (!deliveryId) return;
+  const known = queue.get(deliveryId);
+  queue.set(deliveryId, { deliveryId, documentId, subject: subject ?? known?.subject ?? '', issuer: issuer ?? known?.issuer });
+  if (!known) changed();
+  ring();
+}
+
+function dismiss(deliveryId) {
+  if (queue.delete(deliveryId)) changed();
+}
+
+/** The unit's flash deliveries nobody has acknowledged yet, from the server (after start and every catch-up). */
+export async function reconcile() {
+  if (!session.token) return;
+  let items;
+  try {
+    items = (await api('/api/inbox?urgency=flash&limit=50')).items;
+  } catch {
+    return;
+  }
+  const pending = items.filter((i) => !i.acknowledgedAt && !['refused', 'recalled'].includes(i.status));
+  const ids = new Set(pending.map((i) => i.deliveryId));
+  for (const id of [...queue.keys()]) if (!ids.has(id)) queue.delete(id);
+  for (const i of pending) {
+    if (!queue.has(i.deliveryId)) {
+      queue.set(i.deliveryId, { deliveryId: i.deliveryId, documentId: i.document.id, subject: i.document.subject, issuer: i.document.issuer?.name });
+      ring();
+    }
+  }
+  changed();
+}
+
+export function clearAlarms() {
+  queue.clear();
+  changed();
+}
+
+on('urgent:alarm', (p) => p.live && raise(p));
+on('delivery:new', (p) => p.live && p.urgency === 'flash' && raise({ ...p, issuer: p.issuer?.name }));
+on('synced', () => reconcile());
+
+export function AlarmOverlay() {
+  const [items, setItems] = useState([...queue.values()]);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const button = useRef(null);
+  useEffect(() => {
+    subscribers.add(setItems);
+    return () => subscribers.delete(setItems);
+  }, []);
+  const first = items[0];
+  useEffect(() => {
+    if (!first) return undefined;
+    button.current?.focus();
+    // Nothing behind the alarm can be reached until it is answered.
+    const behind = [...document.querySelectorAll('.shell > header, .shell > main, .shell > nav')];
+    behind.forEach((el) => (el.inert = true));
+    // Keep ringing; a colleague's acknowledgement (seen by reconcile) closes it here too.
+    const timer = setInterval(() => {
+      ring();
+      reconcile();
+    }, 15000);
+    return () => {
+      clearInterval(timer);
+      behind.forEach((el) => (el.inert = false));
+    };
+  }, [first?.deliveryId]);
+  if (!first) return null;
+
+  const acknowledge = async (open) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/api/deliveries/${first.deliveryId}/acknowledge`, { method: 'POST' });
+      dismiss(first.deliveryId);
+      signal('inbox-changed', { deliveryId: first.deliveryId });
+      if (open) go(docHref(first.documentId, first.deliveryId));
+    } catch (err) {
+      setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<div class="alarm" role="alertdialog" aria-modal="true" aria-labelledby="alarm-title" aria-describedby="alarm-subject">
+    <div class="alarm-inner">
+      <p class="alarm-kicker" id="alarm-title">${t('alarmTitle')}</p>
+      <p class="alarm-subject" id="alarm-subject" aria-live="assertive">${first.subject}</p>
+      ${first.issuer && html`<p class="alarm-from">${t('from')}: ${first.issuer}</p>`}
+      <button type="button" ref=${button} class="btn-alarm" disabled=${busy} onClick=${() => acknowledge(false)}>${t('ackButton')}</button>
+      <button type="button" class="btn-alarm-secondary" disabled=${busy} onClick=${() => acknowledge(true)}>${t('ackAndOpen')}</button>
+      ${error && html`<p class="alarm-error" role="alert">${error}</p>`}
+      ${items.length > 1 && html`<p class="alarm-count">${t('alarmCount', { n: items.length - 1 })}</p>`}
+      <p class="alarm-hint">${t('alarmHint')}</p>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,136 @@
+// Every word the app shows, Vietnamese first (DOMAIN.md terms), English second.
+// Dates are dd/MM/yyyy in Vietnam time whatever the phone's settings.
+
+const VI = {
+  app: 'Liên thông văn bản', appShort: 'Liên thông', loading: 'Đang tải…', retry: 'Thử lại', back: 'Quay lại', cancel: 'Hủy', save: 'Lưu', close: 'Đóng',
+  langToggle: 'English', langToggleLabel: 'EN — Chuyển sang tiếng Anh',
+  login: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', loginFailed: 'Sai tên đăng nhập hoặc mật khẩu', logout: 'Đăng xuất',
+  navInbox: 'Văn bản đến', navOutbox: 'Văn bản đi', navNew: 'Soạn mới', navWork: 'Công việc', navMenu: 'Tài khoản',
+  online: 'Đã kết nối', offline: 'Ngoại tuyến — đang xem bản đã lưu', reconnecting: 'Mất kết nối — đang thử lại…',
+  refresh: 'Làm mới', pullToRefresh: 'Kéo xuống để làm mới', releaseToRefresh: 'Thả tay để làm mới', empty: 'Chưa có văn bản nào',
+  more: 'Xem thêm', unread: 'Chưa xem', read: 'Đã xem', acknowledged: 'Đã nhận', ackButton: 'Đã nhận', ackAndOpen: 'Đã nhận, mở văn bản',
+  alarmTitle: 'VĂN BẢN HỎA TỐC', alarmHint: 'Bấm "Đã nhận" để báo cho nơi gửi biết đơn vị đã nhận văn bản.', alarmCount: 'Còn {n} văn bản hỏa tốc chưa nhận',
+  from: 'Nơi gửi', received: 'Ngày đến', issuedAt: 'Ngày ban hành', dueDate: 'Hạn xử lý', incomingNumber: 'Số đến', notation: 'Số, ký hiệu',
+  'urgency.normal': 'Thường', 'urgency.urgent': 'Khẩn', 'urgency.very_urgent': 'Thượng khẩn', 'urgency.flash': 'Hỏa tốc',
+  'secrecy.none': 'Không mật', 'secrecy.confidential': 'Mật', 'secrecy.secret': 'Tối mật', 'secrecy.top_secret': 'Tuyệt mật',
+  'status.delivered': 'Đã đến', 'status.refused': 'Đã từ chối', 'status.accepted': 'Đã tiếp nhận', 'status.assigned': 'Đã phân công',
+  'status.in_progress': 'Đang xử lý', 'status.completed': 'Hoàn thành', 'status.recalled': 'Đã thu hồi',
+  'doc.draft': 'Dự thảo', 'doc.issued': 'Đã ban hành', 'doc.recalled': 'Đã thu hồi',
+  'work.open': 'Chưa xử lý', 'work.in_progress': 'Đang xử lý', 'work.done': 'Hoàn thành', 'work.cancelled': 'Đã hủy',
+  sigValid: 'Chữ ký hợp lệ', sigInvalid: 'Chữ ký không hợp lệ — văn bản đã bị thay đổi sau khi ký', sigUntrusted: 'Chữ ký chưa được xác thực (chứng thư không thuộc tổ chức tin cậy)',
+  sigNone: 'Chưa được ký số', sigAt: 'ký lúc', sigDetails: 'Chi tiết chữ ký',
+  page: 'Trang {n}/{total}', prevPage: 'Trang trước', nextPage: 'Trang sau', pdfLoading: 'Đang tải trang…', pdfError: 'Không mở được tệp PDF',
+  offlineCopy: 'Đang xem bản lưu trên máy', notCachedOffline: 'Văn bản này chưa được lưu để đọc ngoại tuyến', files: 'Tệp đính kèm',
+  mainFile: 'Văn bản chính', appendix: 'Phụ lục', canvasLabel: 'Trang {n} của văn bản {name}',
+  accept: 'Tiếp nhận, vào sổ', refuse: 'Từ chối', refuseReason: 'Lý do từ chối', accepted: 'Đã vào sổ, số đến {n}',
+  direction: 'Bút phê (ý kiến chỉ đạo)', lead: 'Đơn vị chủ trì', cooperating: 'Đơn vị phối hợp', deadline: 'Hạn xử lý', assign: 'Giao việc',
+  assigned: 'Đã giao việc', noDepartments: 'Đơn vị chưa có phòng, ban để giao việc', chooseLead: 'Chọn đơn vị chủ trì',
+  sign: 'Ký số', signServer: 'Ký bằng chứng thư lưu trên máy chủ', signToken: 'Ký bằng USB token (2 bước)', signed: 'Đã ký số',
+  tokenCert: 'Chứng thư số của token (tệp .cer/.pem)', tokenPrepare: 'Lấy dữ liệu cần ký', tokenData: 'Dữ liệu cần ký (base64) — ký bằng phần mềm của token',
+  tokenSignature: 'Chữ ký (base64) từ token', tokenChain: 'Chứng thư trung gian (PEM, nếu có)', tokenComplete: 'Hoàn tất ký', copy: 'Sao chép', copied: 'Đã sao chép',
+  issue: 'Cấp số và ban hành', issued: 'Đã ban hành: {notation}', tracking: 'Theo dõi nơi nhận', confirmIssue: 'Ban hành văn bản tới {n} đơn vị?',
+  trackingTitle: 'Tình hình xử lý ở nơi nhận', trackingSummary: 'Đã xem {read}/{total} · Đã nhận {ack}/{total} · Đã tiếp nhận {acc}/{total}', escalated: 'Đã báo lãnh đạo',
+  newDoc: 'Soạn văn bản đi', type: 'Loại văn bản', subject: 'Trích yếu', urgency: 'Độ khẩn', secrecy: 'Độ mật', recipients: 'Nơi nhận',
+  secretWarning: 'Văn bản mật chỉ được đăng ký, không được gửi qua mạng.', chooseFiles: 'Tệp PDF (tệp đầu là văn bản chính)',
+  createDraft: 'Lưu dự thảo và tải tệp lên', uploading: 'Đang tải lên {name}', uploadDone: 'Đã tải lên', needSubject: 'Cần nhập trích yếu', needRecipients: 'Cần chọn nơi nhận',
+  searchUnits: 'Tìm đơn vị (không cần dấu)', selected: 'Đã chọn {n} đơn vị', remove: 'Bỏ {name}', expand: 'Mở {name}', collapse: 'Thu gọn {name}',
+  tooMany: 'Hiện {shown}/{total} kết quả — gõ thêm để lọc', noMatch: 'Không tìm thấy đơn vị', selectAllBelow: 'Chọn cả {n} đơn vị trực thuộc',
+  workMine: 'Việc của tôi', workOverdue: 'Quá hạn', workUnit: 'Việc của đơn vị', overdue: 'Quá hạn', noWork: 'Không có việc nào', assignee: 'Người/đơn vị xử lý',
+  person: 'Cá nhân', report: 'Báo cáo tiến độ', reportNote: 'Nội dung báo cáo', reportDone: 'Đã hoàn thành', sent: 'Đã gửi',
+  account: 'Tài khoản', language: 'Ngôn ngữ', push: 'Nhận thông báo trên máy này', pushOn: 'Đã bật thông báo', pushUnsupported: 'Trình duyệt này không hỗ trợ thông báo đẩy',
+  install: 'Cài ứng dụng lên màn hình chính', roles: 'Vai trò', 'role.clerk': 'Văn thư', 'role.leader': 'Lãnh đạo', 'role.officer': 'Chuyên viên', 'role.admin': 'Quản trị',
+  error: 'Có lỗi: {message}', networkError: 'Không kết nối được máy chủ', outboxEmpty: 'Chưa có văn bản đi', drafts: 'Dự thảo',
+  newDelivery: 'Văn bản mới: {subject}', signersLabel: 'Người ký', needAccept: 'Văn thư cần tiếp nhận (vào sổ) văn bản trước khi giao việc.',
+};
+
+const EN = {
+  app: 'Document exchange', appShort: 'Exchange', loading: 'Loading…', retry: 'Retry', back: 'Back', cancel: 'Cancel', save: 'Save', close: 'Close',
+  langToggle: 'Tiếng Việt', langToggleLabel: 'VI — Switch to Vietnamese',
+  login: 'Log in', username: 'Username', password: 'Password', loginFailed: 'Wrong username or password', logout: 'Log out',
+  navInbox: 'Incoming', navOutbox: 'Outgoing', navNew: 'New', navWork: 'Work', navMenu: 'Account',
+  online: 'Connected', offline: 'Offline — showing saved copies', reconnecting: 'Connection lost — retrying…',
+  refresh: 'Refresh', pullToRefresh: 'Pull down to refresh', releaseToRefresh: 'Release to refresh', empty: 'No documents yet',
+  more: 'Show more', unread: 'Unread', read: 'Read', acknowledged: 'Acknowledged', ackButton: 'Received', ackAndOpen: 'Received, open it',
+  alarmTitle: 'FLASH DISPATCH', alarmHint: 'Tap "Received" to tell the sender your unit has it.', alarmCount: '{n} more flash documents not acknowledged',
+  from: 'From', received: 'Received', issuedAt: 'Issued', dueDate: 'Due', incomingNumber: 'Incoming no.', notation: 'Number/notation',
+  'urgency.normal': 'Normal', 'urgency.urgent': 'Urgent', 'urgency.very_urgent': 'Very urgent', 'urgency.flash': 'Flash',
+  'secrecy.none': 'Not secret', 'secrecy.confidential': 'Confidential', 'secrecy.secret': 'Secret', 'secrecy.top_secret': 'Top secret',
+  'status.delivered': 'Delivered', 'status.refused': 'Refused', 'status.accepted': 'Accepted', 'status.assigned': 'Assigned',
+  'status.in_progress': 'In progress', 'status.completed': 'Completed', 'status.recalled': 'Recalled',
+  'doc.draft': 'Draft', 'doc.issued': 'Issued', 'doc.recalled': 'Recalled',
+  'work.open': 'Open', 'work.in_progress': 'In progress', 'work.done': 'Done', 'work.cancelled': 'Cancelled',
+  sigValid: 'Valid signature', sigInvalid: 'Invalid signature — the document changed after signing', sigUntrusted: 'Signature not verified (certificate not from a trusted authority)',
+  sigNone: 'Not digitally signed', sigAt: 'signed at', sigDetails: 'Signature details',
+  page: 'Page {n}/{total}', prevPage: 'Previous page', nextPage: 'Next page', pdfLoading: 'Loading page…', pdfError: 'Could not open the PDF',
+  offlineCopy: 'Showing the copy saved on this device', notCachedOffline: 'This document was not saved for offline reading', files: 'Files',
+  mainFile: 'Main document', appendix: 'Appendix', canvasLabel: 'Page {n} of {name}',
+  accept: 'Accept and register', refuse: 'Refuse', refuseReason: 'Reason for refusing', accepted: 'Registered, incoming no. {n}',
+  direction: 'Direction', lead: 'Lead department', cooperating: 'Cooperating departments', deadline: 'Deadline', assign: 'Assign',
+  assigned: 'Assigned', noDepartments: 'Your unit has no departments to assign to', chooseLead: 'Choose the lead department',
+  sign: 'Sign', signServer: 'Sign with the certificate kept on the server', signToken: 'Sign with a USB token (2 steps)', signed: 'Signed',
+  tokenCert: "The token's certificate (.cer/.pem file)", tokenPrepare: 'Get the data to sign', tokenData: "Data to sign (base64) — sign it with the token's software",
+  tokenSignature: 'Signature (base64) from the token', tokenChain: 'Intermediate certificates (PEM, if any)', tokenComplete: 'Finish signing', copy: 'Copy', copied: 'Copied',
+  issue: 'Number and issue', issued: 'Issued: {notation}', tracking: 'Track recipients', confirmIssue: 'Issue the document to {n} units?',
+  trackingTitle: 'How the recipients are handling it', trackingSummary: 'Read {read}/{total} · Acknowledged {ack}/{total} · Accepted {acc}/{total}', escalated: 'Escalated to leaders',
+  newDoc: 'New outgoing document', type: 'Type', subject: 'Subject', urgency: 'Urgency', secrecy: 'Secrecy', recipients: 'Recipients',
+  secretWarning: 'Secret documents are registered only, never sent over the network.', chooseFiles: 'PDF files (the first is the main document)',
+  createDraft: 'Save draft and upload files', uploading: 'Uploading {name}', uploadDone: 'Uploaded', needSubject: 'Enter the subject', needRecipients: 'Choose recipients',
+  searchUnits: 'Search units (accents optional)', selected: '{n} units selected', remove: 'Remove {name}', expand: 'Expand {name}', collapse: 'Collapse {name}',
+  tooMany: 'Showing {shown}/{total} — type more to narrow', noMatch: 'No unit found', selectAllBelow: 'Select all {n} units below',
+  workMine: 'My work', workOverdue: 'Overdue', workUnit: "Unit's work", overdue: 'Overdue', noWork: 'Nothing here', assignee: 'Assigned to',
+  person: 'Person', report: 'Report progress', reportNote: 'Report', reportDone: 'Completed', sent: 'Sent',
+  account: 'Account', language: 'Language', push: 'Notifications on this device', pushOn: 'Notifications on', pushUnsupported: 'This browser does not support push notifications',
+  install: 'Install on the home screen', roles: 'Roles', 'role.clerk': 'Secretary', 'role.leader': 'Leader', 'role.officer': 'Officer', 'role.admin': 'Administrator',
+  error: 'Error: {message}', networkError: 'Cannot reach the server', outboxEmpty: 'No outgoing documents yet', drafts: 'Drafts',
+  newDelivery: 'New document: {subject}', signersLabel: 'Signed by', needAccept: 'The secretary must accept (register) the document before work can be assigned.',
+};
+
+const DICTS = { vi: VI, en: EN };
+let lang = localStorage.getItem('lt.lang') === 'en' ? 'en' : 'vi';
+document.documentElement.lang = lang;
+
+export const getLang = () => lang;
+export function setLang(l) {
+  lang = l === 'en' ? 'en' : 'vi';
+  localStorage.setItem('lt.lang', lang);
+  document.documentElement.lang = lang;
+}
+
+/** The text for `key` in the current language, with `{name}` placeholders filled. */
+export function t(key, params) {
+  const s = DICTS[lang][key] ?? VI[key] ?? key;
+  return params ? s.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? '')) : s;
+}
+
+const VN = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** dd/MM/yyyy for a `YYYY-MM-DD` date, dd/MM/yyyy HH:mm (Vietnam time) for a timestamp. */
+export function fmtDate(value, withTime = true) {
+  if (!value) return '';
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (day) return `${day[3]}/${day[2]}/${day[1]}`;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = Object.fromEntries(VN.formatToParts(d).map((x) => [x.type, x.value]));
+  return withTime ? `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}` : `${p.day}/${p.month}/${p.year}`;
+}
+
+/** Today's date in Vietnam as YYYY-MM-DD (for date inputs and deadlines). */
+export function vnToday(offsetDays = 0) {
+  const d = new Date(Date.now() + 7 * 3600_000 + offsetDays * 86400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Lower case without Vietnamese diacritics, for search ("hoa toc" finds "Hỏa tốc"). */
+export function fold(s) {
+  return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
+}
+
+/** Document types (NĐ 30 appendix III) offered when drafting; CV = công văn. */
+export const DOC_TYPES = [
+  ['CV', 'Công văn'], ['QĐ', 'Quyết định'], ['TB', 'Thông báo'], ['KH', 'Kế hoạch'], ['BC', 'Báo cáo'], ['CT', 'Chỉ thị'],
+  ['CĐ', 'Công điện'], ['GM', 'Giấy mời'], ['HD', 'Hướng dẫn'], ['NQ', 'Nghị quyết'], ['TTr', 'Tờ trình'], ['CTr', 'Chương trình'],
+  ['QC', 'Quy chế'], ['QyĐ', 'Quy định'], ['PA', 'Phương án'], ['BB', 'Biên bản'], ['GGT', 'Giấy giới thiệu'],
+];

@@ -1,0 +1,104 @@
+// Văn bản đến: unacknowledged flash first, then newest; live updates; pull down to refresh.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from './api.js';
+import { fmtDate, t } from './i18n.js';
+import { on } from './live.js';
+import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
+
+const PAGE = 30;
+
+const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', unsigned: 'sigNone' };
+
+function InboxItem({ item }) {
+  const d = item.document;
+  const pending = d.urgency === 'flash' && !item.acknowledgedAt;
+  const cls = ['card', 'doc-item', pending ? 'card-flash' : '', item.readAt ? '' : 'unread'].join(' ');
+  return html`<li>
+    <a class=${cls} href=${docHref(d.id, item.deliveryId)} data-delivery=${item.deliveryId}>
+      <span class="doc-badges">
+        <${UrgencyBadge} urgency=${d.urgency} />
+        <${StatusBadge} status=${item.status} />
+        ${item.readAt ? null : html`<span class="badge badge-unread">${t('unread')}</span>`}
+        ${item.acknowledgedAt && d.urgency === 'flash' ? html`<span class="badge badge-ack">${t('acknowledged')}</span>` : null}
+      </span>
+      <span class="doc-subject">${d.subject}</span>
+      <span class="doc-meta">${[d.notation, d.issuer?.name].filter(Boolean).join(' · ')}</span>
+      <span class="doc-meta">${t('received')}: ${fmtDate(item.deliveredAt)}${item.incomingNumber ? ` · ${t('incomingNumber')}: ${item.incomingNumber}` : ''}</span>
+      <span class=${`doc-sig sig-${item.signature}`}>${t(SIG[item.signature] ?? 'sigNone')}</span>
+    </a>
+  </li>`;
+}
+
+export function Inbox() {
+  const [items, setItems] = useState(null);
+  const [cursor, setCursor] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [pull, setPull] = useState(0);
+  const touch = useRef(null);
+  const timer = useRef(null);
+
+  const load = async () => {
+    setBusy(true);
+    try {
+      const r = await api(`/api/inbox?limit=${PAGE}`);
+      setItems(r.items);
+      setCursor(r.nextCursor);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const more = async () => {
+    try {
+      const r = await api(`/api/inbox?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`);
+      setItems((xs) => [...(xs ?? []), ...r.items]);
+      setCursor(r.nextCursor);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  useEffect(() => {
+    load();
+    const soon = () => {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(load, 120);
+    };
+    const offs = ['delivery:new', 'urgent:alarm', 'inbox-changed', 'synced', 'assignment:new'].map((n) => on(n, soon));
+    // Said out loud by screen readers too (the toast area is a polite live region).
+    offs.push(on('delivery:new', (p) => p.live && p.urgency !== 'flash' && toast(t('newDelivery', { subject: p.subject }))));
+    return () => {
+      offs.forEach((off) => off());
+      clearTimeout(timer.current);
+    };
+  }, []);
+
+  const onTouchStart = (e) => {
+    touch.current = window.scrollY <= 0 ? e.touches[0].clientY : null;
+  };
+  const onTouchMove = (e) => {
+    if (touch.current === null) return;
+    setPull(Math.max(0, Math.min(120, e.touches[0].clientY - touch.current)));
+  };
+  const onTouchEnd = () => {
+    if (pull > 70) load();
+    touch.current = null;
+    setPull(0);
+  };
+
+  return html`<section class="view" aria-labelledby="inbox-title" onTouchStart=${onTouchStart} onTouchMove=${onTouchMove} onTouchEnd=${onTouchEnd}>
+    <div class="pull" style=${{ height: `${pull}px` }} aria-hidden="true">${pull > 0 ? t(pull > 70 ? 'releaseToRefresh' : 'pullToRefresh') : ''}</div>
+    <div class="view-head">
+      <h1 id="inbox-title">${t('navInbox')}</h1>
+      <button type="button" class="btn btn-small" onClick=${load} disabled=${busy}>${t('refresh')}</button>
+    </div>
+    <${ErrorBox} error=${error} onRetry=${load} />
+    ${items === null ? (error ? null : html`<${Loading} />`) : items.length === 0
+      ? html`<p class="muted">${t('empty')}</p>`
+      : html`<ul class="list">${items.map((i) => html`<${InboxItem} key=${i.deliveryId} item=${i} />`)}</ul>`}
+    ${cursor && html`<button type="button" class="btn btn-block" onClick=${more}>${t('more')}</button>`}
+  </section>`;
+}

@@ -1,0 +1,77 @@
+// Văn bản đi: the unit's drafts and issued documents, and per-recipient tracking that updates live.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from './api.js';
+import { fmtDate, t } from './i18n.js';
+import { on } from './live.js';
+import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from './ui.js';
+
+export function Outbox() {
+  const { data, error, reload } = useResource(() => api('/api/outbox?limit=50'), []);
+  useEffect(() => on('synced', reload), []);
+  return html`<section class="view" aria-labelledby="outbox-title">
+    <div class="view-head">
+      <h1 id="outbox-title">${t('navOutbox')}</h1>
+      <button type="button" class="btn btn-small" onClick=${reload}>${t('refresh')}</button>
+    </div>
+    <${ErrorBox} error=${error} onRetry=${reload} />
+    ${!data ? (error ? null : html`<${Loading} />`) : data.items.length === 0 ? html`<p class="muted">${t('outboxEmpty')}</p>` : html`<ul class="list">
+      ${data.items.map((d) => html`<li key=${d.id}>
+        <a class="card doc-item" href=${d.status === 'draft' ? `#/documents/${d.id}` : `#/tracking/${d.id}`}>
+          <span class="doc-badges"><${UrgencyBadge} urgency=${d.urgency} /><${StatusBadge} status=${d.status} prefix="doc" /></span>
+          <span class="doc-subject">${d.subject}</span>
+          <span class="doc-meta">${[d.notation, fmtDate(d.issuedAt ?? d.createdAt)].filter(Boolean).join(' · ')}</span>
+        </a>
+      </li>`)}
+    </ul>`}
+  </section>`;
+}
+
+/** What a recipient has done, in words: the furthest step and its time. */
+function steps(d) {
+  return [
+    ['read', d.readAt], ['acknowledged', d.acknowledgedAt], ['status.accepted', d.acceptedAt], ['status.assigned', d.assignedAt],
+    ['status.completed', d.completedAt], ['status.refused', d.refusedAt], ['status.recalled', d.recalledAt], ['escalated', d.escalatedAt],
+  ].filter(([, at]) => at);
+}
+
+export function Tracking({ id }) {
+  const [doc, setDoc] = useState(null);
+  const tracking = useResource(() => api(`/api/documents/${id}/tracking`), [id]);
+  const timer = useRef(null);
+  useEffect(() => {
+    api(`/api/documents/${id}`).then((r) => setDoc(r.document), () => {});
+    const soon = (p) => {
+      if (p.documentId && p.documentId !== id) return;
+      clearTimeout(timer.current);
+      timer.current = setTimeout(tracking.reload, 100);
+    };
+    const offs = [on('delivery:updated', soon), on('synced', soon)];
+    return () => {
+      offs.forEach((off) => off());
+      clearTimeout(timer.current);
+    };
+  }, [id]);
+  const rows = tracking.data?.deliveries ?? [];
+  const count = (f) => rows.filter(f).length;
+  return html`<section class="view" aria-labelledby="tracking-title">
+    <p class="back"><a class="btn btn-link" href="#/outbox">← ${t('back')}</a></p>
+    <h1 id="tracking-title">${t('trackingTitle')}</h1>
+    ${doc && html`<p class="doc-subject"><${UrgencyBadge} urgency=${doc.urgency} /> ${doc.notation ? `${doc.notation} — ` : ''}${doc.subject}</p>
+      <p class="back"><a class="btn btn-link" href=${`#/documents/${id}`}>${t('mainFile')} →</a></p>`}
+    <${ErrorBox} error=${tracking.error} onRetry=${tracking.reload} />
+    ${!tracking.data && !tracking.error && html`<${Loading} />`}
+    ${rows.length > 0 && html`<p class="summary" aria-live="polite">${t('trackingSummary', {
+      read: count((d) => d.readAt), ack: count((d) => d.acknowledgedAt), acc: count((d) => d.acceptedAt), total: rows.length,
+    })}</p>`}
+    <ul class="list">
+      ${rows.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}>
+        <span class="track-unit">${d.unit.name}</span>
+        <span class="doc-badges"><${StatusBadge} status=${d.status} />
+          ${d.readAt ? html`<span class="badge badge-ack">${t('read')}</span>` : html`<span class="badge badge-unread">${t('unread')}</span>`}
+          ${d.incomingNumber && html`<span class="badge">${t('incomingNumber')}: ${d.incomingNumber}</span>`}</span>
+        <ul class="steps">${steps(d).map(([k, at]) => html`<li>${t(k)}: ${fmtDate(at)}</li>`)}</ul>
+        ${d.refusalReason && html`<p class="muted">${t('refuseReason')}: ${d.refusalReason}</p>`}
+      </li>`)}
+    </ul>
+  </section>`;
+}

@@ -1,0 +1,141 @@
+// One document: its header, the plain signature verdict, the PDF in the page and what the person
+// may do with it (acknowledge, accept/refuse, direct and assign, sign, issue, track).
+import { useEffect, useState } from 'preact/hooks';
+import { api, hasRole, session, units } from './api.js';
+import { fmtDate, t } from './i18n.js';
+import { AssignForm, SignPanel } from './leader.js';
+import { on, signal } from './live.js';
+import { PdfViewer } from './pdfview.js';
+import { ErrorBox, html, Loading, Meta, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
+
+/** "Chữ ký hợp lệ — <signers>", "Chữ ký không hợp lệ" or "Chưa được ký số", for the main file. */
+export function Verdict({ signatures }) {
+  const main = (signatures ?? []).filter((s) => s.role === 'main');
+  if (main.length === 0) return html`<div class="verdict verdict-none" data-verdict="unsigned">${t('sigNone')}</div>`;
+  const invalid = main.some((s) => s.integrity === 'invalid');
+  const untrusted = !invalid && main.some((s) => s.trust !== 'trusted');
+  const signers = main.map((s) => s.signer ?? s.signerOrganization).filter(Boolean).join(', ');
+  const kind = invalid ? 'invalid' : untrusted ? 'untrusted' : 'valid';
+  const headline = invalid ? t('sigInvalid') : untrusted ? t('sigUntrusted') : `${t('sigValid')} — ${signers}`;
+  return html`<div class=${`verdict verdict-${kind}`} data-verdict=${kind}>
+    <p class="verdict-head">${kind === 'valid' ? '✔ ' : '⚠ '}${headline}</p>
+    <details>
+      <summary>${t('sigDetails')}</summary>
+      <ul>${main.map((s) => html`<li>${s.signer ?? s.signerOrganization ?? '?'} — ${s.integrity === 'valid' && s.trust === 'trusted' ? t('sigValid') : s.integrity === 'invalid' ? t('sigInvalid') : t('sigUntrusted')}${s.signedAt ? ` (${t('sigAt')} ${fmtDate(s.signedAt)})` : ''}</li>`)}</ul>
+    </details>
+  </div>`;
+}
+
+/** The caller's delivery of the document, from the timeline (a recipient sees only its own). */
+function deliveryState(events, deliveryIdHint) {
+  const mine = events.filter((e) => e.deliveryId && (!deliveryIdHint || e.deliveryId === deliveryIdHint));
+  if (mine.length === 0) return null;
+  const state = { deliveryId: mine[0].deliveryId, status: 'delivered', acknowledged: false, incomingNumber: null };
+  for (const e of mine) {
+    if (e.data?.status && e.type !== 'delivery.escalated' && e.type !== 'delivery.alarm') state.status = e.data.status;
+    if (e.type === 'delivery.acknowledged') state.acknowledged = true;
+    if (e.data?.incomingNumber) state.incomingNumber = e.data.incomingNumber;
+  }
+  return state;
+}
+
+function RecipientActions({ delivery, doc, onChange }) {
+  const { busy, error, run } = useAction();
+  const [refusing, setRefusing] = useState(false);
+  const [reason, setReason] = useState('');
+  const post = (path, body, message) => run(async () => {
+    const r = await api(`/api/deliveries/${delivery.deliveryId}/${path}`, { method: 'POST', body });
+    toast(typeof message === 'function' ? message(r) : message);
+    signal('inbox-changed', { deliveryId: delivery.deliveryId });
+    onChange();
+  });
+  const clerk = hasRole('clerk');
+  const leader = hasRole('leader');
+  return html`<div class="actions">
+    <p class="state-line"><${StatusBadge} status=${delivery.status} />
+      ${delivery.acknowledged && html`<span class="badge badge-ack">${t('acknowledged')}</span>`}
+      ${delivery.incomingNumber && html`<span>${t('incomingNumber')}: ${delivery.incomingNumber}</span>`}</p>
+    ${!delivery.acknowledged && delivery.status !== 'recalled' && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy}
+      onClick=${() => post('acknowledge', undefined, t('acknowledged'))}>${t('ackButton')}</button>`}
+    ${clerk && delivery.status === 'delivered' && html`<div class="row">
+      <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => post('accept', undefined, (r) => t('accepted', { n: r.incomingNumber }))}>${t('accept')}</button>
+      <button type="button" class="btn" disabled=${busy} onClick=${() => setRefusing(!refusing)}>${t('refuse')}</button>
+    </div>`}
+    ${refusing && html`<form class="panel" onSubmit=${(e) => { e.preventDefault(); post('refuse', { reason }, t('status.refused')); }}>
+      <label class="field">${t('refuseReason')}<textarea required rows="2" value=${reason} onInput=${(e) => setReason(e.target.value)}></textarea></label>
+      <button type="submit" class="btn btn-danger" disabled=${busy || !reason.trim()}>${t('refuse')}</button>
+    </form>`}
+    <${ErrorBox} error=${error} />
+    ${leader && delivery.status === 'accepted' && html`<${AssignForm} deliveryId=${delivery.deliveryId} dueDate=${doc.dueDate} onDone=${onChange} />`}
+    ${leader && !clerk && delivery.status === 'delivered' && html`<p class="notice">${t('needAccept')}</p>`}
+  </div>`;
+}
+
+function IssuerActions({ doc, onChange }) {
+  const { busy, error, run } = useAction();
+  const issue = () => run(async () => {
+    if (!confirm(t('confirmIssue', { n: doc.recipients.length }))) return;
+    const r = await api(`/api/documents/${doc.id}/issue`, { method: 'POST' });
+    toast(t('issued', { notation: r.document.notation }));
+    location.hash = `#/tracking/${doc.id}`;
+  });
+  return html`<div class="actions">
+    ${doc.status === 'draft' && hasRole('leader') && html`<${SignPanel} documentId=${doc.id} onDone=${onChange} />`}
+    ${doc.status === 'draft' && hasRole('clerk') && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${issue}>${t('issue')}</button>`}
+    ${doc.status !== 'draft' && html`<a class="btn btn-block" href=${`#/tracking/${doc.id}`}>${t('tracking')}</a>`}
+    <${ErrorBox} error=${error} />
+  </div>`;
+}
+
+export function Reader({ id, deliveryId }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const [fileId, setFileId] = useState(null);
+  const [issuerName, setIssuerName] = useState('');
+  const load = async () => {
+    try {
+      const r = await api(`/api/documents/${id}`);
+      setData(r);
+      setError(null);
+      setFileId((f) => f ?? r.files.find((x) => x.role === 'main')?.id ?? r.files[0]?.id ?? null);
+      units().then((all) => setIssuerName(all.find((u) => u.id === r.document.issuerUnitId)?.name ?? ''), () => {});
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => {
+    setData(null);
+    setFileId(null);
+    load();
+    const offs = ['delivery:updated', 'synced'].map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && load()));
+    return () => offs.forEach((off) => off());
+  }, [id]);
+
+  if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} /></section>`;
+  if (!data) return html`<section class="view"><${Loading} /></section>`;
+  const doc = data.document;
+  const issuer = doc.issuerUnitId === session.user?.unitId;
+  const delivery = issuer ? null : deliveryState(data.events, deliveryId);
+  const file = data.files.find((f) => f.id === fileId);
+  return html`<article class="view reader" aria-labelledby="doc-title">
+    <p class="back"><a class="btn btn-link" href=${issuer ? '#/outbox' : '#/inbox'}>← ${t('back')}</a></p>
+    <p class="doc-badges"><${UrgencyBadge} urgency=${doc.urgency} />
+      ${doc.secrecy !== 'none' && html`<span class="badge badge-flash">${t(`secrecy.${doc.secrecy}`)}</span>`}
+      ${issuer && html`<${StatusBadge} status=${doc.status} prefix="doc" />`}</p>
+    <h1 id="doc-title" class="doc-title">${doc.subject}</h1>
+    <div class="metas">
+      <${Meta} label=${t('notation')} value=${doc.notation} />
+      <${Meta} label=${t('from')} value=${issuerName} />
+      <${Meta} label=${t('issuedAt')} value=${doc.issuedAt} date="day" />
+      <${Meta} label=${t('dueDate')} value=${doc.dueDate} date="day" />
+    </div>
+    <${Verdict} signatures=${data.signatures} />
+    ${delivery && html`<${RecipientActions} delivery=${delivery} doc=${doc} onChange=${load} />`}
+    ${issuer && html`<${IssuerActions} doc=${doc} onChange=${load} />`}
+    ${data.files.length > 1 && html`<div class="tabs" role="group" aria-label=${t('files')}>
+      ${data.files.map((f) => html`<button type="button" class=${`tab ${f.id === fileId ? 'tab-on' : ''}`} aria-pressed=${f.id === fileId}
+        onClick=${() => setFileId(f.id)}>${f.role === 'main' ? t('mainFile') : t('appendix')}: ${f.name}</button>`)}
+    </div>`}
+    ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} />`}
+  </article>`;
+}

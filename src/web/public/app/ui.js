@@ -1,0 +1,127 @@
+// Shared pieces: htm bound to preact, the hash router, badges, messages and toasts.
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import htm from 'htm';
+import { fmtDate, t } from './i18n.js';
+
+export const html = htm.bind(h);
+
+/** The current route from location.hash: `#/documents/abc?d=1` → {path: ['documents','abc'], query}. */
+export function parseRoute() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [p, q = ''] = raw.split('?');
+  return { path: p.split('/').filter(Boolean).map(decodeURIComponent), query: Object.fromEntries(new URLSearchParams(q)) };
+}
+
+export function useRoute() {
+  const [route, setRoute] = useState(parseRoute);
+  useEffect(() => {
+    const fn = () => setRoute(parseRoute());
+    window.addEventListener('hashchange', fn);
+    return () => window.removeEventListener('hashchange', fn);
+  }, []);
+  return route;
+}
+
+export const go = (hash) => {
+  if (location.hash !== hash) location.hash = hash;
+};
+
+export const docHref = (id, deliveryId) => `#/documents/${id}${deliveryId ? `?d=${deliveryId}` : ''}`;
+
+export function UrgencyBadge({ urgency }) {
+  if (!urgency || urgency === 'normal') return null;
+  return html`<span class=${`badge badge-${urgency}`}>${t(`urgency.${urgency}`)}</span>`;
+}
+
+export function StatusBadge({ status, prefix = 'status' }) {
+  return html`<span class=${`badge badge-status badge-${status}`}>${t(`${prefix}.${status}`)}</span>`;
+}
+
+export function ErrorBox({ error, onRetry }) {
+  if (!error) return null;
+  return html`<div class="notice notice-error" role="alert">
+    <p>${t('error', { message: error.message ?? String(error) })}</p>
+    ${onRetry && html`<button type="button" class="btn" onClick=${onRetry}>${t('retry')}</button>`}
+  </div>`;
+}
+
+export function Loading() {
+  return html`<p class="muted" role="status">${t('loading')}</p>`;
+}
+
+/** A labelled key/value line of a document's header. */
+export function Meta({ label, value, date }) {
+  if (!value) return null;
+  return html`<div class="meta"><span class="meta-label">${label}</span><span>${date ? fmtDate(value, date !== 'day') : value}</span></div>`;
+}
+
+/** A one-line progress bar with an accessible value (0…1). */
+export function Progress({ value, label }) {
+  const pct = Math.round((value ?? 0) * 100);
+  return html`<div class="progress-wrap">
+    <div class="progress" role="progressbar" aria-label=${label} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}>
+      <div class="progress-bar" style=${{ width: `${pct}%` }}></div>
+    </div>
+    <span class="progress-text">${label} — ${pct}%</span>
+  </div>`;
+}
+
+const toastListeners = new Set();
+/** A short message at the bottom of the screen (also read out by screen readers). */
+export function toast(message) {
+  for (const fn of toastListeners) fn(message);
+}
+
+export function Toasts() {
+  const [items, setItems] = useState([]);
+  useEffect(() => {
+    const fn = (message) => {
+      const id = Math.random();
+      setItems((xs) => [...xs.slice(-2), { id, message }]);
+      setTimeout(() => setItems((xs) => xs.filter((x) => x.id !== id)), 4000);
+    };
+    toastListeners.add(fn);
+    return () => toastListeners.delete(fn);
+  }, []);
+  return html`<div class="toasts" role="status" aria-live="polite">${items.map((x) => html`<p class="toast" key=${x.id}>${x.message}</p>`)}</div>`;
+}
+
+/** Runs an async action with a busy flag and an error, for buttons. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (fn) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (err) {
+      setError(err);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run, setError };
+}
+
+/** A JSON resource loaded on mount and on demand (`reload`). */
+export function useResource(load, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const reload = async () => {
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await load();
+      setState({ data, error: null, loading: false });
+      return data;
+    } catch (error) {
+      setState((s) => ({ data: s.data, error, loading: false }));
+      return undefined;
+    }
+  };
+  useEffect(() => {
+    reload();
+  }, deps);
+  return { ...state, reload };
+}

@@ -1,0 +1,71 @@
+// Công việc: what is assigned to me or my unit, the unit's overdue work (deadline passed, Vietnam
+// date) and, for leaders and clerks, all of the unit's assignments; progress reports inline.
+import { useEffect, useState } from 'preact/hooks';
+import { api, hasRole, units } from './api.js';
+import { fmtDate, t } from './i18n.js';
+import { on } from './live.js';
+import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
+
+const TABS = [
+  ['mine', 'workMine', 'mine=1'],
+  ['overdue', 'workOverdue', 'overdue=1'],
+  ['unit', 'workUnit', ''],
+];
+
+function ReportForm({ assignment, onDone }) {
+  const [note, setNote] = useState('');
+  const [done, setDone] = useState(false);
+  const { busy, error, run } = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      await api(`/api/assignments/${assignment.id}/progress`, { method: 'POST', body: { note, done } });
+      toast(t('sent'));
+      onDone();
+    });
+  };
+  return html`<details class="panel">
+    <summary>${t('report')}</summary>
+    <form onSubmit=${submit}>
+      <label class="field">${t('reportNote')}<textarea required rows="2" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea></label>
+      <label class="check"><input type="checkbox" checked=${done} onChange=${(e) => setDone(e.target.checked)} /><span>${t('reportDone')}</span></label>
+      <button type="submit" class="btn btn-primary" disabled=${busy || !note.trim()}>${t('report')}</button>
+      <${ErrorBox} error=${error} />
+    </form>
+  </details>`;
+}
+
+export function Work({ tab: initial }) {
+  const leaderOrClerk = hasRole('leader', 'clerk');
+  const tabs = TABS.filter(([k]) => k !== 'unit' || leaderOrClerk);
+  const [tab, setTab] = useState(tabs.some(([k]) => k === initial) ? initial : leaderOrClerk && hasRole('leader') ? 'overdue' : 'mine');
+  const [names, setNames] = useState(new Map());
+  const query = TABS.find(([k]) => k === tab)[2];
+  const { data, error, reload } = useResource(() => api(`/api/assignments?${query}`), [tab]);
+  useEffect(() => {
+    units().then((all) => setNames(new Map(all.map((u) => [u.id, u.name]))), () => {});
+    const offs = ['assignment:new', 'synced'].map((n) => on(n, () => reload()));
+    return () => offs.forEach((off) => off());
+  }, [tab]);
+
+  return html`<section class="view" aria-labelledby="work-title">
+    <h1 id="work-title">${t('navWork')}</h1>
+    <div class="tabs" role="tablist">
+      ${tabs.map(([k, label]) => html`<button type="button" role="tab" aria-selected=${tab === k} class=${`tab ${tab === k ? 'tab-on' : ''}`}
+        onClick=${() => setTab(k)}>${t(label)}</button>`)}
+    </div>
+    <${ErrorBox} error=${error} onRetry=${reload} />
+    ${!data ? (error ? null : html`<${Loading} />`) : data.items.length === 0 ? html`<p class="muted">${t('noWork')}</p>` : html`<ul class="list" data-tab=${tab}>
+      ${data.items.map((a) => html`<li key=${a.id} class=${`card work-item ${a.overdue ? 'card-flash' : ''}`} data-overdue=${a.overdue ? '1' : '0'}>
+        <span class="doc-badges"><${UrgencyBadge} urgency=${a.document.urgency} />
+          <${StatusBadge} status=${a.status} prefix="work" />
+          ${a.overdue && html`<span class="badge badge-flash">${t('overdue')}</span>`}</span>
+        <a class="doc-subject" href=${docHref(a.documentId, a.deliveryId)}>${a.document.notation ? `${a.document.notation} — ` : ''}${a.document.subject}</a>
+        <span class="doc-meta">${t('assignee')}: ${a.assigneeUnitId ? names.get(a.assigneeUnitId) ?? '' : t('person')}</span>
+        ${a.dueDate && html`<span class=${`doc-meta ${a.overdue ? 'text-danger' : ''}`}>${t('deadline')}: ${fmtDate(a.dueDate)}</span>`}
+        ${a.direction && html`<blockquote class="direction">${a.direction}</blockquote>`}
+        ${tab === 'mine' && ['open', 'in_progress'].includes(a.status) && html`<${ReportForm} assignment=${a} onDone=${reload} />`}
+      </li>`)}
+    </ul>`}
+  </section>`;
+}
