@@ -84,7 +84,8 @@ export async function documentRoutes(app: App, deps: Deps) {
       reply
         .header('accept-ranges', 'bytes')
         .header('etag', etag)
-        .header('cache-control', 'private, max-age=31536000, immutable')
+        // The same file id gets new bytes when it is signed, so clients revalidate (cheap: 304 by ETag).
+        .header('cache-control', 'private, no-cache')
         .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
         .type(file.contentType);
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
