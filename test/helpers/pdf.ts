@@ -11,6 +11,11 @@ export function makePdf(text = 'lienthong test', pad = 0): Buffer {
     `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
+  return pdfFromObjects(objects);
+}
+
+/** A PDF file from object bodies (object 1 is the catalog), with a correct xref table. */
+export function pdfFromObjects(objects: string[]): Buffer {
   let out = '%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
