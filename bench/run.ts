@@ -1,11 +1,12 @@
-// npm run bench [-- issue|upload|signing ...]: runs the benches, prints ratios to baselines
+// npm run bench [-- upload|issue|fanout|signing ...]: runs the benches, prints ratios to baselines
 // measured in the same run, and a summary table. Benches that need it share one embedded
 // PostgreSQL and the real app, started only if a selected bench needs them and stopped as soon as
 // the last of those is done; each bench's module is loaded only when it runs, so `-- signing`
 // loads neither the database nor the app. Results never fail the run; only errors do (exit code
 // 1). BENCH_ISSUE_N (default 150) sets documents per timed issue pass; BENCH_SIGNING_RUNS
 // (default 30), BENCH_SIGNING_WARMUP (default 10) and BENCH_SIGNING_PROFILE=1 tune the signing
-// bench.
+// bench. The fanout bench (10,000 socket.io clients in child processes) takes BENCH_FANOUT_USERS
+// (default 10000), BENCH_FANOUT_PROCS (default 4) and BENCH_FANOUT_ROUNDS (default 3).
 import type { BenchEnv } from './env.js';
 import { printTable, type SummaryRow } from './stats.js';
 
@@ -16,12 +17,15 @@ type Bench =
 /**
  * Run order when none is named: upload first, because its RSS-growth figure is only meaningful
  * in a young process; after the issue bench the allocator holds freed memory that the upload then
- * reuses, which would hide growth. Signing last: it is CPU-bound and needs no database, so it runs
+ * reuses, which would hide growth. Fanout after issue: it adds 1,000 units and 10,000 users to the
+ * shared database, which the issue bench should not see, and its 10,000 sockets are closed before
+ * anything else runs. Signing last: it is CPU-bound and needs no database, so it runs
  * once PostgreSQL has been stopped, and checkpoints or autovacuum cannot take CPU from it.
  */
 const BENCHES: Record<string, Bench> = {
   upload: { needsEnv: true, load: async () => (await import('./upload.js')).benchUpload },
   issue: { needsEnv: true, load: async () => (await import('./issue.js')).benchIssue },
+  fanout: { needsEnv: true, load: async () => (await import('./fanout.js')).benchFanout },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */
