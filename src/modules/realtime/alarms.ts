@@ -11,7 +11,12 @@ import { urgentAlarms } from './tables.js';
 export async function scheduleAlarms(deps: Pick<Deps, 'config'>, tx: Tx, deliveryIds: string[], at: Date): Promise<void> {
   if (deliveryIds.length === 0) return;
   const escalateAt = new Date(at.getTime() + deps.config.escalateAfterMinutes * 60_000);
-  await tx.insert(urgentAlarms).values(deliveryIds.map((id) => ({ deliveryId: id, nextAlarmAt: at, escalateAt }))).onConflictDoNothing();
+  // One statement whose text does not grow with the recipients (a dispatch may go to 1,000 units).
+  await tx.execute(sql`
+    insert into urgent_alarms (delivery_id, next_alarm_at, escalate_at)
+    select d.id::uuid, ${at.toISOString()}::timestamptz, ${escalateAt.toISOString()}::timestamptz
+    from jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::text::jsonb) as d(id)
+    on conflict do nothing`);
 }
 
 /** In the transaction that acknowledges (or accepts, refuses, recalls) a delivery: stop ringing. */
