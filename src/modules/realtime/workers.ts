@@ -54,7 +54,7 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
         for (const p of pushesFor(e)) io.to(p.room).emit(p.name, p.payload as never);
         cursor = e.id;
         // Let other requests through during a large fan-out instead of blocking for its whole length.
-        if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+        if (i % 250 === 249) await new Promise((r) => setImmediate(r));
       }
       if (rows.length < 1000) return;
     }
