@@ -10,3 +10,6 @@ export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 };
 export const Security = [{ bearer: [] }];
+
+/** A union of string literals, for enums such as urgency or status. */
+export const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));

@@ -1,13 +1,12 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
-import { IdParams, PageQuery, Security } from '../../http/schemas.js';
+import { IdParams, PageQuery, Security, lit } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { URGENCIES } from '../documents/tables.js';
 import { getTracking, listInbox } from './inbox.js';
 import { acceptDelivery, acknowledgeDelivery, markDeliveryRead, refuseDelivery } from './status.js';
 import { DELIVERY_STATUSES, STATUS_CODES, type deliveries } from './tables.js';
 
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 
 function presentStatus(d: typeof deliveries.$inferSelect) {
   return { deliveryId: d.id, status: d.status, statusCode: STATUS_CODES[d.status], incomingNumber: d.incomingNumber };

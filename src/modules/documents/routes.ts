@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
 import { parseRange } from '../../http/range.js';
-import { IdParams, PageQuery, Security, Uuid } from '../../http/schemas.js';
+import { IdParams, PageQuery, Security, Uuid, lit } from '../../http/schemas.js';
 import { sendError } from '../../http/errors.js';
 import type { Deps } from '../../lib/deps.js';
 import { createDraft } from './create-draft.js';
@@ -11,7 +11,6 @@ import { recallDocument } from './recall-document.js';
 import { SECRECIES, URGENCIES } from './tables.js';
 import { type UploadPart, uploadFiles } from './upload-files.js';
 
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
 export async function documentRoutes(app: App, deps: Deps) {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
-import { IdParams, Security, Uuid } from '../../http/schemas.js';
+import { IdParams, Security, Uuid, lit } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
@@ -13,7 +13,6 @@ import { listAssignments } from './list.js';
 import { reassign, reportProgress } from './progress.js';
 import { ASSIGNMENT_STATUSES, DELEGATION_SCOPES } from './tables.js';
 
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 const Assignee = Type.Object(
   { unitId: Type.Optional(Uuid), userId: Type.Optional(Uuid), dueDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])) },
   { additionalProperties: false },
