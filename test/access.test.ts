@@ -98,3 +98,18 @@ test('without a valid token every API call is 401; only an admin creates units a
   assert.equal(wrong.statusCode, 401);
   assert.equal(wrong.json().error.code, 'unauthorized');
 });
+
+test('a leader lists the people of its unit and its departments, not of other units', async (t) => {
+  const env = await buildTestEnv(t);
+  const unit = await buildUnit(env);
+  const dept = await buildUnit(env, { kind: 'department', parentId: unit.id });
+  const leader = await buildUser(env, { unit, roles: ['leader'] });
+  const staff = await buildUser(env, { unit: dept, roles: ['officer'], fullName: 'Chuyên viên Phòng' });
+  const stranger = await buildUser(env);
+  const list = await env.app.inject({ url: `/api/units/${dept.id}/users`, headers: leader.auth });
+  assert.equal(list.statusCode, 200);
+  assert.deepEqual(list.json().users.map((u: { id: string }) => u.id), [staff.user.id]);
+  assert.ok(!JSON.stringify(list.json()).includes('password'));
+  assert.equal((await env.app.inject({ url: `/api/units/${unit.id}/users`, headers: stranger.auth })).statusCode, 404);
+  assert.equal((await env.app.inject({ url: `/api/units/${dept.id}/users`, headers: stranger.auth })).statusCode, 404);
+});

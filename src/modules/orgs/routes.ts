@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
-import { Security, Uuid } from '../../http/schemas.js';
+import { IdParams, Security, Uuid } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
-import { getUser, presentUser, createUser } from './users.js';
+import { getUser, listUnitPeople, presentUser, createUser } from './users.js';
 import { createUnit, listUnits, presentUnit } from './units.js';
 import { ROLES, UNIT_KINDS } from './tables.js';
 import { unauthorized } from '../../lib/errors.js';
@@ -19,6 +19,10 @@ export async function orgRoutes(app: App, deps: Deps) {
 
   app.get('/api/units', { schema: { tags: ['units'], summary: 'Danh sách đơn vị', security: Security } }, async () => ({
     units: (await listUnits(deps.db)).map(presentUnit),
+  }));
+
+  app.get('/api/units/:id/users', { schema: { tags: ['units'], summary: 'Người của một đơn vị (của mình hoặc phòng ban trực thuộc)', security: Security, params: IdParams } }, async (req) => ({
+    users: await listUnitPeople(deps.db, req.actor, req.params.id),
   }));
 
   app.post(

@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { badRequest, conflict, forbidden } from '../../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { hasRole } from '../auth/actor.js';
 import { recordEvents } from '../events/service.js';
@@ -86,4 +86,16 @@ export async function getUser(db: DbOrTx, id: string): Promise<User | undefined>
 export async function findUserByUsername(db: DbOrTx, username: string): Promise<User | undefined> {
   const [u] = await db.select().from(users).where(eq(users.username, username.toLowerCase()));
   return u;
+}
+
+/**
+ * The people of a unit, for picking an assignee or a deputy: visible to members of that unit and of
+ * its parent unit (a leader assigning to a person of a department), and to an admin.
+ */
+export async function listUnitPeople(db: DbOrTx, actor: Actor, unitId: string) {
+  const [unit] = await db.select({ id: units.id, parentId: units.parentId }).from(units).where(eq(units.id, unitId));
+  const allowed = unit && (hasRole(actor, 'admin') || unit.id === actor.unitId || unit.parentId === actor.unitId);
+  if (!allowed) throw notFound('Không tìm thấy đơn vị', 'Unit not found');
+  const rows = await db.select().from(users).where(and(eq(users.unitId, unitId), eq(users.disabled, false))).orderBy(asc(users.fullName));
+  return rows.map((u) => ({ id: u.id, fullName: u.fullName, title: u.title, roles: u.roles, unitId: u.unitId }));
 }
