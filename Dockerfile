@@ -1,17 +1,22 @@
-# lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency),
-# so there is no build stage.
-FROM node:20-bookworm-slim
+# lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency);
+# nothing is compiled except native dependencies.
+# Dependencies are installed in a build stage with a compiler: argon2 is built from source (its
+# bundled prebuild crashed on one of our machines), so the runtime image needs no build tools.
+FROM node:20-bookworm-slim AS deps
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# npm ci runs the dependencies' install scripts; the embedded PostgreSQL package needs its
+# postinstall (it restores the symlinks of its bundled libraries).
+RUN npm_config_build_from_source=true npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
 
+FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-
-# Manifests first: the dependency layer is rebuilt only when they change, not on every source edit.
-# npm ci runs the dependencies' install scripts; the embedded PostgreSQL package needs its
-# postinstall (it restores the symlinks of its bundled libraries). package.json "allowScripts"
-# is kept as is for the npm versions that honour it.
+COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
 
 # Code and dependencies stay owned by root: the app only ever writes to DATA_DIR.
 COPY src ./src
