@@ -30,6 +30,9 @@ test('the core loop: a commune clerk finds it in the inbox, opens the PDF, accep
 
   const detail = await env.app.inject({ url: `/api/documents/${doc.id}`, headers: communeClerk.auth });
   assert.equal(detail.statusCode, 200);
+  assert.equal(detail.json().delivery.deliveryId, item.deliveryId);
+  assert.equal(detail.json().delivery.statusCode, '01');
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: issuer.auth })).json().delivery, null);
   const file = detail.json().files[0];
   const dl = await env.app.inject({ url: `/api/documents/${doc.id}/files/${file.id}`, headers: communeClerk.auth });
   assert.equal(dl.statusCode, 200);

@@ -2,7 +2,9 @@ import { and, asc, desc, eq, lt, or } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import type { Actor } from '../auth/actor.js';
+import { findDeliveryForUnit, type DeliveryRow } from '../dispatch/lookup.js';
 import { markDeliveryRead } from '../dispatch/status.js';
+import { STATUS_CODES } from '../dispatch/tables.js';
 import { listDocumentEvents, presentEvent } from '../events/service.js';
 import { isUuid, loadReadableDocument } from './access.js';
 import { fileSignatureVerdicts } from '../signing/verdicts.js';
@@ -11,7 +13,8 @@ import { documentFiles, documents } from './tables.js';
 
 /** A document with its files and the timeline the caller may see. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
-  const { doc, relation } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, relation, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const delivery = deliveryId ? await findDeliveryForUnit(deps.db, doc.id, actor.unitId) : undefined;
   const files = await deps.db
     .select()
     .from(documentFiles)
@@ -24,6 +27,18 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
     // Every signature of every file, verified once per file version (see fileSignatureVerdicts).
     signatures: await fileSignatures(deps, files),
     events: events.map(presentEvent),
+    /** For a recipient: its own copy's state (status, read, acknowledged, số đến, a pending recall). */
+    delivery: delivery ? presentOwnDelivery(delivery) : null,
+  };
+}
+
+const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
+
+function presentOwnDelivery(d: DeliveryRow) {
+  return {
+    deliveryId: d.id, status: d.status, statusCode: STATUS_CODES[d.status], deliveredAt: d.deliveredAt.toISOString(),
+    readAt: isoOrNull(d.readAt), acknowledgedAt: isoOrNull(d.acknowledgedAt), acceptedAt: isoOrNull(d.acceptedAt),
+    incomingNumber: d.incomingNumber, recallRequestedAt: d.recallAnsweredAt ? null : isoOrNull(d.recallRequestedAt), recallReason: d.recallReason,
   };
 }
 
