@@ -53,22 +53,32 @@ export async function runAlarmTick(deps: Pick<Deps, 'db' | 'clock' | 'config'>):
     const out: AlarmOutcome = { notify: [], fired: 0, escalated: 0 };
     if (due.length === 0) return out;
     const events: NewEvent[] = [];
-    const leadersOf = await unitLeaders(tx, [...new Set(due.filter((r) => !r.a.escalatedAt && r.a.escalateAt <= now).map((r) => r.d.unitId))]);
+    const ringing = due.filter((r) => r.a.nextAlarmAt <= now);
+    const escalating = due.filter((r) => !r.a.escalatedAt && r.a.escalateAt <= now);
+    // Set-based: a dispatch to a thousand units makes a thousand due alarms at once.
+    const members = await unitMemberIds(tx, [...new Set(ringing.map((r) => r.d.unitId))]);
+    const leadersOf = await unitLeaders(tx, [...new Set(escalating.map((r) => r.d.unitId))]);
+    const ids = (rows: typeof due) => `{${rows.map((r) => r.d.id).join(',')}}`;
+    if (ringing.length) {
+      await tx.execute(sql`update urgent_alarms set next_alarm_at = ${new Date(now.getTime() + repeatMs).toISOString()}::timestamptz, repeat = repeat + 1
+        where delivery_id = any(${ids(ringing)}::uuid[])`);
+    }
+    if (escalating.length) {
+      await tx.execute(sql`update urgent_alarms set escalated_at = ${now.toISOString()}::timestamptz where delivery_id = any(${ids(escalating)}::uuid[])`);
+      await tx.execute(sql`update deliveries set escalated_at = ${now.toISOString()}::timestamptz where id = any(${ids(escalating)}::uuid[])`);
+    }
     for (const { a, d, doc } of due) {
       const base = { at: now, documentId: d.documentId, deliveryId: d.id, unitIds: [doc.issuerUnitId, d.unitId] };
       const data = { unitId: d.unitId, issuerUnitId: doc.issuerUnitId, subject: doc.subject, repeat: a.repeat };
       const url = `/#/documents/${d.documentId}`;
       if (a.nextAlarmAt <= now) {
         events.push({ ...base, type: 'delivery.alarm', data });
-        await tx.update(urgentAlarms).set({ nextAlarmAt: new Date(now.getTime() + repeatMs), repeat: a.repeat + 1 }).where(eq(urgentAlarms.deliveryId, d.id));
-        out.notify.push({ userIds: await unitMembers(tx, d.unitId), title: 'HỎA TỐC', body: doc.subject, tag: `flash-${d.id}`, url });
+        out.notify.push({ userIds: members.get(d.unitId) ?? [], title: 'HỎA TỐC', body: doc.subject, tag: `flash-${d.id}`, url });
         out.fired++;
       }
       if (!a.escalatedAt && a.escalateAt <= now) {
         const leaders = leadersOf.get(d.unitId) ?? [];
         events.push({ ...base, type: 'delivery.escalated', userIds: leaders, data: { ...data, status: 'escalated' } });
-        await tx.update(urgentAlarms).set({ escalatedAt: now }).where(eq(urgentAlarms.deliveryId, d.id));
-        await tx.update(deliveries).set({ escalatedAt: now }).where(eq(deliveries.id, d.id));
         out.notify.push({ userIds: leaders, title: 'HỎA TỐC — chưa có người nhận', body: doc.subject, tag: `flash-esc-${d.id}`, url });
         out.escalated++;
       }
@@ -89,6 +99,10 @@ async function unitLeaders(tx: Tx, unitIds: string[]): Promise<Map<string, strin
   return map;
 }
 
-async function unitMembers(tx: Tx, unitId: string): Promise<string[]> {
-  return (await tx.select({ id: users.id }).from(users).where(and(eq(users.unitId, unitId), eq(users.disabled, false)))).map((r) => r.id);
+async function unitMemberIds(tx: Tx, unitIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (unitIds.length === 0) return map;
+  const rows = await tx.select({ id: users.id, unitId: users.unitId }).from(users).where(and(inArray(users.unitId, unitIds), eq(users.disabled, false)));
+  for (const r of rows) map.set(r.unitId, [...(map.get(r.unitId) ?? []), r.id]);
+  return map;
 }
