@@ -62,6 +62,12 @@ test('full flow across two units: accept 03 → assign 04 → progress 05 → do
 
   const tracking = (await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: x.issuer.auth })).json().deliveries[0];
   assert.equal(tracking.status, 'completed');
+  // The sender sees the status codes, not the recipient's internal progress notes; the recipient does.
+  const issuerEvents = (await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.issuer.auth })).json().events.map((e: { type: string }) => e.type);
+  assert.ok(issuerEvents.includes('delivery.completed'));
+  assert.ok(!issuerEvents.includes('assignment.progress'));
+  const ownEvents = (await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.leader.auth })).json().events.map((e: { type: string }) => e.type);
+  assert.ok(ownEvents.includes('assignment.progress'));
   const steps = tracking.history.filter((h: { code: string | null }) => h.code);
   assert.deepEqual(steps.map((h: { code: string }) => h.code), ['01', '03', '04', '05', '06']);
   const times = steps.map((h: { at: string }) => Date.parse(h.at));

@@ -13,14 +13,14 @@ import { documentFiles, documents } from './tables.js';
 
 /** A document with its files and the timeline the caller may see. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
-  const { doc, relation, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
   const delivery = deliveryId ? await findDeliveryForUnit(deps.db, doc.id, actor.unitId) : undefined;
   const files = await deps.db
     .select()
     .from(documentFiles)
     .where(eq(documentFiles.documentId, doc.id))
     .orderBy(asc(documentFiles.createdAt), asc(documentFiles.id));
-  const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId, all: relation === 'issuer' });
+  const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId });
   return {
     document: presentDocument(doc),
     files: files.map(presentFile),

@@ -59,20 +59,18 @@ export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> 
 }
 
 /**
- * A document's timeline as `unitId` may see it: the issuer sees everything, a recipient sees
- * document-wide events and those of its own delivery.
+ * A document's timeline as `unitId` may see it: document-wide events, and those naming the unit —
+ * for the issuer every delivery's status, for a recipient its own delivery and its internal
+ * handling (directions to its departments, progress notes), which the issuer does not see.
  */
-export async function listDocumentEvents(
-  db: DbOrTx,
-  params: { documentId: string; unitId: string; all: boolean },
-): Promise<EventRow[]> {
-  const visible = params.all
-    ? undefined
-    : or(isNull(events.deliveryId), sql`${params.unitId}::uuid = any(${events.unitIds})`);
+export async function listDocumentEvents(db: DbOrTx, params: { documentId: string; unitId: string }): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
-    .where(and(eq(events.documentId, params.documentId), visible))
+    .where(and(
+      eq(events.documentId, params.documentId),
+      or(isNull(events.deliveryId), sql`${params.unitId}::uuid = any(${events.unitIds})`),
+    ))
     .orderBy(asc(events.id));
 }
 
