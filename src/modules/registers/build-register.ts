@@ -4,7 +4,6 @@ import { vnDate } from '../../lib/time.js';
 import type { Actor } from '../auth/actor.js';
 import type { DeliveryStatus } from '../dispatch/tables.js';
 import { DOCUMENT_TYPES } from '../documents/numbering.js';
-import type { AssignmentStatus } from '../handling/tables.js';
 import { getUnit } from '../orgs/units.js';
 import {
   type FollowUpEntry, type IncomingEntry, type OutgoingEntry, type RegisterParams,

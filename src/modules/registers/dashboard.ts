@@ -1,4 +1,5 @@
-import { and, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { issuedByUnitIn } from './queries.js';
+import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
@@ -44,14 +45,7 @@ export async function issuedMainFileVerdicts(db: DbOrTx, p: { unitId: string; st
     .from(documents)
     .leftJoin(documentFiles, and(eq(documentFiles.documentId, documents.id), eq(documentFiles.role, 'main')))
     .leftJoin(fileVerdicts, eq(fileVerdicts.sha256, documentFiles.sha256))
-    .where(
-      and(
-        eq(documents.issuerUnitId, p.unitId),
-        inArray(documents.status, ['issued', 'recalled']),
-        gte(documents.issuedAt, p.start),
-        lt(documents.issuedAt, p.end),
-      ),
-    );
+    .where(issuedByUnitIn(p));
 }
 
 /**

@@ -17,6 +17,16 @@ export interface RegisterParams {
 // Above this many recipients a register says "N đơn vị" instead of listing them.
 export const MAX_LISTED_RECIPIENTS = 5;
 
+/** Documents the unit issued (recalled ones included) with issuedAt in [start, end). */
+export function issuedByUnitIn(p: { unitId: string; start: Date; end: Date }) {
+  return and(
+    eq(documents.issuerUnitId, p.unitId),
+    inArray(documents.status, ['issued', 'recalled']),
+    gte(documents.issuedAt, p.start),
+    lt(documents.issuedAt, p.end),
+  );
+}
+
 const signer = alias(users, 'signer');
 const drafting = alias(units, 'drafting');
 
@@ -44,14 +54,7 @@ export async function outgoingEntries(db: DbOrTx, p: RegisterParams) {
     .from(documents)
     .leftJoin(signer, eq(signer.id, documents.signerId))
     .leftJoin(drafting, eq(drafting.id, documents.draftingUnitId))
-    .where(
-      and(
-        eq(documents.issuerUnitId, p.unitId),
-        inArray(documents.status, ['issued', 'recalled']),
-        gte(documents.issuedAt, p.start),
-        lt(documents.issuedAt, p.end),
-      ),
-    )
+    .where(issuedByUnitIn(p))
     .orderBy(asc(documents.issuedAt), asc(documents.number), asc(documents.id))
     .limit(p.limit + 1);
 }
