@@ -85,7 +85,8 @@ const EN = {
   newDelivery: 'New document: {subject}', signersLabel: 'Signed by', needAccept: 'The secretary must accept (register) the document before work can be assigned.',
 };
 
-const DICTS = { vi: VI, en: EN };
+/** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */
+export const DICTS = { vi: VI, en: EN };
 let lang = localStorage.getItem('lt.lang') === 'en' ? 'en' : 'vi';
 document.documentElement.lang = lang;
 
