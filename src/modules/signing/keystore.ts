@@ -1,20 +1,14 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { TtlLru } from './crypto/cache.js';
+import { LRUCache } from 'lru-cache';
+
+import type { KeyStore } from '../../lib/deps.js';
 
 /**
  * Private keys at rest: AES-256-GCM under a key derived (HKDF-SHA256) from the server's key
  * secret. Layout: version byte, 12-byte IV, 16-byte tag, ciphertext. The certificate id is bound
  * as associated data so a stored key cannot be moved to another certificate's row.
  */
-export interface KeyStore {
-  seal(privateKeyPem: string, certificateId: string): Buffer;
-  open(sealed: Buffer, certificateId: string): string;
-  /**
-   * The key of `sealed` as a KeyObject to sign with, from the cache described at KeyCacheOptions
-   * when it holds that certificate's key for these very bytes, else decrypted now (and cached).
-   */
-  privateKey(sealed: Buffer, certificateId: string): KeyObject;
-}
+export type { KeyStore };
 
 /**
  * Decrypted keys kept in memory, so that signing does not pay every time for the decryption, the
@@ -45,12 +39,18 @@ export const KEY_CACHE_DEFAULTS = { maxEntries: 32, ttlMs: 10 * 60_000 } as cons
 
 export function createKeyStore(secret: string, cacheOptions: KeyCacheOptions = {}): KeyStore {
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from('lienthong'), Buffer.from('private-key-encryption-v1'), 32));
-  const cache = new TtlLru<string, { sealed: Buffer; key: KeyObject }>({
-    maxEntries: cacheOptions.maxEntries ?? KEY_CACHE_DEFAULTS.maxEntries,
-    ttlMs: cacheOptions.ttlMs ?? KEY_CACHE_DEFAULTS.ttlMs,
-    now: cacheOptions.now,
-    sweep: true,
-  });
+  const maxEntries = cacheOptions.maxEntries ?? KEY_CACHE_DEFAULTS.maxEntries;
+  const ttlMs = cacheOptions.ttlMs ?? KEY_CACHE_DEFAULTS.ttlMs;
+  // TTL from when a key was stored (not refreshed by reads); ttlAutopurge drops each key by an
+  // unref'd timer when it expires, even if nobody asks for it again. lru-cache expires an entry once
+  // its age is > ttl; a key is gone once ttlMs have passed (≥), hence ttl = ttlMs - 1 on a ms clock.
+  const cache = maxEntries > 0 && ttlMs > 0
+    ? new LRUCache<string, { sealed: Buffer; key: KeyObject }>({
+      max: maxEntries, ttl: Math.max(1, ttlMs - 1), ttlAutopurge: true, updateAgeOnGet: false, ttlResolution: 0,
+      // +1: lru-cache takes an entry stored at time 0 for one without a TTL.
+      ...(cacheOptions.now ? { perf: { now: ((now) => () => now() + 1)(cacheOptions.now) } } : {}),
+    })
+    : null;
   const decrypt = (sealed: Buffer, certificateId: string): Buffer => {
     if (sealed[0] !== VERSION) throw new Error('unknown key envelope version');
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
@@ -73,7 +73,7 @@ export function createKeyStore(secret: string, cacheOptions: KeyCacheOptions = {
       return decrypt(sealed, certificateId).toString('utf8');
     },
     privateKey(sealed, certificateId) {
-      const hit = cache.get(certificateId);
+      const hit = cache?.get(certificateId);
       if (hit?.sealed.equals(sealed)) return hit.key;
       const pem = decrypt(sealed, certificateId);
       let privateKey: KeyObject;
@@ -82,7 +82,7 @@ export function createKeyStore(secret: string, cacheOptions: KeyCacheOptions = {
       } finally {
         pem.fill(0);
       }
-      cache.set(certificateId, { sealed: Buffer.from(sealed), key: privateKey });
+      cache?.set(certificateId, { sealed: Buffer.from(sealed), key: privateKey });
       return privateKey;
     },
   };

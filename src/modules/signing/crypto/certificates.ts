@@ -5,23 +5,21 @@
 // low byte of each UTF-16 unit while OpenSSL uses UTF-8, so "mật khẩu" fails — and it re-encodes
 // certificates. Node's OpenSSL does AES, 3DES, PBKDF2 and HMAC; forge only supplies RC2, which
 // OpenSSL 3 keeps in the (unloaded) legacy provider but `openssl pkcs12 -legacy` still uses.
+//
+// pkijs' PFX reader is not used: it decrypts PBES2 only (through WebCrypto), so the 3DES and RC2
+// files older Windows/Java tools and `openssl pkcs12 -legacy` write would be refused. The ASN.1
+// is read with asn1js (pades.ts `der`), the one stack used everywhere but the CMS hot path.
 import {
   createHash, createHmac, createDecipheriv, createPrivateKey, createPublicKey, pbkdf2Sync,
-  timingSafeEqual, webcrypto, X509Certificate, type KeyObject,
+  timingSafeEqual, X509Certificate, type KeyObject,
 } from 'node:crypto';
 import forge from 'node-forge';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { parse } from './der-reader.js';
-import { formatName as formatNameDer } from './names.js';
 import { der, HASH_BY_OID } from './pades.js';
-import { type CertificateInfo, CertView } from './x509.js';
+import { type CertificateInfo, cert, formatName } from './x509.js';
 
 export type { CertificateInfo };
-export { HASH_BY_OID };
-
-// pkijs' own crypto operations (SignedData.sign/verify etc.) need an engine: register Node's WebCrypto.
-pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
+export { HASH_BY_OID, formatName };
 
 export type CertificateErrorCode =
   | 'wrong_passphrase' | 'no_private_key' | 'no_certificate' | 'key_mismatch' | 'malformed'
@@ -225,19 +223,14 @@ export function parsePkcs12(p12: Buffer, passphrase: string): { privateKeyPem: s
   throw new CertificateError('key_mismatch', 'no certificate in the PKCS#12 matches its private key');
 }
 
-/** RFC 4514-style string of a pkijs Name (timestamp.ts), rendered by names.ts from its DER. */
-export function formatName(name: pkijs.RelativeDistinguishedNames): string {
-  return formatNameDer(parse(Buffer.from(name.toSchema().toBER())));
-}
-
 /**
  * serialNumber: uppercase hex; fingerprintSha256: uppercase hex pairs joined by ':' (as OpenSSL).
- * Read with the DER reader (x509.ts), ~100× cheaper than the pkijs parse it replaces; anything
- * that does not read as a certificate is CertificateError 'malformed'.
+ * Read with pkijs, once per distinct certificate (x509.ts); anything that does not read as a
+ * certificate is CertificateError 'malformed'.
  */
 export function describeCertificate(certDer: Buffer): CertificateInfo {
   try {
-    return new CertView(certDer).describe();
+    return cert(certDer).describe();
   } catch (e) {
     throw new CertificateError('malformed', `not a DER X.509 certificate: ${(e as Error).message}`);
   }

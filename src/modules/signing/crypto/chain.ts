@@ -1,165 +1,147 @@
-// Certificate paths for verification, on CertViews (x509.ts) instead of node's X509Certificate.
+// Certificate paths: from the signer through the certificates a signature carries to a trust
+// anchor, validated by pkijs' CertificateChainValidationEngine (RFC 5280 path processing: name
+// chaining, CA flags and keyCertSign, certificate policies, name constraints), plus what that
+// engine leaves out: basicConstraints pathLenConstraint, critical extensions nobody here
+// understands (RFC 5280 §4.2: the certificate must then be rejected), and the time checks, made
+// here so the problem names the certificate. "Is X issued by Y" is OpenSSL's answer
+// (X509Certificate.checkIssued + verify), used by the engine as its findIssuer, so every key and
+// signature algorithm OpenSSL knows works.
 //
-// "Is `cur` issued by `p`" used to be X509Certificate.checkIssued + verify, i.e. OpenSSL's
-// X509_check_issued and X509_verify, at ~0.15 ms to parse each certificate and ~0.4 ms per
-// verify. issuedBy() makes the same decisions from the DER: issuer name = subject name,
-// authorityKeyIdentifier.keyIdentifier = subjectKeyIdentifier when both are there, the issuer's
-// keyUsage (if any) allows keyCertSign, the outer and inner signature algorithms are the same and
-// match the issuer's key type, and the signature verifies. The rare cases where OpenSSL's rules
-// are subtler (names equal only after its case/whitespace folding, AKIs naming issuer + serial,
-// proxy certificates, other algorithms) are handed to OpenSSL itself, so the answer is its answer.
-import { constants, createHash, verify as nodeVerify, X509Certificate, type KeyObject } from 'node:crypto';
-import { TtlLru } from './cache.js';
-import { type Asn, bytes, isContext, kids, oid, raw, smallInt } from './der-reader.js';
-import { looseNameKey } from './names.js';
-import { HASH_BY_OID } from './pades.js';
-import { CertView, KEY_ALG } from './x509.js';
+// Only the validity periods depend on the time a signature is checked at; the rest of a path's
+// verdict depends only on the certificates and the anchors, so it is cached (keyed by their
+// SHA-256s) and a repeated verification re-does only the date comparisons.
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import * as pkijs from 'pkijs';
+import { type Cert, certOf, certOrNull, EXT } from './x509.js';
 
-const RSA_SIG: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.14': 'sha224', '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
-};
-const ECDSA_SIG: Record<string, string> = {
-  '1.2.840.10045.4.1': 'sha1', '1.2.840.10045.4.3.1': 'sha224', '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512',
-};
-const RSA_PSS = '1.2.840.113549.1.1.10';
 const KU_KEY_CERT_SIGN = 0x04;
 
-/** Verifies `signature` over `data` (CMS SignerInfo rules); null when the algorithm is not supported. */
-export function checkSignature(sigAlg: Asn | undefined, digest: string, data: Buffer, key: KeyObject, signature: Buffer): boolean | null {
-  const [oidNode, params] = kids(sigAlg);
-  const alg = oid(oidNode);
-  try {
-    if (alg === KEY_ALG.rsa || alg === KEY_ALG.ec) return nodeVerify(digest, data, key, signature);
-    const hash = RSA_SIG[alg] ?? ECDSA_SIG[alg];
-    if (hash) return nodeVerify(hash, data, key, signature);
-    if (alg === KEY_ALG.ed25519) return nodeVerify(null, data, key, signature);
-    if (alg === RSA_PSS) { // [0] hash (default SHA-1), [2] salt length (default 20)
-      let pssHash = 'sha1';
-      let saltLength = 20;
-      for (const p of kids(params)) {
-        if (isContext(p, 0)) pssHash = HASH_BY_OID[oid(kids(kids(p)[0])[0])] ?? 'unknown';
-        if (isContext(p, 2)) saltLength = smallInt(kids(p)[0]);
-      }
-      return nodeVerify(pssHash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+/** Extensions this code (or the pkijs engine it runs) processes; any other critical one fails the path. */
+const UNDERSTOOD = new Set<string>([
+  EXT.keyUsage, EXT.basicConstraints, EXT.extKeyUsage, EXT.subjectKeyId, EXT.authorityKeyId, EXT.nameConstraints,
+  EXT.crlDistributionPoints, EXT.authorityInfoAccess,
+  '2.5.29.17', '2.5.29.18', // subject / issuer alternative name
+  '2.5.29.32', '2.5.29.33', '2.5.29.36', '2.5.29.54', // policies, policy mappings, policy constraints, inhibitAnyPolicy
+  '2.5.29.46', // freshestCRL
+  '1.3.6.1.5.5.7.48.1.5', // id-pkix-ocsp-nocheck
+]);
+
+const issuedMemo = new LRUCache<string, boolean>({ max: 4096 });
+
+/** OpenSSL's `child.checkIssued(issuer) && child.verify(issuer.publicKey)`, remembered per pair. */
+export function issuedBy(child: Cert, issuer: Cert): boolean {
+  const key = `${child.sha256.toString('base64')}|${issuer.sha256.toString('base64')}`;
+  let v = issuedMemo.get(key);
+  if (v === undefined) {
+    try {
+      v = child.x509.checkIssued(issuer.x509) && child.x509.verify(issuer.x509.publicKey);
+    } catch {
+      v = false;
     }
-  } catch {
-    return false; // key/algorithm mismatch or garbage signature
+    issuedMemo.set(key, v);
+  }
+  return v;
+}
+
+/** Same certificate, or same subject and key (what makes a certificate "be" a trust anchor). */
+function isAnchor(c: Cert, a: Cert): boolean {
+  return c.sha256.equals(a.sha256) || (c.subjectRaw.equals(a.subjectRaw) && c.spki.equals(a.spki));
+}
+
+/** Leaf first, anchor last; null when no path reaches an anchor. Shortest first, at most 10 long. */
+function buildPath(leaf: Cert, pool: Cert[], anchors: Cert[]): Cert[] | null {
+  const path = [leaf];
+  while (path.length <= 10) {
+    const cur = path[path.length - 1]!;
+    const anchor = anchors.find((a) => isAnchor(cur, a)) ?? anchors.find((a) => issuedBy(cur, a));
+    if (anchor) {
+      if (!anchor.sha256.equals(cur.sha256)) path.push(anchor);
+      return path;
+    }
+    const next = pool.find((p) => !path.some((c) => c.sha256.equals(p.sha256)) && issuedBy(cur, p));
+    if (!next) return null;
+    path.push(next);
   }
   return null;
 }
 
-// OpenSSL's view of a certificate, made only for the cases described in the header.
-const x509s = new WeakMap<CertView, X509Certificate | null>();
-function openssl(v: CertView): X509Certificate | null {
-  if (!x509s.has(v)) {
-    let x: X509Certificate | null = null;
-    try {
-      x = new X509Certificate(v.der);
-    } catch {
-      x = null;
-    }
-    x509s.set(v, x);
-  }
-  return x509s.get(v)!;
-}
-function opensslIssued(cur: CertView, issuer: CertView): boolean {
-  const [c, i] = [openssl(cur), openssl(issuer)];
-  try {
-    return !!c && !!i && c.checkIssued(i) && c.verify(i.publicKey);
-  } catch {
-    return false;
-  }
+interface Structural {
+  path: Cert[] | null;
+  problems: string[];
 }
 
-/** X509_verify for the plain algorithms; null = leave it to OpenSSL. */
-function certSignatureOk(cur: CertView, issuer: CertView): boolean | null {
-  if (!raw(cur.sigAlg).equals(cur.tbsSigAlg)) return false;
-  const alg = oid(kids(cur.sigAlg)[0]);
-  const rsa = RSA_SIG[alg];
-  const ec = ECDSA_SIG[alg];
-  const ed = alg === KEY_ALG.ed25519;
-  if (!((rsa && issuer.keyAlg === KEY_ALG.rsa) || (ec && issuer.keyAlg === KEY_ALG.ec) || (ed && issuer.keyAlg === KEY_ALG.ed25519))) return null;
-  if (cur.signatureBits.length === 0) return false;
-  return nodeVerify(rsa ?? ec ?? null, cur.tbs, issuer.publicKey, cur.signatureBits);
-}
-
-/** Node's `cur.checkIssued(issuer) && cur.verify(issuer.publicKey)`, mostly without OpenSSL (see the header). */
-export function issuedBy(cur: CertView, issuer: CertView): boolean {
-  try {
-    if (!raw(cur.issuerName).equals(raw(issuer.subjectName))) {
-      return looseNameKey(cur.issuerName) === looseNameKey(issuer.subjectName) && opensslIssued(cur, issuer);
-    }
-    // Proxy certificates, and extensions OpenSSL would flag, change its answer: let it give it.
-    if (cur.hasExt('1.3.6.1.5.5.7.1.14') || cur.unusual || issuer.unusual) return opensslIssued(cur, issuer);
-    const aki = cur.ext('2.5.29.35');
-    if (aki) {
-      const [keyId, ...more] = kids(aki);
-      if (more.length || (keyId && !isContext(keyId, 0))) return opensslIssued(cur, issuer);
-      const ski = issuer.subjectKeyId;
-      if (keyId && ski && !bytes(keyId).equals(ski)) return false;
-    }
-    const ku = issuer.keyUsage;
-    if (ku !== null && !(ku & KU_KEY_CERT_SIGN)) return false;
-    return certSignatureOk(cur, issuer) ?? opensslIssued(cur, issuer);
-  } catch {
-    return false;
-  }
-}
-
-/** Path from `leaf` through `pool` to one of `anchors`, every certificate checked at `at`. */
-export function checkChain(leaf: CertView, pool: CertView[], anchors: CertView[], at: Date): string[] {
-  const chain = [leaf];
-  let anchored = false;
-  while (chain.length <= 10) {
-    const cur = chain[chain.length - 1]!;
-    if (anchors.some((a) => a.sameKeyAs(cur))) { anchored = true; break; }
-    const anchor = anchors.find((a) => issuedBy(cur, a));
-    if (anchor) { chain.push(anchor); anchored = true; break; }
-    const next = pool.find((p) => !chain.some((c) => c.der.equals(p.der)) && issuedBy(cur, p));
-    if (!next) break;
-    chain.push(next);
-  }
-  if (!anchored) return ['no chain to a trust anchor'];
+/** Everything but the dates: the engine's RFC 5280 processing and the checks it leaves out. */
+async function structural(leaf: Cert, pool: Cert[], anchors: Cert[]): Promise<Structural> {
+  const path = buildPath(leaf, pool, anchors);
+  if (!path) return { path: null, problems: ['no chain to a trust anchor'] };
   const problems: string[] = [];
-  chain.forEach((x, i) => {
+  const anchor = path[path.length - 1]!;
+  if (path.length > 1) {
+    // Run at a moment every certificate of the path is valid (the dates are checked by the caller).
+    const checkDate = new Date(Math.max(...path.map((c) => c.notBefore.getTime())));
+    const engine = new pkijs.CertificateChainValidationEngine({
+      trustedCerts: [anchor.pkijs],
+      certs: path.slice(0, -1).reverse().map((c) => c.pkijs), // the engine takes the leaf last
+      checkDate,
+      findIssuer: async (c, e) => {
+        const child = certOf(c);
+        if (!child) return [];
+        return [...e.trustedCerts, ...e.certs].filter((p) => {
+          const candidate = certOf(p);
+          return !!candidate && issuedBy(child, candidate);
+        });
+      },
+    });
+    const r = await engine.verify();
+    // resultCode 8 is the engine's own date check: the dates are ours (see above).
+    if (!r.result && r.resultCode !== 8) problems.push(`certificate path rejected: ${r.resultMessage || 'unknown reason'}`);
+  }
+  path.forEach((c, i) => {
+    if (i > 0) {
+      if (!c.isCa) problems.push('issuer certificate is not a CA');
+      const ku = c.keyUsage;
+      if (ku !== null && !(ku & KU_KEY_CERT_SIGN)) problems.push('issuer certificate may not sign certificates');
+      // RFC 5280 §4.2.1.9: at most pathLen non-self-issued intermediates may follow this CA.
+      const limit = c.pathLenConstraint;
+      const below = path.slice(1, i).filter((x) => !x.selfIssued).length;
+      if (limit !== null && below > limit) problems.push(`path length constraint exceeded (${c.subject}: at most ${limit}, found ${below})`);
+    }
+    for (const e of c.pkijs.extensions ?? []) {
+      if (e.critical && !UNDERSTOOD.has(e.extnID)) problems.push(`unknown critical extension ${e.extnID} in ${i === 0 ? 'certificate' : 'CA certificate'}`);
+    }
+  });
+  return { path, problems: [...new Set(problems)] };
+}
+
+const structuralCache = new LRUCache<string, Structural>({ max: 1024 });
+const digestOf = (cs: Cert[]) => cs.map((c) => c.sha256.toString('base64')).sort().join(',');
+
+export interface ChainResult {
+  /** Leaf first, anchor last; null when no path reaches an anchor. */
+  path: Cert[] | null;
+  problems: string[];
+}
+
+/** The path from `leaf` through `pool` to one of `anchors`, every certificate checked at `at`. */
+export async function validateChain(leaf: Cert, pool: Cert[], anchors: Cert[], at: Date): Promise<ChainResult> {
+  const key = createHash('sha256').update(`${leaf.sha256.toString('base64')}|${digestOf(pool)}|${digestOf(anchors)}`).digest('base64');
+  let s = structuralCache.get(key);
+  if (!s) {
+    s = await structural(leaf, pool, anchors);
+    structuralCache.set(key, s);
+  }
+  if (!s.path) return { path: null, problems: [...s.problems] };
+  const problems: string[] = [];
+  s.path.forEach((x, i) => {
     const who = i === 0 ? 'certificate' : 'CA certificate';
     if (at > x.notAfter) problems.push(`${who} expired at signing time`);
     if (at < x.notBefore) problems.push(`${who} not yet valid at signing time`);
-    if (i > 0 && !x.isCa) problems.push('issuer certificate is not a CA');
-    const ku = x.keyUsage;
-    if (i > 0 && ku !== null && !(ku & KU_KEY_CERT_SIGN)) problems.push('issuer certificate may not sign certificates');
   });
-  return problems;
+  return { path: s.path, problems: [...problems, ...s.problems] };
 }
 
-/** A view of `der`, or null when it is not a certificate we can read (it is then left out). */
-export function viewOrNull(der: Buffer): CertView | null {
-  try {
-    return new CertView(der);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Trust anchors are the same few certificates on every verification, so their views (with the
- * names, key usage and public key worked out on first use) are kept, keyed by the SHA-256 of the
- * DER; a view is built from a private copy, so a caller reusing its buffer cannot change it.
- */
-const anchorCache = new TtlLru<string, CertView | null>({ maxEntries: 256 });
-
-export function anchorViews(anchors: Buffer[]): CertView[] {
-  const out: CertView[] = [];
-  for (const a of anchors) {
-    const key = createHash('sha256').update(a).digest('base64');
-    let v = anchorCache.get(key);
-    if (v === undefined) {
-      v = viewOrNull(Buffer.from(a));
-      anchorCache.set(key, v);
-    }
-    if (v) out.push(v);
-  }
-  return out;
+/** Trust anchors as Certs (parsed once per DER, see x509.ts); unreadable ones are left out. */
+export function anchorCerts(anchors: Buffer[]): Cert[] {
+  return anchors.map((a) => certOrNull(a)).filter((c): c is Cert => c !== null);
 }

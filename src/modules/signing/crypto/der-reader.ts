@@ -1,9 +1,8 @@
-// Zero-copy BER/DER reader for the hot paths: CMS verification and certificate fields.
+// Zero-copy BER/DER reader, kept for one hot path only: walking the CMS in verify.ts (see there
+// for why asn1js/pkijs are too slow for it); everything else reads ASN.1 with asn1js/pkijs.
 //
 // A node is a set of offsets into the caller's buffer; nothing is copied or decoded until asked
-// for, so reading a SignerInfo out of a 10 KB CMS touches a few hundred bytes. asn1js (der.parse in
-// pades.ts) builds an object for every element and costs ~1 ms per CMS; it is still used off the
-// hot path (PKCS#12, timestamp tokens). BER tolerance matches what asn1js accepted: indefinite
+// for, so reading a SignerInfo out of a 10 KB CMS touches a few hundred bytes. BER tolerance matches what asn1js accepted: indefinite
 // lengths (Windows/Java and `openssl cms -stream` output), constructed strings, non-minimal
 // lengths; trailing bytes after the top element are ignored (PDF /Contents is zero-padded).
 
@@ -124,22 +123,4 @@ export function smallInt(n: Asn | undefined): number {
   if (!isUniversal(n, 2) || n!.cons || n!.bodyEnd - n!.body > 6 || n!.body === n!.bodyEnd) fail('expected a small INTEGER');
   if (n!.buf[n!.body]! & 0x80) fail('negative INTEGER');
   return n!.buf.readUIntBE(n!.body, n!.bodyEnd - n!.body);
-}
-
-/** OID → DER content bytes (what der.oid in pades.ts writes). */
-export function encodeOid(dotted: string): Buffer {
-  const parts = dotted.split('.');
-  if (parts.length < 2 || !parts.every((p) => /^\d+$/.test(p))) throw new Error(`bad OID ${dotted}`);
-  const small = parts.every((p) => p.length < 15);
-  const arcs: Array<number | bigint> = small
-    ? [Number(parts[0]) * 40 + Number(parts[1]), ...parts.slice(2).map(Number)]
-    : [BigInt(parts[0]!) * 40n + BigInt(parts[1]!), ...parts.slice(2).map((p) => BigInt(p))];
-  const out: number[] = [];
-  for (const arc of arcs) {
-    const chunk: number[] = [];
-    if (typeof arc === 'number') for (let a = arc; chunk.length === 0 || a > 0; a = Math.floor(a / 128)) chunk.unshift((a % 128) | (chunk.length ? 0x80 : 0));
-    else for (let a = arc; chunk.length === 0 || a > 0n; a >>= 7n) chunk.unshift(Number(a & 0x7fn) | (chunk.length ? 0x80 : 0));
-    out.push(...chunk);
-  }
-  return Buffer.from(out);
 }

@@ -7,7 +7,7 @@
 // object model risks changing them and silently breaking every signature.
 import { createHash, sign as nodeSign, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { encodeOid, isContext, kids, oid as readOid, parse as readDer, raw as rawOf } from './der-reader.js';
+import { cert } from './x509.js';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -31,9 +31,23 @@ export const HASH_BY_OID: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------
 // Minimal DER toolkit, shared with the sibling modules (timestamp, verify, dev-ca, certificates).
 // Writing: definite-length DER only. Reading: asn1js (tolerates BER, e.g. indefinite lengths from
-// Windows/Java tools) with raised node limits, because CMS blobs may carry large CRLs; the hot
-// paths (signing, verifyCms) read with the zero-copy der-reader.ts instead.
+// Windows/Java tools) with raised node limits, because CMS blobs may carry large CRLs; only
+// verifyCms walks the CMS with the zero-copy der-reader.ts (see verify.ts for why).
 // ---------------------------------------------------------------------------------------------
+/** OID → DER content bytes. */
+export function encodeOid(dotted: string): Buffer {
+  const parts = dotted.split('.');
+  if (parts.length < 2 || !parts.every((p) => /^\d+$/.test(p))) throw new Error(`bad OID ${dotted}`);
+  const arcs = [BigInt(parts[0]!) * 40n + BigInt(parts[1]!), ...parts.slice(2).map((p) => BigInt(p))];
+  const out: number[] = [];
+  for (const arc of arcs) {
+    const chunk: number[] = [];
+    for (let a = arc; chunk.length === 0 || a > 0n; a >>= 7n) chunk.unshift(Number(a & 0x7fn) | (chunk.length ? 0x80 : 0));
+    out.push(...chunk);
+  }
+  return Buffer.from(out);
+}
+
 function derLength(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
   const bytes: number[] = [];
@@ -93,25 +107,14 @@ export const der = {
     !!node && node.idBlock.tagClass === 3 && node.idBlock.tagNumber === n,
 };
 
-/** Raw issuer Name, serial INTEGER and subject Name of a DER certificate (exact bytes, copied). */
-export function certificateIdentity(certDer: Buffer): { issuer: Buffer; serial: Buffer; subject: Buffer } {
-  const f = tbsFields(certDer);
-  const o = isContext(f[0], 0) ? 1 : 0; // skip the optional [0] version
-  const [serial, , issuer, , subject] = [f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4]];
-  if (!serial || !issuer || !subject) throw new Error('malformed certificate');
-  return { issuer: Buffer.from(rawOf(issuer)), serial: Buffer.from(rawOf(serial)), subject: Buffer.from(rawOf(subject)) };
-}
-
 /**
- * The tbsCertificate fields, read with the zero-copy reader: a few microseconds, against ~0.4 ms
- * for the asn1js parse this did twice per signature (and 0.2 ms for an X509Certificate to learn
- * the key type). Cheaper than hashing the DER, so there is nothing worth caching per certificate.
+ * Raw issuer Name, serial INTEGER and subject Name of a DER certificate (exact bytes, copied).
+ * The certificate is parsed by pkijs once and cached (x509.ts): a signer signs with the same one
+ * again and again.
  */
-function tbsFields(certDer: Buffer) {
-  const [tbs] = kids(readDer(certDer));
-  const f = kids(tbs);
-  if (!f.length) throw new Error('malformed certificate');
-  return f;
+export function certificateIdentity(certDer: Buffer): { issuer: Buffer; serial: Buffer; subject: Buffer } {
+  const c = cert(certDer);
+  return { issuer: Buffer.from(c.issuerRaw), serial: Buffer.from(c.serialRaw), subject: Buffer.from(c.subjectRaw) };
 }
 
 const attribute = (oid: string, ...values: Buffer[]): Buffer => der.seq(der.oid(oid), der.setOf(...values));
@@ -170,9 +173,7 @@ const KEY_TYPES: Record<string, string> = {
 
 /** From the certificate's subjectPublicKeyInfo algorithm (what X509Certificate.publicKey reported). */
 function signatureAlgorithmFor(certDer: Buffer): Buffer {
-  const f = tbsFields(certDer);
-  const spki = f[isContext(f[0], 0) ? 6 : 5];
-  const type = readOid(kids(kids(spki)[0])[0]);
+  const type = cert(certDer).keyAlgorithm;
   if (type === OID.rsaEncryption) return der.algId(OID.rsaEncryption, der.null());
   if (type === '1.2.840.10045.2.1') return der.algId(OID.ecdsaWithSha256);
   throw new Error(`unsupported signer key type: ${KEY_TYPES[type] ?? type}`);

@@ -1,11 +1,16 @@
-// X.509 certificates read with the zero-copy DER reader: the fields signing and verification need,
-// each decoded on first use and kept on the view. A view costs ~5 µs; pkijs took ~0.7 ms per
-// certificate and node's X509Certificate ~0.15 ms. Public keys are imported from a JWK built from
-// the SPKI (~0.01 ms) rather than from the SPKI DER (~0.13 ms: OpenSSL 3's generic decoder), with
-// the DER import as the fallback for other key types. Names: names.ts.
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { type Asn, bytes, isContext, isSequence, isUniversal, kids, oid, parse, raw } from './der-reader.js';
-import { attrValue, formatName, nameEntries } from './names.js';
+// X.509 certificates, read with pkijs (asn1js underneath) and kept in a bounded cache keyed by the
+// SHA-256 of their DER. A pkijs parse costs ~0.5–1 ms per certificate, more than the RSA
+// verification a signature check needs; but the certificates a server sees are the same few over
+// and over (each signer's, each CA's), so after the first sight a certificate costs one SHA-256 of
+// ~1 KB (a few µs). Everything derived from it (names, public key, X509Certificate) is worked out
+// on first use and kept on the same object.
+import { createHash, createPublicKey, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import { LRUCache } from 'lru-cache';
+import * as pkijs from 'pkijs';
+
+// pkijs' own crypto operations (chain engine, OCSP/CRL checks, SignedData) run on Node's WebCrypto.
+pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
 
 export interface CertificateInfo {
   subject: string; commonName: string | null; organization: string | null; issuer: string;
@@ -14,203 +19,214 @@ export interface CertificateInfo {
   isCa: boolean;
 }
 
-function time(n: Asn | undefined): Date {
-  const s = n ? n.buf.toString('latin1', n.body, n.bodyEnd) : '';
-  const m = isUniversal(n, 23) ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
-    : isUniversal(n, 24) ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/.exec(s) : null;
-  if (!m) throw new Error('validity is not a UTCTime or GeneralizedTime');
-  let year = Number(m[1]);
-  if (m[1]!.length === 2) year += year >= 50 ? 1900 : 2000;
-  const ms = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
-}
-
-const b64u = (b: Buffer) => b.toString('base64url');
-const unsigned = (b: Buffer) => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
-const CURVES: Record<string, [string, number]> = {
-  '1.2.840.10045.3.1.7': ['P-256', 32], '1.3.132.0.34': ['P-384', 48], '1.3.132.0.35': ['P-521', 66], '1.3.132.0.10': ['secp256k1', 32],
+export const ATTR_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
+  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.42': 'GN',
+  '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC',
 };
-export const KEY_ALG = { rsa: '1.2.840.113549.1.1.1', ec: '1.2.840.10045.2.1', ed25519: '1.3.101.112' } as const;
 
-/** The SPKI as a JWK when it is a plain RSA, named-curve EC or Ed25519 key; null otherwise. */
-function jwkOf(alg: string, params: Asn | undefined, key: Buffer): JsonWebKey | null {
-  if (alg === KEY_ALG.rsa) {
-    const [n, e] = kids(parse(key));
-    return isUniversal(n, 2) && isUniversal(e, 2) ? { kty: 'RSA', n: b64u(unsigned(bytes(n))), e: b64u(unsigned(bytes(e))) } : null;
-  }
-  if (alg === KEY_ALG.ec && isUniversal(params, 6)) {
-    const curve = CURVES[oid(params)];
-    if (!curve || key[0] !== 4 || key.length !== 1 + 2 * curve[1]) return null;
-    return { kty: 'EC', crv: curve[0], x: b64u(key.subarray(1, 1 + curve[1])), y: b64u(key.subarray(1 + curve[1])) };
-  }
-  return alg === KEY_ALG.ed25519 && key.length === 32 ? { kty: 'OKP', crv: 'Ed25519', x: b64u(key) } : null;
+/** An attribute value as asn1js decodes it; types without a string value as "#" + BER hex. */
+function attrValue(v: asn1js.AsnType): string {
+  const s = (v.valueBlock as { value?: unknown }).value;
+  return typeof s === 'string' ? s : `#${Buffer.from(v.toBER()).toString('hex')}`;
 }
 
-/** Extensions OpenSSL decodes up front, with the universal tag each must have. */
-const DECODED_BY_OPENSSL: Array<[string, number]> = [
-  ['2.5.29.19', 16], ['2.5.29.15', 3], ['2.5.29.37', 16], ['2.5.29.14', 4], ['2.5.29.35', 16],
-  ['2.5.29.17', 16], ['2.5.29.30', 16], ['2.5.29.31', 16], ['1.3.6.1.5.5.7.1.14', 16],
-];
+/** RFC 4514-style string (most specific first: "CN=…, O=…, C=VN"), values as Unicode text. */
+export function formatName(name: pkijs.RelativeDistinguishedNames): string {
+  return name.typesAndValues
+    .map((tv) => `${ATTR_NAMES[tv.type] ?? tv.type}=${attrValue(tv.value).replace(/([,+"\\<>;])/g, '\\$1')}`)
+    .reverse()
+    .join(', ');
+}
 
-export class CertView {
+const view = (b: ArrayBuffer | Uint8Array): Buffer => (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : Buffer.from(b));
+const unsigned = (b: Buffer) => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
+
+export const EXT = {
+  keyUsage: '2.5.29.15', basicConstraints: '2.5.29.19', extKeyUsage: '2.5.29.37', subjectKeyId: '2.5.29.14',
+  authorityKeyId: '2.5.29.35', nameConstraints: '2.5.29.30', crlDistributionPoints: '2.5.29.31', authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const;
+const AIA_OCSP = '1.3.6.1.5.5.7.48.1';
+
+export class Cert {
   readonly der: Buffer;
-  readonly tbs: Buffer;
-  /** Outer signatureAlgorithm and the tbsCertificate's copy (X509_verify wants them equal). */
-  readonly sigAlg: Asn;
-  readonly tbsSigAlg: Buffer;
-  readonly signatureBits: Buffer;
+  readonly sha256: Buffer;
+  readonly pkijs: pkijs.Certificate;
+  private memo: {
+    subject?: string; issuer?: string; publicKey?: KeyObject; x509?: X509Certificate; info?: CertificateInfo;
+    ocsp?: string[]; crl?: string[];
+  } = {};
+
+  /** Use cert() (cached) rather than this. `der` must be a private copy. */
+  constructor(der: Buffer, sha256: Buffer) {
+    this.der = der;
+    this.sha256 = sha256;
+    this.pkijs = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>); // throws on anything that is not a certificate
+    certOfPkijs.set(this.pkijs, this);
+  }
+
+  /** Exact encodings from the certificate (views into `der`), for CMS identifiers. */
+  get issuerRaw(): Buffer {
+    return view(this.pkijs.issuer.valueBeforeDecode);
+  }
+  get subjectRaw(): Buffer {
+    return view(this.pkijs.subject.valueBeforeDecode);
+  }
+  /** The serial number INTEGER, tag and length included. */
+  get serialRaw(): Buffer {
+    return view(this.pkijs.serialNumber.valueBeforeDecodeView);
+  }
   /** INTEGER content octets. */
-  readonly serial: Buffer;
-  readonly issuerName: Asn;
-  readonly subjectName: Asn;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly spki: Buffer;
-  readonly keyAlg: string;
-  private readonly keyParams: Asn | undefined;
-  /** subjectPublicKey BIT STRING content without its unused-bits octet. */
-  readonly keyBits: Buffer;
-  private readonly exts = new Map<string, Asn>();
-  private duplicateExt = false;
-  private memo: { subject?: string; issuer?: string; publicKey?: KeyObject; sha256?: Buffer } = {};
-
-  constructor(certDer: Buffer) {
-    const top = parse(certDer);
-    const [tbs, sigAlg, sig, extra] = kids(top);
-    if (!isSequence(top) || !isSequence(tbs) || !isSequence(sigAlg) || !isUniversal(sig, 3) || extra) throw new Error('not an X.509 certificate');
-    this.der = raw(top);
-    this.tbs = raw(tbs!);
-    this.sigAlg = sigAlg!;
-    const sigBits = bytes(sig);
-    this.signatureBits = sigBits[0] === 0 ? sigBits.subarray(1) : Buffer.alloc(0); // unused bits must be 0
-    const f = kids(tbs);
-    const o = isContext(f[0], 0) ? 1 : 0; // skip the optional [0] version
-    const [serial, tbsSigAlg, issuer, validity, subject, spki] = f.slice(o, o + 6);
-    if (!isUniversal(serial, 2) || !isSequence(tbsSigAlg) || !isSequence(validity) || !isSequence(spki)) throw new Error('malformed tbsCertificate');
-    this.serial = bytes(serial);
-    this.tbsSigAlg = raw(tbsSigAlg!);
-    this.issuerName = issuer!;
-    this.subjectName = subject!;
-    const [nb, na] = kids(validity);
-    this.notBefore = time(nb);
-    this.notAfter = time(na);
-    this.spki = raw(spki!);
-    const [keyAlgId, keyBits] = kids(spki);
-    const [algOid, params] = kids(keyAlgId);
-    this.keyAlg = oid(algOid);
-    this.keyParams = params;
-    if (!isUniversal(keyBits, 3)) throw new Error('malformed subjectPublicKeyInfo');
-    this.keyBits = bytes(keyBits).subarray(1);
-    nameEntries(this.issuerName);
-    nameEntries(this.subjectName);
-    for (const e of kids(kids(f.slice(o + 6).find((n) => isContext(n, 3)))[0])) {
-      const [id, ...rest] = kids(e);
-      const value = rest[rest.length - 1];
-      if (!isSequence(e) || !isUniversal(value, 4)) throw new Error('malformed extension');
-      const key = oid(id);
-      if (this.exts.has(key)) this.duplicateExt = true;
-      else this.exts.set(key, value!); // the first one counts
-    }
+  get serial(): Buffer {
+    return view(this.pkijs.serialNumber.valueBlock.valueHexView);
   }
-
-  /** The parsed value of an extension (its OCTET STRING's content), or null when absent. */
-  ext(id: string): Asn | null {
-    const v = this.exts.get(id);
-    return v ? parse(bytes(v)) : null;
+  get serialHex(): string {
+    return unsigned(this.serial).toString('hex').toUpperCase();
   }
-  hasExt(id: string): boolean {
-    return this.exts.has(id);
+  get keyAlgorithm(): string {
+    return this.pkijs.subjectPublicKeyInfo.algorithm.algorithmId;
   }
-
-  /**
-   * Something OpenSSL marks invalid when it caches a certificate's extensions (duplicates, or one
-   * of those it decodes not decoding), which changes how it answers "issued by": chain.ts then
-   * asks OpenSSL instead of deciding itself.
-   */
-  get unusual(): boolean {
-    if (this.duplicateExt) return true;
-    for (const [id, tag] of DECODED_BY_OPENSSL) {
-      if (!this.exts.has(id)) continue;
-      try {
-        const v = this.ext(id)!;
-        if (!isUniversal(v, tag)) return true;
-        const pathLen = id === '2.5.29.19' ? kids(v).find((k) => isUniversal(k, 2)) : undefined;
-        if (pathLen && pathLen.buf[pathLen.body]! & 0x80) return true; // negative pathLenConstraint
-      } catch {
-        return true;
-      }
-    }
-    return false;
+  get spki(): Buffer {
+    return Buffer.from(this.pkijs.subjectPublicKeyInfo.toSchema().toBER());
   }
-
+  get notBefore(): Date {
+    return this.pkijs.notBefore.value;
+  }
+  get notAfter(): Date {
+    return this.pkijs.notAfter.value;
+  }
   get subject(): string {
-    return (this.memo.subject ??= formatName(this.subjectName));
+    return (this.memo.subject ??= formatName(this.pkijs.subject));
   }
   get issuer(): string {
-    return (this.memo.issuer ??= formatName(this.issuerName));
+    return (this.memo.issuer ??= formatName(this.pkijs.issuer));
   }
-  get sha256(): Buffer {
-    return (this.memo.sha256 ??= createHash('sha256').update(this.der).digest());
+  /** OpenSSL's view of the same certificate (for "issued by" decisions, see chain.ts). */
+  get x509(): X509Certificate {
+    return (this.memo.x509 ??= new X509Certificate(this.der));
+  }
+  get publicKey(): KeyObject {
+    return (this.memo.publicKey ??= createPublicKey({ key: this.spki, format: 'der', type: 'spki' }));
+  }
+
+  ext(id: string): pkijs.Extension | undefined {
+    return this.pkijs.extensions?.find((e) => e.extnID === id);
   }
   /** KeyUsage bits of the first content byte (bit 0 = 0x80), or null without the extension. */
   get keyUsage(): number | null {
-    const ku = this.ext('2.5.29.15');
-    if (!ku) return null;
-    if (!isUniversal(ku, 3)) throw new Error('malformed keyUsage');
-    return bytes(ku)[1] ?? 0;
+    const ku = this.ext(EXT.keyUsage)?.parsedValue as asn1js.BitString | undefined;
+    if (!ku) return this.ext(EXT.keyUsage) ? 0 : null;
+    return ku.valueBlock.valueHexView[0] ?? 0;
   }
   get isCa(): boolean {
-    const bc = kids(this.ext('2.5.29.19') ?? undefined)[0];
-    return isUniversal(bc, 1) && bytes(bc).some((b) => b !== 0);
+    const bc = this.ext(EXT.basicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;
+    return bc?.cA === true;
+  }
+  /** basicConstraints pathLenConstraint, or null when there is none. */
+  get pathLenConstraint(): number | null {
+    const bc = this.ext(EXT.basicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;
+    if (!bc || bc.pathLenConstraint === undefined) return null;
+    const p = bc.pathLenConstraint;
+    return typeof p === 'number' ? p : Number(p.toBigInt());
   }
   get subjectKeyId(): Buffer | null {
-    const ski = this.ext('2.5.29.14');
-    return ski ? bytes(ski) : null;
+    const ski = this.ext(EXT.subjectKeyId)?.parsedValue as asn1js.OctetString | undefined;
+    return ski ? view(ski.valueBlock.valueHexView) : null;
   }
   /** Extended key usage OIDs; undefined without the extension (like X509Certificate.keyUsage). */
   get extendedKeyUsage(): string[] | undefined {
-    const eku = this.ext('2.5.29.37');
-    return eku ? kids(eku).map((k) => oid(k)) : undefined;
+    const eku = this.ext(EXT.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
+    return eku ? eku.keyPurposes : undefined;
+  }
+  get selfIssued(): boolean {
+    return this.issuerRaw.equals(this.subjectRaw);
   }
 
-  /** The public key, made once per view: from a JWK when possible (see the header), else the SPKI. */
-  get publicKey(): KeyObject {
-    if (!this.memo.publicKey) {
-      let jwk: JsonWebKey | null = null;
-      try {
-        jwk = jwkOf(this.keyAlg, this.keyParams, this.keyBits);
-      } catch {
-        jwk = null;
-      }
-      this.memo.publicKey = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: this.spki, format: 'der', type: 'spki' });
+  /** OCSP responder URLs from authorityInfoAccess (http and https only). */
+  get ocspUrls(): string[] {
+    if (!this.memo.ocsp) {
+      const aia = this.ext(EXT.authorityInfoAccess)?.parsedValue as pkijs.InfoAccess | undefined;
+      this.memo.ocsp = (aia?.accessDescriptions ?? [])
+        .filter((d) => d.accessMethod === AIA_OCSP && d.accessLocation.type === 6)
+        .map((d) => String(d.accessLocation.value)).filter(httpUrl);
     }
-    return this.memo.publicKey;
+    return this.memo.ocsp;
   }
-
-  /** Same subject and same key (what makes a certificate "be" a trust anchor). */
-  sameKeyAs(o: CertView): boolean {
-    return this.keyAlg === o.keyAlg && this.keyBits.equals(o.keyBits)
-      && (raw(this.subjectName).equals(raw(o.subjectName)) || this.subject === o.subject);
+  /** CRL URLs from the distribution points' fullName (http and https only). */
+  get crlUrls(): string[] {
+    if (!this.memo.crl) {
+      const dps = this.ext(EXT.crlDistributionPoints)?.parsedValue as pkijs.CRLDistributionPoints | undefined;
+      const urls: string[] = [];
+      for (const dp of dps?.distributionPoints ?? []) {
+        const names = Array.isArray(dp.distributionPoint) ? dp.distributionPoint : [];
+        for (const n of names) if (n instanceof pkijs.GeneralName && n.type === 6) urls.push(String(n.value));
+      }
+      this.memo.crl = urls.filter(httpUrl);
+    }
+    return this.memo.crl;
   }
 
   describe(): CertificateInfo {
-    const entries = nameEntries(this.subjectName);
-    const first = (t: string) => {
-      const e = entries.find(([k]) => k === t);
-      return e ? attrValue(e[1]) : null;
-    };
-    const ku = this.keyUsage;
-    return {
-      subject: this.subject,
-      commonName: first('2.5.4.3'),
-      organization: first('2.5.4.10'),
-      issuer: this.issuer,
-      serialNumber: unsigned(this.serial).toString('hex').toUpperCase(),
-      notBefore: this.notBefore,
-      notAfter: this.notAfter,
-      fingerprintSha256: this.sha256.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'),
-      keyUsage: ku === null ? null : { digitalSignature: !!(ku & 0x80), nonRepudiation: !!(ku & 0x40), keyCertSign: !!(ku & 0x04) },
-      isCa: this.isCa,
-    };
+    if (!this.memo.info) {
+      const first = (t: string) => {
+        const tv = this.pkijs.subject.typesAndValues.find((x) => x.type === t);
+        return tv ? attrValue(tv.value) : null;
+      };
+      const ku = this.keyUsage;
+      this.memo.info = {
+        subject: this.subject,
+        commonName: first('2.5.4.3'),
+        organization: first('2.5.4.10'),
+        issuer: this.issuer,
+        serialNumber: this.serialHex,
+        notBefore: this.notBefore,
+        notAfter: this.notAfter,
+        fingerprintSha256: this.sha256.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'),
+        keyUsage: ku === null ? null : { digitalSignature: !!(ku & 0x80), nonRepudiation: !!(ku & 0x40), keyCertSign: !!(ku & 0x04) },
+        isCa: this.isCa,
+      };
+    }
+    return { ...this.memo.info };
+  }
+}
+
+function httpUrl(u: string): boolean {
+  try {
+    const p = new URL(u).protocol;
+    return p === 'http:' || p === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const certOfPkijs = new WeakMap<pkijs.Certificate, Cert>();
+/** The Cert a pkijs.Certificate was made for (the chain engine hands back pkijs objects). */
+export const certOf = (c: pkijs.Certificate): Cert | undefined => certOfPkijs.get(c);
+
+/** Parsed certificates by SHA-256 of their DER; unreadable ones are remembered as null. */
+const cache = new LRUCache<string, Cert | { bad: string }>({ max: 512 });
+
+/** The certificate in `der`, parsed once per distinct DER (see the header). Throws when it is not one. */
+export function cert(der: Buffer | Uint8Array): Cert {
+  const sha = createHash('sha256').update(der).digest();
+  const key = sha.toString('base64');
+  let c = cache.get(key);
+  if (!c) {
+    try {
+      c = new Cert(Buffer.from(der), sha); // a private copy: the caller may reuse its buffer
+    } catch (e) {
+      c = { bad: (e as Error).message || 'not an X.509 certificate' };
+    }
+    cache.set(key, c);
+  }
+  if (!(c instanceof Cert)) throw new Error(c.bad);
+  return c;
+}
+
+export function certOrNull(der: Buffer | Uint8Array): Cert | null {
+  try {
+    return cert(der);
+  } catch {
+    return null;
   }
 }
