@@ -80,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await documentRoutes(app, deps);
   await dispatchRoutes(app, deps);
   await signingRoutes(app, deps);
+  await (await import('./modules/signing/pki-routes.js')).pkiRoutes(app, deps);
   await realtimeRoutes(app, deps);
   await registerRoutes(app, deps);
   await handlingRoutes(app, deps);

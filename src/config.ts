@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface Config {
   port: number;
   host: string;
+  /** The app's address as others reach it (links it publishes, e.g. the dev CA's CRL URL); no trailing slash. */
+  publicUrl: string;
   dataDir: string;
   databaseUrl: string | null;
   /** Port for the embedded PostgreSQL; 0 picks a free one at each start. */
@@ -112,8 +114,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const adminPassword = str('ADMIN_PASSWORD');
   if (adminPassword !== null && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
 
+  const port = int('PORT', 3000, 0, 65535);
   const config: Config = {
-    port: int('PORT', 3000, 0, 65535),
+    port,
+    publicUrl: (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     host: str('HOST') ?? '127.0.0.1',
     dataDir: path.resolve(str('DATA_DIR') ?? './storage'),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),

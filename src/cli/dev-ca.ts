@@ -2,6 +2,9 @@
 // the box. The CA is kept in <DATA_DIR>/dev-ca and trusted as an anchor; every demo leader gets
 // a personal key and every demo unit with a clerk or leader a seal key, installed through the
 // same path as an uploaded .p12 (so the private keys are encrypted by the key store as usual).
+// Every certificate it issues names the CA's CRL, served by the app at PUBLIC_URL/pki/dev-ca.crl
+// (modules/signing/pki-routes.ts), so verifiers can check revocation; a key whose certificate
+// names another URL (older, or PUBLIC_URL changed) is replaced.
 // Running it again adds only what is missing. NOT for real use: anyone with the data directory
 // holds the CA key.
 import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
@@ -10,6 +13,8 @@ import path from 'node:path';
 import type { Deps } from '../lib/deps.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { CertificateError, checkSigningCertificate, describeCertificate } from '../modules/signing/crypto/certificates.js';
+import { cert } from '../modules/signing/crypto/x509.js';
+import { devCaCrlUrl } from '../modules/signing/pki-routes.js';
 import { createCa, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../modules/signing/crypto/dev-ca.js';
 import { activeCertificate, activeImage, uploadCertificate, uploadSignatureImage } from '../modules/signing/keys-service.js';
 import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../modules/signing/trust-service.js';
@@ -77,12 +82,12 @@ async function loadOrCreateCa(dir: string): Promise<{ ca: KeyAndCertificate; cre
   return { ca, created: true, certPath };
 }
 
-/** An active key that can still sign now; an expired or unusable one is replaced. */
-function usable(cert: { certificate: Buffer } | undefined, at: Date): boolean {
-  if (!cert) return false;
+/** An active key that can still sign now and names this app's CRL; any other is replaced. */
+function usable(row: { certificate: Buffer } | undefined, at: Date, crlUrl: string): boolean {
+  if (!row) return false;
   try {
-    checkSigningCertificate(cert.certificate, at);
-    return true;
+    checkSigningCertificate(row.certificate, at);
+    return cert(row.certificate).crlUrls.includes(crlUrl);
   } catch (err) {
     if (err instanceof CertificateError) return false;
     throw err;
@@ -90,7 +95,7 @@ function usable(cert: { certificate: Buffer } | undefined, at: Date): boolean {
 }
 
 async function install(deps: Deps, actor: Actor, ca: KeyAndCertificate, owner: 'user' | 'unit', subject: { commonName: string; organization: string; organizationalUnit?: string }) {
-  const issued = issueCertificate(ca, { ...subject, validTo: new Date(deps.clock().getTime() + CERT_DAYS * DAY) });
+  const issued = issueCertificate(ca, { ...subject, validTo: new Date(deps.clock().getTime() + CERT_DAYS * DAY), crlUrl: devCaCrlUrl(deps.config) });
   const passphrase = randomBytes(18).toString('base64url');
   // With the CA in the chain, as a real .p12 from a CA comes; the signatures then carry it too.
   const p12 = toPkcs12({ privateKeyPem: issued.privateKeyPem, certificate: issued.certificate, chain: [ca.certificate], passphrase });
@@ -129,7 +134,7 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
     const actor = actorOf(user);
     const unit = await unitOf(user.unitId);
     if (!unit) continue;
-    if (!usable(await activeCertificate(deps.db, actor, 'user'), deps.clock())) {
+    if (!usable(await activeCertificate(deps.db, actor, 'user'), deps.clock(), devCaCrlUrl(deps.config))) {
       await install(deps, actor, ca, 'user', { commonName: user.fullName, organization: unit.name, organizationalUnit: user.title || undefined });
       report.userCertificates++;
     }
@@ -147,7 +152,7 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
     const installer = staff.find((p) => p.roles.includes('clerk')) ?? staff.find((p) => p.roles.includes('leader'));
     if (!installer) continue;
     const actor = actorOf(installer);
-    if (!usable(await activeCertificate(deps.db, actor, 'unit'), deps.clock())) {
+    if (!usable(await activeCertificate(deps.db, actor, 'unit'), deps.clock(), devCaCrlUrl(deps.config))) {
       await install(deps, actor, ca, 'unit', { commonName: unit.name, organization: unit.name });
       report.unitCertificates++;
     }

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { buildSignedAttributes, assembleCms, digestChunks, signSignedAttributes } from './crypto/pades.js';
+import { checkRevocation, type RevocationAnswer, type RevocationOptions, type RevocationStatus } from './crypto/revocation.js';
 import { requestTimestamp } from './crypto/timestamp.js';
 import { verifyCms } from './crypto/verify.js';
 import { addSignaturePlaceholder, byteRangeChunks, embedSignature, findSignatures, type PlaceholderOptions, type Prepared } from './pdf/incremental.js';
@@ -30,8 +31,10 @@ export async function prepareSignature(pdf: Buffer, certificate: Buffer, opts: P
 /** Step two: wrap a signature value (made here or by a token) into PAdES CMS, timestamped when a TSA is set. */
 export async function completeSignature(p: {
   prepared: Prepared; signedAttributes: Buffer; signature: Buffer; certificates: Buffer[]; tsaUrl: string | null;
+  /** How long to wait for the TSA (default 15 s). */
+  tsaTimeoutMs?: number;
 }): Promise<Buffer> {
-  const timestampToken = p.tsaUrl ? await requestTimestamp(p.tsaUrl, p.signature) : undefined;
+  const timestampToken = p.tsaUrl ? await requestTimestamp(p.tsaUrl, p.signature, p.tsaTimeoutMs ? { timeoutMs: p.tsaTimeoutMs } : undefined) : undefined;
   const cms = assembleCms({ signedAttributes: p.signedAttributes, signature: p.signature, certificates: p.certificates, timestampToken });
   return embedSignature(p.prepared, cms);
 }
@@ -54,21 +57,58 @@ export interface SignatureVerdict {
   trust: 'trusted' | 'untrusted';
   coversWholeDocument: boolean;
   timestamped: boolean;
+  /**
+   * Revocation of the signer's certificate (and its intermediate CAs): 'good' when its OCSP
+   * responder or CRL says so (or it names neither: see revocationSource), 'revoked', or 'unknown'
+   * when no answer could be had (no path to an issuer, responder down, stale or bad response).
+   */
+  revocation: RevocationStatus;
+  /** Where the revocation answer came from; 'none' = the certificate names no OCSP responder or CRL. */
+  revocationSource?: 'ocsp' | 'crl' | 'none';
+  /** Until when the revocation answer holds (the cached verdict is re-checked after it; verdicts.ts). */
+  revocationCheckUntil?: string;
   problems: string[];
 }
 
-/** Checks every signature in a PDF: integrity over its byte range, CMS, chain to an anchor, time, coverage. */
-export async function verifyPdf(pdf: Buffer, anchors: Buffer[]): Promise<SignatureVerdict[]> {
+export interface VerifyOptions {
+  /** Revocation checking (cache store, timeout); the default asks with a memory cache only. */
+  revocation?: RevocationOptions;
+}
+
+/** The worst of the answers for a path: revoked over unknown over good; expiring with the earliest. */
+function combine(answers: RevocationAnswer[]): RevocationAnswer {
+  const worst = answers.find((a) => a.status === 'revoked') ?? answers.find((a) => a.status === 'unknown') ?? answers[0]!;
+  const expiresAt = new Date(Math.min(...answers.map((a) => a.expiresAt.getTime())));
+  return { ...worst, expiresAt };
+}
+
+/**
+ * Checks every signature in a PDF: integrity over its byte range, CMS, chain to an anchor, time,
+ * coverage, and revocation of the signer's certificate and its intermediate CAs (crypto/revocation.ts).
+ */
+export async function verifyPdf(pdf: Buffer, anchors: Buffer[], opts: VerifyOptions = {}): Promise<SignatureVerdict[]> {
   const out: SignatureVerdict[] = [];
   for (const s of findSignatures(pdf)) {
     if (!s.wellFormed) {
       out.push({
         fieldName: s.fieldName, signer: null, signerOrganization: null, signedAt: s.signingTime?.toISOString() ?? null, integrity: 'invalid',
-        trust: 'untrusted', coversWholeDocument: false, timestamped: false, problems: ['malformed byte range'],
+        trust: 'untrusted', coversWholeDocument: false, timestamped: false, revocation: 'unknown', problems: ['malformed byte range'],
       });
       continue;
     }
     const v = await verifyCms({ cms: s.contents, content: byteRangeChunks(pdf, s.byteRange), trustAnchors: anchors, pdfSigningTime: s.signingTime });
+    // Revocation needs the issuer, so it is checked along the path found to a trust anchor; without
+    // one there is no issuer to trust an answer from, and the verdict is already 'untrusted'.
+    let rev: RevocationAnswer | null = null;
+    const path = v.path ?? null;
+    if (path) {
+      const checks: Promise<RevocationAnswer>[] = [];
+      for (let i = 0; i < path.length - 1; i++) checks.push(checkRevocation(path[i]!, path[i + 1]!, opts.revocation));
+      rev = checks.length ? combine(await Promise.all(checks)) : null;
+    }
+    const problems = [...v.problems];
+    if (rev?.status === 'revoked') problems.push(`certificate revoked${rev.revokedAt ? ` on ${rev.revokedAt.toISOString()}` : ''} (${rev.detail ?? rev.source})`);
+    if (path && rev?.status === 'unknown') problems.push(`revocation status unknown: ${rev.detail ?? 'no answer'}`);
     out.push({
       fieldName: s.fieldName,
       signer: v.signer?.commonName ?? v.signer?.subject ?? null,
@@ -78,7 +118,9 @@ export async function verifyPdf(pdf: Buffer, anchors: Buffer[]): Promise<Signatu
       trust: v.trust,
       coversWholeDocument: s.coversWholeDocument,
       timestamped: v.timestamped && v.timestampValid === true,
-      problems: v.problems,
+      revocation: path ? rev?.status ?? 'good' : 'unknown',
+      ...(path ? { revocationSource: rev?.source ?? 'none', revocationCheckUntil: (rev?.expiresAt ?? new Date(Date.now() + 24 * 3600_000)).toISOString() } : {}),
+      problems,
     });
   }
   return out;

@@ -70,13 +70,30 @@ export const trustAnchors = pgTable('trust_anchors', {
 
 /**
  * The verdicts on the signatures of a stored PDF. Files never change (content-addressed), so a
- * verdict holds until the set of trust anchors changes: `anchorsKey` names the set it used.
+ * verdict holds until the set of trust anchors changes (`anchorsKey` names the set it used) or
+ * until `recheckAt`, when a revocation answer it rests on runs out (verdicts.ts); null = never.
  */
 export const fileVerdicts = pgTable('file_verdicts', {
   sha256: text('sha256').primaryKey(),
   anchorsKey: text('anchors_key').notNull(),
   verdicts: jsonb('verdicts').$type<unknown[]>().notNull(),
   verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull(),
+  recheckAt: timestamp('recheck_at', { withTimezone: true }),
+});
+
+/**
+ * Revocation answers (OCSP or CRL) per certificate: `key` is the issuer certificate's SHA-256 and
+ * the serial (crypto/revocation.ts revocationKey). Kept until `expiresAt` (the source's nextUpdate;
+ * 5 minutes for 'unknown'), shared by every replica.
+ */
+export const revocationCache = pgTable('revocation_cache', {
+  key: text('key').primaryKey(),
+  status: text('status').$type<'good' | 'revoked' | 'unknown'>().notNull(),
+  source: text('source').$type<'ocsp' | 'crl' | 'none'>().notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  detail: text('detail'),
+  checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
 /** Two-step signing in progress: the prepared PDF waits here for a signature made outside. */

@@ -1,5 +1,5 @@
-// Development / test PKI: a throw-away CA, end-entity certificates and PKCS#12 export.
-// Certificates are written with the DER writer and signed synchronously by node:crypto
+// Development / test PKI: a throw-away CA, end-entity certificates, its CRL and PKCS#12 export.
+// Certificates and CRLs are written with the DER writer and signed synchronously by node:crypto
 // (pkijs can only sign asynchronously through WebCrypto, and these helpers are synchronous).
 // NOT for production keys: private keys are returned as unencrypted PEM.
 import {
@@ -105,6 +105,10 @@ export function issueCertificate(
   opts: {
     commonName: string; organization?: string; organizationalUnit?: string; validFrom?: Date; validTo?: Date;
     keyUsage?: KeyUsageName[]; extendedKeyUsage?: string[];
+    /** CRL distribution point (an http/https URL where the CA's CRL is published). */
+    crlUrl?: string;
+    /** OCSP responder, written into authorityInfoAccess. */
+    ocspUrl?: string;
   },
 ): KeyAndCertificate {
   const key = rsaKey();
@@ -121,9 +125,38 @@ export function issueCertificate(
       extension('2.5.29.15', true, keyUsageValue(opts.keyUsage ?? ['digitalSignature', 'nonRepudiation'])),
       // RFC 3161 §2.3: a TSA certificate's EKU must be critical and contain timeStamping.
       ...(eku.length ? [extension('2.5.29.37', eku.includes(EKU_TIMESTAMPING), der.seq(...eku.map(der.oid)))] : []),
+      // DistributionPoint { distributionPoint [0] { fullName [0] { uniformResourceIdentifier [6] } } }
+      ...(opts.crlUrl ? [extension('2.5.29.31', false, der.seq(der.seq(der.tlv(0xa0, der.tlv(0xa0, der.tlv(0x86, Buffer.from(opts.crlUrl, 'ascii')))))))] : []),
+      ...(opts.ocspUrl ? [extension('1.3.6.1.5.5.7.1.1', false, der.seq(der.seq(der.oid('1.3.6.1.5.5.7.48.1'), der.tlv(0x86, Buffer.from(opts.ocspUrl, 'ascii')))))] : []),
     ],
   });
   return { certificate, privateKeyPem: key.pem };
+}
+
+/**
+ * A v2 CRL signed by `ca` (RFC 5280 §5): the revoked serials (uppercase hex, as
+ * describeCertificate gives them) with their revocation dates, a CRL number and the CA's key id.
+ */
+export function createCrl(ca: KeyAndCertificate, opts: {
+  thisUpdate: Date; nextUpdate: Date; crlNumber: number; revoked?: Array<{ serialNumber: string; revokedAt: Date }>;
+}): Buffer {
+  const sha256WithRsa = der.algId('1.2.840.113549.1.1.11', der.null());
+  const caSpki = createPublicKey(ca.privateKeyPem).export({ type: 'spki', format: 'der' });
+  const revoked = opts.revoked ?? [];
+  const tbs = der.seq(
+    der.small(1), // v2
+    sha256WithRsa,
+    certificateIdentity(ca.certificate).subject,
+    time(opts.thisUpdate),
+    time(opts.nextUpdate),
+    ...(revoked.length ? [der.seq(...revoked.map((r) => der.seq(der.uint(Buffer.from(r.serialNumber, 'hex')), time(r.revokedAt))))] : []),
+    der.tlv(0xa0, der.seq(
+      extension('2.5.29.35', false, der.seq(der.tlv(0x80, keyId(caSpki)))),
+      extension('2.5.29.20', false, der.small(opts.crlNumber)),
+    )),
+  );
+  const signature = sign('sha256', tbs, createPrivateKey(ca.privateKeyPem));
+  return der.seq(tbs, sha256WithRsa, der.tlv(0x03, Buffer.from([0]), signature));
 }
 
 // ---------------------------------------------------------------------------------------------
