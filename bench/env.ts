@@ -15,7 +15,7 @@ import type { App } from '../src/http/types.js';
 import type { Deps } from '../src/lib/deps.js';
 import { createKeyStore } from '../src/modules/signing/keystore.js';
 import { systemClock } from '../src/lib/time.js';
-import type { Actor } from '../src/modules/auth/actor.js';
+import type { Actor } from '../src/lib/actor.js';
 import { login } from '../src/modules/auth/service.js';
 import { createUnit, type Unit } from '../src/modules/orgs/units.js';
 import { createUser } from '../src/modules/orgs/users.js';

@@ -2,7 +2,7 @@
 // transaction doing the same row writes (UPDATE 1 + INSERT 100 + INSERT 101) into scratch tables.
 import { Readable } from 'node:stream';
 import { createDraft } from '../src/modules/documents/create-draft.js';
-import { issueDocument } from '../src/modules/documents/issue-document.js';
+import { issueDocument } from '../src/workflows/issue-document.js';
 import { uploadFiles, type UploadPart } from '../src/modules/documents/upload-files.js';
 import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';

@@ -4,7 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
+import { Type } from 'typebox';
 import { installErrorHandler, sendError } from './http/errors.js';
+import { openapiTransform, openapiTransformObject } from './http/openapi.js';
 import type { App } from './http/types.js';
 import type { Deps } from './lib/deps.js';
 import { AppError } from './lib/errors.js';
@@ -18,8 +20,10 @@ import { realtimeRoutes } from './modules/realtime/routes.js';
 import { registerRoutes } from './modules/registers/routes.js';
 import { handlingRoutes } from './modules/handling/routes.js';
 import { createSocketServer } from './modules/realtime/socket.js';
-import { startWorkers } from './modules/realtime/workers.js';
+import { startWorkers } from './jobs/workers.js';
 import { webRoutes } from './web/plugin.js';
+import { workflowRoutes } from './workflows/routes.js';
+import { signingWorkflowRoutes } from './workflows/signing-routes.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -48,6 +52,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       info: { title: 'lienthong', version: '0.1.0', description: 'Liên thông văn bản điện tử — inter-agency document exchange' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    // Multipart and other self-read bodies are described by a route's `schema.bodyDoc` (OpenAPI only).
+    transform: openapiTransform,
+    transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -64,7 +71,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async (req, reply) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        hide: true,
+        response: {
+          200: Type.Object({ status: Type.String({ description: 'ok' }) }),
+          503: Type.Object({ status: Type.String({ description: 'unavailable' }) }),
+        },
+      },
+    }, async (req, reply) => {
     try {
       await deps.db.execute(sql`select 1`);
       await deps.store.stat(EMPTY_SHA);
@@ -84,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await realtimeRoutes(app, deps);
   await registerRoutes(app, deps);
   await handlingRoutes(app, deps);
+  await workflowRoutes(app, deps);
+  await signingWorkflowRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

@@ -21,6 +21,8 @@ export interface Config {
   adminPassword: string | null;
   demo: boolean;
   tsaUrl: string | null;
+  /** How long a signature waits for the TSA before it is made without a timestamp (B-B), in ms. */
+  tsaTimeoutMs: number;
   /** Secret for session tokens; when null a random one is kept in DATA_DIR. */
   appSecret: string | null;
   /** Secret from which the key that encrypts stored private keys is derived; null = kept in DATA_DIR. */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminPassword,
     demo: bool('DEMO', false),
     tsaUrl: url('TSA_URL', ['http:', 'https:']),
+    tsaTimeoutMs: int('TSA_TIMEOUT_SECONDS', 15, 1, 120) * 1000,
     appSecret,
     keySecret,
     maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,

@@ -53,9 +53,10 @@ test('the core loop: a commune clerk finds it in the inbox, opens the PDF, accep
   assert.equal(tracking.deliveries[0].incomingNumber, 1);
   assert.ok(tracking.deliveries[0].acceptedAt);
 
-  // Both timelines hold the events in order; the issuer's includes the recipient's steps.
+  // Both timelines hold the events in order; the issuer's includes the recipient's steps. Issuing
+  // is two steps: the number is committed first (document.numbered), then the sealed files are delivered.
   const events = (await env.app.inject({ url: `/api/documents/${doc.id}`, headers: issuer.auth })).json().events.map((e: { type: string }) => e.type);
-  assert.deepEqual(events, ['document.drafted', 'document.files_added', 'document.issued', 'delivery.created', 'delivery.read', 'delivery.accepted']);
+  assert.deepEqual(events, ['document.drafted', 'document.files_added', 'document.numbered', 'document.issued', 'delivery.created', 'delivery.read', 'delivery.accepted']);
 });
 
 test('a file download honours Range, including suffix ranges, and rejects an unsatisfiable one with 416', async (t) => {

@@ -141,6 +141,39 @@ test('flash: the alarm repeats until someone acknowledges; unacknowledged, it es
   assert.equal(max + 1, total);
 });
 
+test('one clerk acknowledges a flash dispatch: the other clerk of the unit gets delivery:updated at once and its alarm stops', { timeout: 60_000 }, async (t) => {
+  // A long repeat, so a stopped alarm cannot be confused with one that simply has not rung again yet.
+  const env = await buildTestEnv(t, { alarmRepeatSeconds: 3600, escalateAfterMinutes: 60, alarmTickMs: 100 }, { realClock: true });
+  const url = await listen(env);
+  const issuer = await buildUser(env);
+  const unit = await buildUnit(env);
+  const clerk1 = await buildUser(env, { unit, roles: ['clerk'] });
+  const clerk2 = await buildUser(env, { unit, roles: ['clerk'] });
+  const phone1 = await connect(url, clerk1.token);
+  const phone2 = await connect(url, clerk2.token);
+  const issuerPhone = await connect(url, issuer.token);
+  t.after(() => { phone1.close(); phone2.close(); issuerPhone.close(); });
+  const doc = await issue(env, issuer, [unit.id], { urgency: 'flash', subject: 'Hỏa tốc: ứng phó lũ quét' });
+  await waitFor(() => phone1.of('urgent:alarm').length >= 1 && phone2.of('urgent:alarm').length >= 1, 5000, 'both phones ring');
+  const deliveryId = phone2.of('urgent:alarm')[0].deliveryId;
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/acknowledge`, headers: clerk1.auth })).statusCode, 200);
+  // The colleague's phone is told by the server, not by its next poll: the event names the delivery and the acknowledgement.
+  await waitFor(() => phone2.of('delivery:updated').some((u) => u.deliveryId === deliveryId), 5000, 'delivery:updated on the other clerk');
+  const upd = phone2.of('delivery:updated').find((u) => u.deliveryId === deliveryId);
+  assert.equal(upd.documentId, doc.id);
+  assert.equal(upd.unitId, unit.id);
+  assert.equal(upd.event, 'acknowledged');
+  assert.equal(typeof upd.eventId, 'number');
+  // The issuer's tracking gets the same update.
+  await waitFor(() => issuerPhone.of('delivery:updated').some((u) => u.deliveryId === deliveryId && u.event === 'acknowledged'), 5000, 'issuer update');
+  // The alarm row is closed in the acknowledging transaction: no further ring is due for anyone.
+  const [{ done }] = (await env.db.execute(sql`select (done_at is not null) as done from urgent_alarms where delivery_id = ${deliveryId}`)) as unknown as [{ done: boolean }];
+  assert.equal(done, true);
+  // Catching up through sync gives the colleague the same update (nothing lost across a reconnect).
+  const reply = await syncSince(phone2, 0);
+  assert.ok(reply.events.some((e: { name: string; data: { deliveryId: string; event?: string } }) => e.name === 'delivery:updated' && e.data.deliveryId === deliveryId && e.data.event === 'acknowledged'));
+});
+
 test('two app instances on one database: issued through A, received on B', { timeout: 30_000 }, async (t) => {
   const a = await buildTestEnv(t);
   const b = await buildTestEnv(t, {}, { database: { url: a.dbUrl } });

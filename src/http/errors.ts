@@ -14,7 +14,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, status: numb
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 406: 'unsupported_media_type',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'too_many_requests',
 };
 
 /** Known framework errors, in words a user can act on. */

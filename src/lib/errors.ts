@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
   too_many_requests: 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -34,6 +35,7 @@ export const badRequest = (vi: string, en: string) => new AppError('bad_request'
 export const notFound = (vi: string, en: string) => new AppError('not_found', { vi, en });
 export const conflict = (vi: string, en: string) => new AppError('conflict', { vi, en });
 export const forbidden = (vi: string, en: string) => new AppError('forbidden', { vi, en });
+export const unprocessable = (vi: string, en: string) => new AppError('unprocessable', { vi, en });
 export const unauthorized = (vi: string, en: string) => new AppError('unauthorized', { vi, en });
 
 /** The same 404 for "does not exist" and "not yours", so ids of other units' documents leak nothing. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { issueToken } from '../../src/modules/auth/service.js';
-import type { Actor } from '../../src/modules/auth/actor.js';
+import type { Actor } from '../../src/lib/actor.js';
 import { createDraft, type DraftInput } from '../../src/modules/documents/create-draft.js';
 import { uploadFiles } from '../../src/modules/documents/upload-files.js';
 import { Readable } from 'node:stream';

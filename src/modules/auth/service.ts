@@ -6,7 +6,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { unauthorized } from '../../lib/errors.js';
 import type { Deps } from '../../lib/deps.js';
 import { findUserByUsername, getUser, hashPassword, type User, verifyPassword } from '../orgs/users.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../../lib/actor.js';
 
 const ISSUER = 'lienthong';
 let dummyHash: Promise<string> | null = null;

@@ -1,13 +1,12 @@
 import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { loadReadableDocument } from '../documents/access.js';
-import { isIssuerMember } from '../documents/policy.js';
+import type { Actor } from '../../lib/actor.js';
+import { loadOwnDocument } from '../documents/access.js';
 import { documents, type Urgency } from '../documents/tables.js';
 import { units } from '../orgs/tables.js';
 import { type DeliveryStatus, deliveries } from './tables.js';
-import { documentNotFound } from '../../lib/errors.js';
+import { deliveryCan } from './policy.js';
 import { mainFileSummaries } from '../signing/verdicts.js';
 import { events } from '../events/tables.js';
 
@@ -16,7 +15,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 const pending = sql<boolean>`(${documents.urgency} = 'flash' and ${deliveries.acknowledgedAt} is null)`;
 
 /**
- * The unit's incoming documents: unacknowledged flash first, then newest. Withdrawn (recalled)
+ * The unit's incoming documents: unacknowledged flash first, then newest, each with `can`. Withdrawn (recalled)
  * copies are left out unless asked for by status.
  */
 export async function listInbox(
@@ -60,6 +59,8 @@ export async function listInbox(
       incomingNumber: d.incomingNumber,
       /** valid | untrusted | invalid | unsigned — the verdict on the main file's signatures. */
       signature: signatures.get(doc.id) ?? 'unsigned',
+      /** What the caller may do with this copy (pass the actor with its delegations for `assign`). */
+      can: { ...deliveryCan(actor, d), report: false },
     })),
     nextCursor:
       rows.length > limit && last
@@ -70,8 +71,7 @@ export async function listInbox(
 
 /** Per recipient, how far it has got; for the issuing unit only (others get 404). */
 export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, documentId: string) {
-  const { doc } = await loadReadableDocument(deps.db, actor, documentId);
-  if (!isIssuerMember(actor, doc)) throw documentNotFound();
+  const doc = await loadOwnDocument(deps.db, actor, documentId);
   const rows = await deps.db
     .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName } })
     .from(deliveries)

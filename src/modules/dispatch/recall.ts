@@ -1,15 +1,12 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
-import { badRequest, conflict, deliveryNotFound, forbidden } from '../../lib/errors.js';
-import { type Actor, hasRole } from '../auth/actor.js';
-import { documents } from '../documents/tables.js';
+import type { Actor } from '../../lib/actor.js';
+import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import { recordEvents } from '../events/service.js';
-import { cancelAssignments } from '../handling/cancel.js';
-import { stopAlarms } from '../realtime/alarms.js';
+import { type LockedDelivery, lockDeliveryForUnit, transitionDelivery } from './lifecycle.js';
+import { isRecipientClerk, recallPending } from './policy.js';
 import { deliveries } from './tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** In the issuer's recall transaction: every recipient is asked (code 13) to agree to withdraw its copy. */
 export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor; reason: string }) {
@@ -26,30 +23,21 @@ export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string;
   return rows.length;
 }
 
-async function lockPendingRecall(tx: Tx, actor: Actor, id: string) {
-  if (!UUID.test(id)) throw deliveryNotFound();
-  const [row] = await tx.select({ d: deliveries, issuerUnitId: documents.issuerUnitId }).from(deliveries)
-    .innerJoin(documents, eq(documents.id, deliveries.documentId)).where(eq(deliveries.id, id)).for('update', { of: deliveries });
-  if (!row || row.d.recipientUnitId !== actor.unitId) throw deliveryNotFound();
-  if (!hasRole(actor, 'clerk')) throw forbidden('Chỉ văn thư trả lời đề nghị thu hồi', 'Only a clerk answers a recall request');
-  if (!row.d.recallRequestedAt || row.d.recallAnsweredAt) throw conflict('Không có đề nghị thu hồi đang chờ', 'No recall request is pending');
-  return row;
+/** The delivery with a recall request waiting for this clerk's answer, locked. */
+export async function lockPendingRecall(tx: Tx, actor: Actor, id: string): Promise<LockedDelivery> {
+  const d = await lockDeliveryForUnit(tx, actor, id, { allowRecalled: true });
+  if (!isRecipientClerk(actor, d)) throw forbidden('Chỉ văn thư trả lời đề nghị thu hồi', 'Only a clerk answers a recall request');
+  if (!recallPending(d) || d.status === 'recalled') throw conflict('Không có đề nghị thu hồi đang chờ', 'No recall request is pending');
+  return d;
 }
 
-/** The recipient's clerk agrees (code 15): the copy is withdrawn from the inbox and its handling stops. */
-export async function agreeToRecall(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, deliveryId: string) {
-  const at = deps.clock();
-  return deps.db.transaction(async (tx) => {
-    const { d, issuerUnitId } = await lockPendingRecall(tx, actor, deliveryId);
-    await tx.update(deliveries).set({ status: 'recalled', recalledAt: at, recallAnsweredAt: at }).where(eq(deliveries.id, d.id));
-    await stopAlarms(tx, [d.id], at);
-    await cancelAssignments(tx, d.id, at);
-    await recordEvents(tx, [{
-      type: 'delivery.recalled', at, actor, documentId: d.documentId, deliveryId: d.id, unitIds: [issuerUnitId, d.recipientUnitId],
-      data: { status: 'recalled', code: '15', unitId: d.recipientUnitId, issuerUnitId, reason: d.recallReason },
-    }]);
-    return { deliveryId: d.id, status: 'recalled' as const, statusCode: '15' };
-  });
+/**
+ * Inside the caller's transaction, the recipient's clerk agrees (code 15): the copy is withdrawn.
+ * Stopping its handling is the caller's (the answer-recall workflow cancels the assignments).
+ */
+export async function withdrawDelivery(tx: Tx, actor: Actor, d: LockedDelivery, at: Date) {
+  await transitionDelivery(tx, actor, d, 'recalled', { at, reason: d.recallReason ?? undefined });
+  return { deliveryId: d.id, status: 'recalled' as const, statusCode: '15' };
 }
 
 /** The recipient's clerk refuses (code 16) with a reason: the copy and its handling stay. */
@@ -58,12 +46,8 @@ export async function refuseRecall(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
   if (!why) throw badRequest('Cần nêu lý do', 'A reason is required');
   const at = deps.clock();
   return deps.db.transaction(async (tx) => {
-    const { d, issuerUnitId } = await lockPendingRecall(tx, actor, deliveryId);
-    await tx.update(deliveries).set({ recallAnsweredAt: at, recallRefusalReason: why }).where(eq(deliveries.id, d.id));
-    await recordEvents(tx, [{
-      type: 'delivery.recall_refused', at, actor, documentId: d.documentId, deliveryId: d.id, unitIds: [issuerUnitId, d.recipientUnitId],
-      data: { status: d.status, code: '16', unitId: d.recipientUnitId, issuerUnitId, reason: why },
-    }]);
+    const d = await lockPendingRecall(tx, actor, deliveryId);
+    await transitionDelivery(tx, actor, d, 'recall_refused', { at, reason: why });
     return { deliveryId: d.id, status: d.status, statusCode: '16' };
   });
 }

@@ -46,3 +46,21 @@ export const deliveries = pgTable(
     index('deliveries_inbox_idx').on(t.recipientUnitId, t.deliveredAt),
   ],
 );
+
+/**
+ * A flash (hỏa tốc) delivery that must keep ringing: created in the issuing transaction, closed in
+ * the transaction that acknowledges it. Workers on any replica claim due rows with SKIP LOCKED,
+ * so each alarm fires once and a restart loses nothing.
+ */
+export const urgentAlarms = pgTable(
+  'urgent_alarms',
+  {
+    deliveryId: uuid('delivery_id').primaryKey().references(() => deliveries.id),
+    nextAlarmAt: timestamp('next_alarm_at', { withTimezone: true }).notNull(),
+    repeat: integer('repeat').notNull().default(0),
+    escalateAt: timestamp('escalate_at', { withTimezone: true }).notNull(),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [index('urgent_alarms_due_idx').on(t.nextAlarmAt)],
+);

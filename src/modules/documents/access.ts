@@ -1,36 +1,28 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
 import { documentNotFound } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { findDeliveryForUnit } from '../dispatch/lookup.js';
-import { isCooperatingUnit } from '../handling/lookup.js';
+import { isUuid } from '../../lib/ids.js';
 import { isIssuerMember } from './policy.js';
 import type { DocumentRow } from './present.js';
 import { documents } from './tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The document if `actor` may read it — its unit issued it, or it was delivered to its unit and
- * not withdrawn — else a 404 that says nothing about whether it exists.
- */
-export async function loadReadableDocument(
-  db: DbOrTx,
-  actor: Actor,
-  id: string,
-  opts: { forUpdate?: boolean } = {},
-): Promise<{ doc: DocumentRow; deliveryId: string | null; relation: 'issuer' | 'recipient' | 'cooperating' }> {
-  if (!UUID.test(id)) throw documentNotFound();
+/** The document, optionally locked until commit; 404 if there is none (or the id is no UUID). */
+export async function loadDocument(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}): Promise<DocumentRow> {
+  if (!isUuid(id)) throw documentNotFound();
   const q = db.select().from(documents).where(eq(documents.id, id));
   const [doc] = opts.forUpdate ? await q.for('update') : await q;
   if (!doc) throw documentNotFound();
-  if (isIssuerMember(actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
-  if (doc.status === 'draft') throw documentNotFound();
-  const delivery = await findDeliveryForUnit(db, doc.id, actor.unitId);
-  if (delivery && delivery.status !== 'recalled') return { doc, deliveryId: delivery.id, relation: 'recipient' };
-  // A unit named as cooperating in a recipient's assignment reads the document too.
-  if (!delivery && (await isCooperatingUnit(db, doc.id, actor.unitId))) return { doc, deliveryId: null, relation: 'cooperating' };
-  throw documentNotFound();
+  return doc;
 }
 
-export const isUuid = (s: string) => UUID.test(s);
+/**
+ * A document of the actor's own unit (drafts included), else the same 404 as for one that does not
+ * exist. Who else may read an issued document (its recipients, cooperating units) is decided above
+ * the modules, where deliveries and assignments are known (workflows/access.ts).
+ */
+export async function loadOwnDocument(db: DbOrTx, actor: Actor, id: string, opts: { forUpdate?: boolean } = {}): Promise<DocumentRow> {
+  const doc = await loadDocument(db, id, opts);
+  if (!isIssuerMember(actor, doc)) throw documentNotFound();
+  return doc;
+}

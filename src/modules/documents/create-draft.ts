@@ -1,10 +1,12 @@
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, forbidden } from '../../lib/errors.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import { type Actor, hasRole } from '../../lib/actor.js';
+import { isUuid } from '../../lib/ids.js';
 import { recordEvents } from '../events/service.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { getUser } from '../orgs/users.js';
-import { isUuid, loadReadableDocument } from './access.js';
+import { loadDocument } from './access.js';
+import { isIssuerMember } from './policy.js';
 import { normaliseType } from './numbering.js';
 import { presentDocument, type DocumentRow } from './present.js';
 import { type Secrecy, type Urgency, documents } from './tables.js';
@@ -38,7 +40,10 @@ export async function checkRecipients(deps: Pick<Deps, 'db'>, ids: string[], iss
   return unique;
 }
 
-/** A draft belongs to the author's unit; the signer named must be a leader of that unit. */
+/**
+ * A draft belongs to the author's unit; the signer named must be a leader of that unit. The caller
+ * has checked that `respondsTo`, when given, is a document the actor may read.
+ */
 export async function createDraft(deps: Deps, actor: Actor, input: DraftInput): Promise<ReturnType<typeof presentDocument>> {
   if (!hasRole(actor, 'clerk', 'leader', 'officer')) {
     throw forbidden('Tài khoản không có quyền soạn văn bản', 'Only clerks, leaders and officers draft documents');
@@ -63,14 +68,11 @@ export async function createDraft(deps: Deps, actor: Actor, input: DraftInput): 
       throw badRequest('Đơn vị soạn thảo phải trực thuộc đơn vị ban hành', 'The drafting unit must belong to the issuing unit');
     }
   }
-  if (input.respondsTo) {
-    await loadReadableDocument(deps.db, actor, input.respondsTo).catch(() => {
-      throw badRequest('Văn bản được trả lời không tồn tại', 'The document answered does not exist');
-    });
-  }
+  // Whether the caller may read the document answered (`respondsTo`) is checked by the workflow
+  // that calls this (workflows/create-draft.ts), where deliveries are known.
   if (input.replaces) {
-    const old = await loadReadableDocument(deps.db, actor, input.replaces).catch(() => null);
-    if (!old || old.relation !== 'issuer' || old.doc.status !== 'issued') {
+    const old = await loadDocument(deps.db, input.replaces).catch(() => null);
+    if (!old || !isIssuerMember(actor, old) || old.status !== 'issued') {
       throw badRequest('Chỉ thay thế được văn bản đã ban hành của chính đơn vị', 'Only an issued document of the same unit can be replaced');
     }
   }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { conflict } from '../../lib/errors.js';
@@ -46,4 +46,16 @@ export async function replaceFileContents(
     .set({ sha256: p.staged.sha256, size: p.staged.size, ...(p.leaderBox ? { leaderBox: p.leaderBox } : {}) })
     .where(and(eq(documentFiles.id, p.fileId)));
   return promoted;
+}
+
+/** Whether each document's main file is there and already carries the leader's signature. */
+export async function mainFiles(db: DbOrTx, documentIds: string[]): Promise<Map<string, { leaderSigned: boolean }>> {
+  const out = new Map<string, { leaderSigned: boolean }>();
+  if (documentIds.length === 0) return out;
+  const rows = await db
+    .select({ documentId: documentFiles.documentId, leaderBox: documentFiles.leaderBox })
+    .from(documentFiles)
+    .where(and(inArray(documentFiles.documentId, documentIds), eq(documentFiles.role, 'main')));
+  for (const r of rows) out.set(r.documentId, { leaderSigned: Boolean(r.leaderBox) });
+  return out;
 }

@@ -8,7 +8,8 @@ export const URGENCIES = ['normal', 'urgent', 'very_urgent', 'flash'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 export const SECRECIES = ['none', 'confidential', 'secret', 'top_secret'] as const;
 export type Secrecy = (typeof SECRECIES)[number];
-export const DOCUMENT_STATUSES = ['draft', 'issued', 'recalled'] as const;
+/** `issuing`: numbered (the number is committed and never given back), files being sealed before delivery. */
+export const DOCUMENT_STATUSES = ['draft', 'issuing', 'issued', 'recalled'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export const FILE_ROLES = ['main', 'appendix'] as const;
 export type FileRole = (typeof FILE_ROLES)[number];

@@ -4,11 +4,11 @@ import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest, conflict, forbidden } from '../../lib/errors.js';
 import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
-import { loadReadableDocument } from './access.js';
+import { loadOwnDocument } from './access.js';
 import { adoptStaged, forgetUnreferenced } from './blobs.js';
-import { canEditDraft } from './policy.js';
+import { mayDraft } from './policy.js';
 import { presentFile } from './present.js';
 import { type FileRole, FILE_ROLES, documentFiles } from './tables.js';
 
@@ -30,8 +30,8 @@ function fileName(raw: string): string {
  * after it; without one the first file is the main file if the draft has none yet.
  */
 export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, parts: AsyncIterable<UploadPart>) {
-  const { doc } = await loadReadableDocument(deps.db, actor, documentId);
-  if (!canEditDraft(actor, doc)) throw forbidden('Không có quyền đính kèm tệp', 'Not allowed to attach files');
+  const doc = await loadOwnDocument(deps.db, actor, documentId);
+  if (!mayDraft(actor, doc)) throw forbidden('Không có quyền đính kèm tệp', 'Not allowed to attach files');
   if (doc.status !== 'draft') throw conflict('Chỉ đính kèm tệp khi văn bản còn là dự thảo', 'Files can only be attached to a draft');
   if (doc.secrecy !== 'none') {
     throw conflict('Không lưu nội dung văn bản mật trên hệ thống mạng', 'Secret documents cannot hold electronic content');

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { events } from './tables.js';
 
 export interface NewEvent {

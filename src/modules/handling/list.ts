@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import { type Actor, hasRole } from '../../lib/actor.js';
 import { documents } from '../documents/tables.js';
 import { presentAssignment } from './present.js';
 import { type AssignmentStatus, assignments } from './tables.js';

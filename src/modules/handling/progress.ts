@@ -2,26 +2,22 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import type { StagedObject } from '../../storage/object-store.js';
-import type { Actor } from '../auth/actor.js';
-import { deliveries } from '../dispatch/tables.js';
+import type { Actor } from '../../lib/actor.js';
+import { lockDelivery, transitionDelivery } from '../dispatch/lifecycle.js';
 import { adoptStaged, forgetUnreferenced } from '../documents/blobs.js';
-import { documents } from '../documents/tables.js';
 import { recordEvents, type NewEvent } from '../events/service.js';
-import { leadersOf } from './assign.js';
+import { users } from '../orgs/tables.js';
+import { leadersOfUnits } from '../orgs/users.js';
+import { canReassign, isAssignee } from './policy.js';
 import { presentAssignment } from './present.js';
 import { assignments, progressEntries } from './tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const assignmentNotFound = () => notFound('Không tìm thấy nhiệm vụ', 'Assignment not found');
 
-/** The person assigned, or anyone of the unit assigned, reports on the work. */
-export function canReport(actor: Actor, a: { assigneeUserId: string | null; assigneeUnitId: string | null }) {
-  return a.assigneeUserId ? a.assigneeUserId === actor.userId : a.assigneeUnitId === actor.unitId;
-}
-
 async function lockAssignment(tx: Tx, id: string) {
-  if (!UUID.test(id)) throw assignmentNotFound();
+  if (!isUuid(id)) throw assignmentNotFound();
   const [a] = await tx.select().from(assignments).where(eq(assignments.id, id)).for('update');
   if (!a) throw assignmentNotFound();
   return a;
@@ -40,11 +36,10 @@ export async function reportProgress(deps: Deps, actor: Actor, assignmentId: str
   try {
     return await deps.db.transaction(async (tx) => {
       const a = await lockAssignment(tx, assignmentId);
-      if (!canReport(actor, a)) throw assignmentNotFound();
+      if (!isAssignee(actor, a)) throw assignmentNotFound();
       if (a.status === 'done' || a.status === 'cancelled') throw conflict('Nhiệm vụ đã kết thúc', 'The assignment is closed');
-      const [d] = await tx.select({ d: deliveries, issuerUnitId: documents.issuerUnitId }).from(deliveries)
-        .innerJoin(documents, eq(documents.id, deliveries.documentId)).where(eq(deliveries.id, a.deliveryId)).for('update', { of: deliveries });
-      if (!d || d.d.status === 'recalled') throw conflict('Văn bản đã bị thu hồi', 'The document has been recalled');
+      let d = await lockDelivery(tx, a.deliveryId);
+      if (!d || d.status === 'recalled') throw conflict('Văn bản đã bị thu hồi', 'The document has been recalled');
       if (input.file) promoted = await adoptStaged(deps, tx, [input.file.staged]);
       await tx.insert(progressEntries).values({
         assignmentId: a.id, userId: actor.userId, note, done: Boolean(input.done), createdAt: at,
@@ -55,23 +50,14 @@ export async function reportProgress(deps: Deps, actor: Actor, assignmentId: str
       for (const c of closing) {
         await tx.update(assignments).set(input.done ? { status: 'done', completedAt: at } : { status: 'in_progress' }).where(eq(assignments.id, c.id));
       }
-      const base = { at, actor, documentId: a.documentId, deliveryId: a.deliveryId };
-      const unitIds = [d.issuerUnitId, d.d.recipientUnitId];
-      const status = { unitId: d.d.recipientUnitId, issuerUnitId: d.issuerUnitId };
-      const boss = await leadersOf(tx, [a.unitId]);
-      const events: NewEvent[] = [{
-        ...base, type: 'assignment.progress', unitIds: [a.unitId, ...(a.assigneeUnitId ? [a.assigneeUnitId] : [])],
+      const boss = await leadersOfUnits(tx, [a.unitId]);
+      await recordEvents(tx, [{
+        at, actor, documentId: a.documentId, deliveryId: a.deliveryId, type: 'assignment.progress', unitIds: [a.unitId, ...(a.assigneeUnitId ? [a.assigneeUnitId] : [])],
         userIds: [a.assignedBy, ...(boss.get(a.unitId) ?? [])], data: { assignmentId: a.id, note, done: Boolean(input.done), file: input.file?.name ?? null },
-      }];
-      if (d.d.status === 'assigned') {
-        await tx.update(deliveries).set({ status: 'in_progress', inProgressAt: at }).where(eq(deliveries.id, d.d.id));
-        events.push({ ...base, type: 'delivery.in_progress', unitIds, data: { ...status, status: 'in_progress', code: '05' } });
-      }
-      if (input.done && closing.some((c) => c.role === 'lead' && !c.parentId)) {
-        await tx.update(deliveries).set({ status: 'completed', completedAt: at }).where(eq(deliveries.id, d.d.id));
-        events.push({ ...base, type: 'delivery.completed', unitIds, data: { ...status, status: 'completed', code: '06' } });
-      }
-      await recordEvents(tx, events);
+      }]);
+      // The delivery's business status follows (05 on the first report, 06 when the lead's work is done).
+      if (d.status === 'assigned') d = { ...d, ...(await transitionDelivery(tx, actor, d, 'in_progress', { at })) };
+      if (input.done && closing.some((c) => c.role === 'lead' && !c.parentId)) await transitionDelivery(tx, actor, d, 'completed', { at });
       const [fresh] = await tx.select().from(assignments).where(eq(assignments.id, a.id));
       return presentAssignment(fresh!);
     });
@@ -92,8 +78,7 @@ export async function reassign(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, a
     const a = await lockAssignment(tx, assignmentId);
     if (!a.assigneeUnitId || a.assigneeUnitId !== actor.unitId) throw assignmentNotFound();
     if (!actor.roles.includes('leader')) throw forbidden('Chỉ trưởng phòng ban được giao tiếp', 'Only the head of the department can hand it on');
-    if (a.status === 'done' || a.status === 'cancelled') throw conflict('Nhiệm vụ đã kết thúc', 'The assignment is closed');
-    const { users } = await import('../orgs/tables.js');
+    if (!canReassign(actor, a)) throw conflict('Nhiệm vụ đã kết thúc', 'The assignment is closed');
     const [u] = await tx.select({ unitId: users.unitId }).from(users).where(eq(users.id, input.userId));
     if (!u || u.unitId !== actor.unitId) throw badRequest('Người được giao phải thuộc phòng ban này', 'The person must belong to this department');
     const [child] = await tx.insert(assignments).values({

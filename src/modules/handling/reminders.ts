@@ -3,7 +3,7 @@ import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
 import { documents } from '../documents/tables.js';
 import { recordEvents, type NewEvent } from '../events/service.js';
-import { leadersOf } from './assign.js';
+import { leadersOfUnits } from '../orgs/users.js';
 import { assignments } from './tables.js';
 
 /**
@@ -29,7 +29,7 @@ export async function runDeadlineReminders(deps: Pick<Deps, 'db' | 'clock'>): Pr
       ))
       .limit(500)
       .for('update', { of: assignments, skipLocked: true });
-    const leaders = await leadersOf(tx, [...new Set(rows.flatMap((r) => (r.a.assigneeUnitId ? [r.a.assigneeUnitId] : [])))]);
+    const leaders = await leadersOfUnits(tx, [...new Set(rows.flatMap((r) => (r.a.assigneeUnitId ? [r.a.assigneeUnitId] : [])))]);
     const events: NewEvent[] = [];
     let dueSoon = 0;
     let overdue = 0;

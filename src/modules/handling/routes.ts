@@ -6,12 +6,14 @@ import { AppError, badRequest } from '../../lib/errors.js';
 import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
 import type { StagedObject } from '../../storage/object-store.js';
 import { ObjectTooLarge } from '../../storage/object-store.js';
-import { agreeToRecall, refuseRecall } from '../dispatch/recall.js';
+import { refuseRecall } from '../dispatch/recall.js';
 import { assignDelivery } from './assign.js';
-import { createDelegation, listDelegations, revokeDelegation } from './delegations.js';
+import { createDelegation, listDelegations, revokeDelegation } from '../orgs/delegations.js';
 import { listAssignments } from './list.js';
 import { reassign, reportProgress } from './progress.js';
-import { ASSIGNMENT_STATUSES, DELEGATION_SCOPES } from './tables.js';
+import { DELEGATION_SCOPES } from '../orgs/tables.js';
+import { ASSIGNMENT_STATUSES } from './tables.js';
+import * as S from './schemas.js';
 
 const Assignee = Type.Object(
   { unitId: Type.Optional(Uuid), userId: Type.Optional(Uuid), dueDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])) },
@@ -31,16 +33,24 @@ export async function handlingRoutes(app: App, deps: Deps) {
           { direction: Type.String({ minLength: 1, maxLength: 4000 }), lead: Assignee, cooperating: Type.Optional(Type.Array(Assignee, { maxItems: 50 })) },
           { additionalProperties: false },
         ),
+        response: { 201: S.AssignmentsBody, ...S.Errors },
       },
     },
     async (req, reply) => reply.code(201).send({ assignments: await assignDelivery(deps, req.actor, req.params.id, req.body) }),
   );
   app.get(
     '/api/assignments',
-    { schema: { tags, security: Security, querystring: Type.Object({ mine: Flag, overdue: Flag, status: Type.Optional(lit(ASSIGNMENT_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }) } },
+    { schema: { tags, security: Security, querystring: Type.Object({ mine: Flag, overdue: Flag, status: Type.Optional(lit(ASSIGNMENT_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }), summary: 'Công việc: ?mine=1 của tôi/đơn vị tôi, ?overdue=1 quá hạn', response: { 200: S.AssignmentListBody, ...S.Errors } } },
     async (req) => listAssignments(deps, req.actor, { mine: on(req.query.mine), overdue: on(req.query.overdue), status: req.query.status, limit: req.query.limit }),
   );
-  app.post('/api/assignments/:id/progress', { schema: { tags, security: Security, params: IdParams, summary: 'Báo cáo tiến độ: JSON {note, done?} hoặc multipart note, done, file (PDF)' } }, async (req) => {
+  app.post('/api/assignments/:id/progress', {
+    schema: {
+      tags, security: Security, params: IdParams, summary: 'Báo cáo tiến độ: JSON {note, done?} hoặc multipart note, done, file (PDF)',
+      consumes: ['application/json', 'multipart/form-data'],
+      bodyDoc: { content: { 'application/json': S.ProgressJson, 'multipart/form-data': S.ProgressForm } },
+      response: { 200: S.AssignmentBody, ...S.Errors },
+    },
+  }, async (req) => {
     if (!req.isMultipart()) {
       const body = req.body as { note?: unknown; done?: unknown } | undefined;
       if (!body || typeof body.note !== 'string' || (body.done !== undefined && typeof body.done !== 'boolean')) {
@@ -70,13 +80,12 @@ export async function handlingRoutes(app: App, deps: Deps) {
   });
   app.post(
     '/api/assignments/:id/reassign',
-    { schema: { tags, security: Security, params: IdParams, body: Type.Object({ userId: Uuid, dueDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])) }, { additionalProperties: false }) } },
+    { schema: { tags, security: Security, params: IdParams, summary: 'Trưởng phòng giao việc của phòng cho một người', body: Type.Object({ userId: Uuid, dueDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])) }, { additionalProperties: false }), response: { 201: S.AssignmentBody, ...S.Errors } } },
     async (req, reply) => reply.code(201).send({ assignment: await reassign(deps, req.actor, req.params.id, req.body) }),
   );
-  app.post('/api/deliveries/:id/recall/agree', { schema: { tags: ['incoming'], security: Security, params: IdParams, summary: 'Đồng ý thu hồi (15)' } }, async (req) => agreeToRecall(deps, req.actor, req.params.id));
   app.post(
     '/api/deliveries/:id/recall/refuse',
-    { schema: { tags: ['incoming'], security: Security, params: IdParams, summary: 'Từ chối thu hồi (16)', body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) } },
+    { schema: { tags: ['incoming'], security: Security, params: IdParams, summary: 'Từ chối thu hồi (16)', body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: S.RecallAnswerBody, ...S.Errors } } },
     async (req) => refuseRecall(deps, req.actor, req.params.id, req.body.reason),
   );
   app.post(
@@ -85,12 +94,13 @@ export async function handlingRoutes(app: App, deps: Deps) {
       schema: {
         tags, security: Security, summary: 'Ủy quyền ký và/hoặc phân công cho cấp phó trong thời gian vắng',
         body: Type.Object({ toUserId: Uuid, startsOn: Type.String({ format: 'date' }), endsOn: Type.String({ format: 'date' }), scopes: Type.Array(lit(DELEGATION_SCOPES), { minItems: 1, maxItems: 2 }) }, { additionalProperties: false }),
+        response: { 201: S.DelegationBody, ...S.Errors },
       },
     },
     async (req, reply) => reply.code(201).send({ delegation: await createDelegation(deps, req.actor, req.body) }),
   );
-  app.get('/api/delegations', { schema: { tags, security: Security } }, async (req) => ({ delegations: await listDelegations(deps.db, req.actor) }));
-  app.delete('/api/delegations/:id', { schema: { tags, security: Security, params: IdParams } }, async (req, reply) => {
+  app.get('/api/delegations', { schema: { tags, security: Security, summary: 'Ủy quyền của tôi (given and received)', response: { 200: S.DelegationsBody, ...S.Errors } } }, async (req) => ({ delegations: await listDelegations(deps.db, req.actor) }));
+  app.delete('/api/delegations/:id', { schema: { tags, security: Security, params: IdParams, summary: 'Thu hồi ủy quyền', response: { 204: S.NoContent, ...S.Errors } } }, async (req, reply) => {
     await revokeDelegation(deps, req.actor, req.params.id);
     return reply.code(204).send();
   });

@@ -61,23 +61,3 @@ export const progressEntries = pgTable(
   },
   (t) => [index('progress_entries_assignment_idx').on(t.assignmentId)],
 );
-
-export const DELEGATION_SCOPES = ['sign', 'assign'] as const;
-export type DelegationScope = (typeof DELEGATION_SCOPES)[number];
-
-/** A leader away hands signing and assigning to a deputy for a date range (Vietnam dates, inclusive). */
-export const delegations = pgTable(
-  'delegations',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    unitId: uuid('unit_id').notNull().references(() => units.id),
-    fromUserId: uuid('from_user_id').notNull().references(() => users.id),
-    toUserId: uuid('to_user_id').notNull().references(() => users.id),
-    startsOn: date('starts_on').notNull(),
-    endsOn: date('ends_on').notNull(),
-    scopes: text('scopes').array().$type<DelegationScope[]>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  },
-  (t) => [index('delegations_to_idx').on(t.toUserId)],
-);

@@ -6,22 +6,23 @@ import { getUser, listUnitPeople, presentUser, createUser } from './users.js';
 import { createUnit, listUnits, presentUnit } from './units.js';
 import { ROLES, UNIT_KINDS } from './tables.js';
 import { unauthorized } from '../../lib/errors.js';
+import * as S from './schemas.js';
 
 const Kind = Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)));
 const RoleT = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export async function orgRoutes(app: App, deps: Deps) {
-  app.get('/api/me', { schema: { tags: ['auth'], security: Security } }, async (req) => {
+  app.get('/api/me', { schema: { tags: ['auth'], summary: 'Tài khoản đang đăng nhập — the caller', security: Security, response: { 200: S.MeBody, ...S.Errors } } }, async (req) => {
     const user = await getUser(deps.db, req.actor.userId);
     if (!user) throw unauthorized('Tài khoản không còn hiệu lực', 'Account not active');
     return { user: presentUser(user) };
   });
 
-  app.get('/api/units', { schema: { tags: ['units'], summary: 'Danh sách đơn vị', security: Security } }, async () => ({
+  app.get('/api/units', { schema: { tags: ['units'], summary: 'Danh sách đơn vị', security: Security, response: { 200: S.UnitsBody, ...S.Errors } } }, async () => ({
     units: (await listUnits(deps.db)).map(presentUnit),
   }));
 
-  app.get('/api/units/:id/users', { schema: { tags: ['units'], summary: 'Người của một đơn vị (của mình hoặc phòng ban trực thuộc)', security: Security, params: IdParams } }, async (req) => ({
+  app.get('/api/units/:id/users', { schema: { tags: ['units'], summary: 'Người của một đơn vị (của mình hoặc phòng ban trực thuộc)', security: Security, params: IdParams, response: { 200: S.UnitPeopleBody, ...S.Errors } } }, async (req) => ({
     users: await listUnitPeople(deps.db, req.actor, req.params.id),
   }));
 
@@ -41,6 +42,7 @@ export async function orgRoutes(app: App, deps: Deps) {
           },
           { additionalProperties: false },
         ),
+        response: { 201: S.UnitBody, ...S.Errors },
       },
     },
     async (req, reply) => {
@@ -65,6 +67,7 @@ export async function orgRoutes(app: App, deps: Deps) {
           },
           { additionalProperties: false },
         ),
+        response: { 201: S.UserBody, ...S.Errors },
       },
     },
     async (req, reply) => {

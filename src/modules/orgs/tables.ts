@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const UNIT_KINDS = ['party', 'council', 'government', 'department', 'school', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-export const ROLES = ['admin', 'clerk', 'leader', 'officer'] as const;
-export type Role = (typeof ROLES)[number];
+import { DELEGATION_SCOPES, type DelegationScope, ROLES, type Role } from '../../lib/actor.js';
+
+export { DELEGATION_SCOPES, type DelegationScope, ROLES, type Role };
 
 export const units = pgTable(
   'units',
@@ -41,4 +42,21 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('users_unit_idx').on(t.unitId)],
+);
+
+/** A leader away hands signing and assigning to a deputy for a date range (Vietnam dates, inclusive). */
+export const delegations = pgTable(
+  'delegations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    fromUserId: uuid('from_user_id').notNull().references(() => users.id),
+    toUserId: uuid('to_user_id').notNull().references(() => users.id),
+    startsOn: date('starts_on').notNull(),
+    endsOn: date('ends_on').notNull(),
+    scopes: text('scopes').array().$type<DelegationScope[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('delegations_to_idx').on(t.toUserId)],
 );

@@ -1,8 +1,8 @@
 import { asc, eq, inArray, isNull, and, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { hasRole } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
+import { hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
 import { type UnitKind, units } from './tables.js';
 

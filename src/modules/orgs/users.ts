@@ -1,9 +1,9 @@
 import argon2 from 'argon2';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { hasRole } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
+import { hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
 import { type Role, units, users } from './tables.js';
 
@@ -99,3 +99,26 @@ export async function listUnitPeople(db: DbOrTx, actor: Actor, unitId: string) {
   const rows = await db.select().from(users).where(and(eq(users.unitId, unitId), eq(users.disabled, false))).orderBy(asc(users.fullName));
   return rows.map((u) => ({ id: u.id, fullName: u.fullName, title: u.title, roles: u.roles, unitId: u.unitId }));
 }
+
+/**
+ * Active people of these units by unit, optionally only those holding `role`: who is told
+ * personally (a flash alarm rings for every member; escalations and assigned work go to leaders).
+ * One query whatever the number of units.
+ */
+export async function peopleOfUnits(db: DbOrTx, unitIds: string[], role?: Role): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (unitIds.length === 0) return out;
+  const rows = await db
+    .select({ id: users.id, unitId: users.unitId })
+    .from(users)
+    .where(and(
+      sql`${users.unitId} = any(${`{${[...new Set(unitIds)].join(',')}}`}::uuid[])`,
+      eq(users.disabled, false),
+      role ? sql`${role} = any(${users.roles})` : undefined,
+    ));
+  for (const r of rows) out.set(r.unitId, [...(out.get(r.unitId) ?? []), r.id]);
+  return out;
+}
+
+/** Leaders of these units, by unit. */
+export const leadersOfUnits = (db: DbOrTx, unitIds: string[]) => peopleOfUnits(db, unitIds, 'leader');

@@ -4,7 +4,7 @@ export interface ServerToClient {
     eventId: number; deliveryId: string; documentId: string; subject: string; urgency: string;
     issuer: { id: string; name: string }; deliveredAt: string;
   }) => void;
-  'delivery:updated': (p: { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; escalated?: boolean }) => void;
+  'delivery:updated': (p: { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; event?: string; escalated?: boolean }) => void;
   'urgent:alarm': (p: { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean }) => void;
   'assignment:new': (p: { eventId: number; assignmentId: string; documentId: string; dueDate: string | null }) => void;
 }

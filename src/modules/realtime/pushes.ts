@@ -29,10 +29,16 @@ export function pushesFor(e: EventRow): Push[] {
     case 'delivery.assigned':
     case 'delivery.in_progress':
     case 'delivery.completed':
-      return [{
-        room: `unit:${issuer}`, name: 'delivery:updated',
-        payload: { eventId: e.id, documentId: e.documentId!, deliveryId: e.deliveryId!, unitId: recipient, status: str(d.status), at },
-      }];
+    case 'delivery.recall_requested':
+    case 'delivery.recall_refused': {
+      // To the issuer's unit (tracking) and to the recipient's own unit, so every phone of the unit
+      // learns at once that a colleague acknowledged it (its alarm stops) or registered it.
+      const payload = { eventId: e.id, documentId: e.documentId!, deliveryId: e.deliveryId!, unitId: recipient, status: str(d.status), at, event: e.type.slice('delivery.'.length) };
+      return [
+        { room: `unit:${issuer}`, name: 'delivery:updated', payload },
+        ...(recipient && recipient !== issuer ? [{ room: `unit:${recipient}`, name: 'delivery:updated', payload } as Push] : []),
+      ];
+    }
     case 'delivery.alarm':
       return [{
         room: `unit:${recipient}`, name: 'urgent:alarm',

@@ -3,6 +3,7 @@ import type { App } from '../../http/types.js';
 import { Security } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { deleteSubscription, saveSubscription, vapidKeys } from './web-push.js';
+import * as S from './schemas.js';
 
 const Sub = Type.Object(
   {
@@ -15,11 +16,11 @@ const Sub = Type.Object(
 
 export async function realtimeRoutes(app: App, deps: Deps) {
   const tags = ['push'];
-  app.get('/api/push/vapid-public-key', { schema: { tags, security: Security } }, async () => ({ publicKey: (await vapidKeys(deps.db)).publicKey }));
-  app.post('/api/push/subscriptions', { schema: { tags, security: Security, body: Sub, summary: 'Đăng ký Web Push (PushSubscription.toJSON())' } }, async (req, reply) =>
+  app.get('/api/push/vapid-public-key', { schema: { tags, security: Security, summary: 'Khóa VAPID cho Web Push', response: { 200: S.VapidKeyBody, ...S.Errors } } }, async () => ({ publicKey: (await vapidKeys(deps.db)).publicKey }));
+  app.post('/api/push/subscriptions', { schema: { tags, security: Security, body: Sub, summary: 'Đăng ký Web Push (PushSubscription.toJSON())', response: { 201: S.SubscriptionBody, ...S.Errors } } }, async (req, reply) =>
     reply.code(201).send({ subscription: await saveSubscription(deps, req.actor, req.body) }),
   );
-  app.delete('/api/push/subscriptions', { schema: { tags, security: Security, body: Type.Object({ endpoint: Type.String({ maxLength: 2048 }) }) } }, async (req, reply) => {
+  app.delete('/api/push/subscriptions', { schema: { tags, security: Security, summary: 'Hủy đăng ký Web Push', body: Type.Object({ endpoint: Type.String({ maxLength: 2048 }) }), response: { 204: S.NoContent, ...S.Errors } } }, async (req, reply) => {
     await deleteSubscription(deps.db, req.actor, req.body.endpoint);
     return reply.code(204).send();
   });

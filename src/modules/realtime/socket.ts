@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deps } from '../../lib/deps.js';
 import { AppError } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { type AuthDeps, authenticate } from '../auth/service.js';
 import { listEventsSince } from '../events/service.js';
 import type { ClientToServer, ServerToClient, SyncReply } from './event-map.js';

@@ -3,7 +3,7 @@ import webpush from 'web-push';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { appSettings, pushSubscriptions } from './tables.js';
 
 export interface VapidKeys {

@@ -1,7 +1,7 @@
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { vnDate } from '../../lib/time.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import type { DeliveryStatus } from '../dispatch/tables.js';
 import { DOCUMENT_TYPES } from '../documents/numbering.js';
 import { getUnit } from '../orgs/units.js';

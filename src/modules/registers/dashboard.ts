@@ -3,7 +3,7 @@ import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { deliveries } from '../dispatch/tables.js';
 import { documentFiles, documents } from '../documents/tables.js';
 import { assignments } from '../handling/tables.js';

@@ -7,6 +7,7 @@ import { buildRegister, MAX_ROWS, REGISTER_KINDS, type RegisterKind } from './bu
 import { registerCsv, registerFilename } from './csv.js';
 import { getDashboard } from './dashboard.js';
 import { renderRegisterPdf } from './pdf.js';
+import * as S from './schemas.js';
 
 /** A PDF is built in memory, ~25 rows a page: past this many rows, CSV is the format to use. */
 export const MAX_PDF_ROWS = 5_000;
@@ -62,6 +63,7 @@ export async function registerRoutes(app: App, deps: Deps) {
                 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
               },
             },
+            ...S.Errors,
           },
         },
       },
@@ -83,7 +85,7 @@ export async function registerRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/dashboard',
-    { schema: { tags, security: Security, summary: 'Số liệu của đơn vị: văn bản đến, quá hạn, tỷ lệ ký số', response: { 200: DashboardBody } } },
+    { schema: { tags, security: Security, summary: 'Số liệu của đơn vị: văn bản đến, quá hạn, tỷ lệ ký số', response: { 200: DashboardBody, ...S.Errors } } },
     async (req) => getDashboard(deps, req.actor),
   );
 }

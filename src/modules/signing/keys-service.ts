@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest, forbidden } from '../../lib/errors.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import { type Actor, hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
 import { CertificateError, checkSigningCertificate, describeCertificate, parsePkcs12 } from './crypto/certificates.js';
 import { pngInfo } from './png.js';

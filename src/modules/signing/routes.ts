@@ -4,14 +4,11 @@ import type { App } from '../../http/types.js';
 import { IdParams, Security } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest } from '../../lib/errors.js';
-import { getDocument } from '../documents/get-document.js';
 import { listCertificates, uploadCertificate, uploadSignatureImage } from './keys-service.js';
-import { signDocument } from './sign-document.js';
-import type { Placement } from './layout.js';
 import { addTrustAnchor, listTrustAnchors } from './trust-service.js';
-import { completeTokenSignature, prepareTokenSignature } from './two-step.js';
 import { verifyUploadedPdf } from './verdicts.js';
 import { CERT_OWNERS, type CertOwner } from './tables.js';
+import * as S from './schemas.js';
 
 const SMALL_FILE = 1024 * 1024;
 
@@ -47,38 +44,45 @@ function ownerOf(fields: Record<string, string>): CertOwner {
   return owner as CertOwner;
 }
 
-const PlacementT = Type.Optional(Type.Union([
-  Type.Object({ page: Type.Integer({ minimum: 0, maximum: 9999 }), x: Type.Number({ minimum: 0, maximum: 20000 }), y: Type.Number({ minimum: 0, maximum: 20000 }) }, { additionalProperties: false }),
-  Type.Null(),
-]));
-
-function placementOf(body: unknown): Placement | null {
-  if (body === undefined || body === null || (typeof body === 'object' && !('placement' in body))) return null;
-  const p = (body as { placement?: unknown }).placement;
-  if (p === null || p === undefined) return null;
-  const ok = typeof p === 'object' && ['page', 'x', 'y'].every((k) => typeof (p as Record<string, unknown>)[k] === 'number' && Number.isFinite((p as Record<string, number>)[k]) && (p as Record<string, number>)[k]! >= 0);
-  if (!ok || !Number.isInteger((p as Placement).page)) {
-    throw badRequest('placement phải là {page, x, y} (số không âm, page tính từ 0)', 'placement must be {page, x, y} (non-negative numbers, page from 0)');
-  }
-  return p as Placement;
-}
-
 export async function signingRoutes(app: App, deps: Deps) {
   const tags = ['signatures'];
-  app.post('/api/certificates', { schema: { tags, security: Security, summary: 'Cài chứng thư số (PKCS#12): owner = user | unit' } }, async (req, reply) => {
+  app.post('/api/certificates', {
+    schema: {
+      tags, security: Security, summary: 'Cài chứng thư số (PKCS#12): owner = user | unit',
+      description: 'owner unit: the unit seal (clerk or leader). A wrong passphrase, an expired certificate or one without a signing key usage → 400. The key is stored encrypted and never returned.',
+      consumes: ['multipart/form-data'],
+      bodyDoc: { content: { 'multipart/form-data': S.CertificateForm } },
+      response: { 201: S.CertificateBody, ...S.Errors },
+    },
+  }, async (req, reply) => {
     const { file, fields } = await smallForm(req.parts() as never, SMALL_FILE);
     const certificate = await uploadCertificate(deps, req.actor, { p12: file, passphrase: fields.passphrase ?? '', owner: ownerOf(fields) });
     return reply.code(201).send({ certificate });
   });
-  app.get('/api/certificates', { schema: { tags, security: Security } }, async (req) => ({ certificates: await listCertificates(deps, req.actor) }));
-  app.post('/api/signature-images', { schema: { tags, security: Security, summary: 'Hình chữ ký (user) hoặc con dấu (unit), PNG nền trong suốt' } }, async (req, reply) => {
+  app.get('/api/certificates', { schema: { tags, security: Security, summary: 'Chứng thư số của tôi và của đơn vị (no key material)', response: { 200: S.CertificatesBody, ...S.Errors } } }, async (req) => ({ certificates: await listCertificates(deps, req.actor) }));
+  app.post('/api/signature-images', {
+    schema: {
+      tags, security: Security, summary: 'Hình chữ ký (user) hoặc con dấu (unit), PNG nền trong suốt',
+      consumes: ['multipart/form-data'],
+      bodyDoc: { content: { 'multipart/form-data': S.SignatureImageForm } },
+      response: { 201: S.SignatureImageBody, ...S.Errors },
+    },
+  }, async (req, reply) => {
     const { file, fields } = await smallForm(req.parts() as never, SMALL_FILE);
     return reply.code(201).send({ image: await uploadSignatureImage(deps, req.actor, { png: file, owner: ownerOf(fields) }) });
   });
 
   app.post(
     '/api/trust-anchors',
-    { schema: { tags, security: Security, summary: 'Thêm chứng thư gốc tin cậy (PEM, text/plain hoặc {pem})' } },
+    {
+      schema: {
+        tags, security: Security, summary: 'Thêm chứng thư gốc tin cậy (PEM, text/plain hoặc {pem})',
+        description: 'Admin. Signatures are trusted only if they chain to an anchor.',
+        consumes: ['text/plain', 'application/json'],
+        bodyDoc: { content: { 'text/plain': S.TrustAnchorText, 'application/json': S.TrustAnchorJson } },
+        response: { 201: S.TrustAnchorBody, ...S.Errors },
+      },
+    },
     async (req, reply) => {
       const body = req.body as unknown;
       const pem = typeof body === 'string' ? body : body && typeof body === 'object' && typeof (body as { pem?: unknown }).pem === 'string' ? (body as { pem: string }).pem : null;
@@ -86,49 +90,21 @@ export async function signingRoutes(app: App, deps: Deps) {
       return reply.code(201).send({ trustAnchor: await addTrustAnchor(deps, req.actor, pem) });
     },
   );
-  app.get('/api/trust-anchors', { schema: { tags, security: Security } }, async () => ({ trustAnchors: await listTrustAnchors(deps.db) }));
+  app.get('/api/trust-anchors', { schema: { tags, security: Security, summary: 'Chứng thư gốc tin cậy', response: { 200: S.TrustAnchorsBody, ...S.Errors } } }, async () => ({ trustAnchors: await listTrustAnchors(deps.db) }));
 
-  app.post('/api/verify', { schema: { tags, security: Security, summary: 'Kiểm tra chữ ký số của một tệp PDF' } }, async (req) => {
+  app.post('/api/verify', {
+    schema: {
+      tags, security: Security, summary: 'Kiểm tra chữ ký số của một tệp PDF',
+      description: 'Not a PDF → 415.',
+      consumes: ['multipart/form-data'],
+      bodyDoc: { content: { 'multipart/form-data': S.VerifyForm } },
+      response: { 200: S.VerifyBody, ...S.Errors },
+    },
+  }, async (req) => {
     const { file } = await smallForm(req.parts() as never, deps.config.maxUploadBytes);
     if (!file.subarray(0, 1024).includes(Buffer.from('%PDF-'))) {
       throw new AppError('unsupported_media_type', { vi: 'Tệp không phải PDF', en: 'The file is not a PDF' });
     }
     return { signatures: await verifyUploadedPdf(deps.db, file) };
   });
-
-  app.post(
-    '/api/documents/:id/sign',
-    // The body is optional (most calls send none), so it is checked here rather than by the schema.
-    { schema: { tags, security: Security, params: IdParams, summary: 'Lãnh đạo ký số (khóa lưu trên máy chủ); tùy chọn {placement: {page, x, y}}' } },
-    async (req) => {
-      await signDocument(deps, req.actor, req.params.id, { placement: placementOf(req.body) });
-      return getDocument(deps, req.actor, req.params.id);
-    },
-  );
-  app.post(
-    '/api/documents/:id/sign/prepare',
-    {
-      schema: {
-        tags, security: Security, params: IdParams, summary: 'Ký bằng thiết bị của người ký, bước 1: dữ liệu cần ký',
-        body: Type.Object({ certificate: Type.String({ minLength: 100, maxLength: 20000 }), placement: PlacementT }, { additionalProperties: false }),
-      },
-    },
-    async (req) => prepareTokenSignature(deps, req.actor, req.params.id, req.body),
-  );
-  app.post(
-    '/api/documents/:id/sign/complete',
-    {
-      schema: {
-        tags, security: Security, params: IdParams, summary: 'Ký bằng thiết bị của người ký, bước 2: nhúng chữ ký',
-        body: Type.Object(
-          { handle: Type.String({ format: 'uuid' }), signature: Type.String({ minLength: 16, maxLength: 4096 }), chain: Type.Optional(Type.Array(Type.String({ maxLength: 20000 }), { maxItems: 5 })) },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (req) => {
-      await completeTokenSignature(deps, req.actor, req.params.id, req.body);
-      return getDocument(deps, req.actor, req.params.id);
-    },
-  );
 }

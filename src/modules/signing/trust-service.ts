@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import { type Actor, hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
 import { describeCertificate } from './crypto/certificates.js';
 import { trustAnchors } from './tables.js';

@@ -1,12 +1,12 @@
-import { and, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { vnDate } from '../../lib/time.js';
-import { type Actor, hasRole } from '../auth/actor.js';
+import { type Actor, type DelegationScope, hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
-import { getUser } from '../orgs/users.js';
-import { type DelegationScope, delegations } from './tables.js';
+import { delegations } from './tables.js';
+import { getUser } from './users.js';
 
 export function presentDelegation(d: typeof delegations.$inferSelect) {
   return { id: d.id, unitId: d.unitId, fromUserId: d.fromUserId, toUserId: d.toUserId, startsOn: d.startsOn, endsOn: d.endsOn, scopes: d.scopes, revokedAt: d.revokedAt?.toISOString() ?? null };
@@ -47,20 +47,22 @@ export async function listDelegations(db: DbOrTx, actor: Actor) {
 }
 
 /**
- * May `actor` act as a leader of `unitId` for `scope` at `at`? Yes for its own leaders; for a deputy
- * with a delegation covering that Vietnam date, also yes, and `onBehalfOf` names the leader.
+ * The actor with the leader powers delegated to it for the Vietnam date of `at` (`actor.delegated`),
+ * for the pure policies (`leaderPower`, canSign, canAssign) and the `can` flags shown to clients.
+ * Leaders need no lookup. One query.
  */
-export async function leaderAuthority(db: DbOrTx, actor: Actor, unitId: string, scope: DelegationScope, at: Date): Promise<{ allowed: boolean; onBehalfOf: string | null }> {
-  if (actor.unitId !== unitId) return { allowed: false, onBehalfOf: null };
-  if (hasRole(actor, 'leader')) return { allowed: true, onBehalfOf: null };
+export async function withDelegations(db: DbOrTx, actor: Actor, at: Date): Promise<Actor> {
+  if (hasRole(actor, 'leader') || actor.delegated) return actor;
   const day = vnDate(at);
-  const [d] = await db
-    .select({ from: delegations.fromUserId })
+  const rows = await db
+    .select({ from: delegations.fromUserId, scopes: delegations.scopes })
     .from(delegations)
     .where(and(
-      eq(delegations.toUserId, actor.userId), eq(delegations.unitId, unitId), isNull(delegations.revokedAt),
-      lte(delegations.startsOn, day), gte(delegations.endsOn, day), sql`${scope} = any(${delegations.scopes})`,
+      eq(delegations.toUserId, actor.userId), eq(delegations.unitId, actor.unitId), isNull(delegations.revokedAt),
+      lte(delegations.startsOn, day), gte(delegations.endsOn, day),
     ))
-    .limit(1);
-  return d ? { allowed: true, onBehalfOf: d.from } : { allowed: false, onBehalfOf: null };
+    .orderBy(desc(delegations.createdAt));
+  const delegated: Partial<Record<DelegationScope, string>> = {};
+  for (const r of rows) for (const s of r.scopes) delegated[s] ??= r.from;
+  return { ...actor, delegated };
 }

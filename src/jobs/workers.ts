@@ -1,10 +1,11 @@
-import type { Deps } from '../../lib/deps.js';
-import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../events/service.js';
-import { runAlarmTick } from './alarms.js';
-import { runDeadlineReminders } from '../handling/reminders.js';
-import { pushesFor } from './pushes.js';
-import type { Io } from './socket.js';
-import { notifyUsers, vapidKeys } from './web-push.js';
+import type { Deps } from '../lib/deps.js';
+import { runAlarmTick } from '../modules/dispatch/alarms.js';
+import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../modules/events/service.js';
+import { runDeadlineReminders } from '../modules/handling/reminders.js';
+import { pushesFor } from '../modules/realtime/pushes.js';
+import type { Io } from '../modules/realtime/socket.js';
+import { notifyUsers, vapidKeys } from '../modules/realtime/web-push.js';
+import { finishInterruptedIssues } from '../workflows/issue-document.js';
 
 /** Runs `fn` now and again whenever asked, never twice at once; asks during a run cause one more run. */
 function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
@@ -42,7 +43,8 @@ function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
  * it reads the events after the last one it pushed, in id order (= commit order), and emits them
  * to rooms. A tick catches up if a notification was missed. Every replica sees every event, so
  * no message broker is needed and a client on any replica gets what any replica committed.
- * The same wake-ups drive the flash-alarm worker; deadline reminders run every ten minutes.
+ * The same wake-ups drive the flash-alarm worker; deadline reminders run every ten minutes, and
+ * interrupted issues are finished every thirty seconds.
  */
 export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
   let cursor = await lastEventId(deps.db);
@@ -71,6 +73,11 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     void alarms();
   });
   const reminders = serial(async () => void (await runDeadlineReminders(deps)), onError);
+  // An issue whose request died after numbering is sealed and delivered here (its number is committed).
+  const issues = serial(async () => void (await finishInterruptedIssues(deps)), onError);
+  const issuesTimer = setInterval(() => void issues(), 30_000);
+  issuesTimer.unref();
+  void issues();
   const reminderTimer = setInterval(() => void reminders(), 10 * 60_000);
   reminderTimer.unref();
   void reminders();
@@ -83,9 +90,10 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     async stop() {
       clearInterval(pushTimer);
       clearInterval(reminderTimer);
+      clearInterval(issuesTimer);
       clearInterval(alarmTimer);
       await listener.unlisten().catch(() => {});
-      await Promise.all([push.stop(), alarms.stop(), reminders.stop()]);
+      await Promise.all([push.stop(), alarms.stop(), reminders.stop(), issues.stop()]);
     },
   };
 }

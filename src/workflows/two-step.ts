@@ -1,20 +1,21 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import type { Deps } from '../../lib/deps.js';
-import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { forgetUnreferenced } from '../documents/blobs.js';
-import { loadReadableDocument } from '../documents/access.js';
-import { readFileBytes, replaceFileContents, stageBytes } from '../documents/file-content.js';
-import { recordEvents } from '../events/service.js';
-import { getUser } from '../orgs/users.js';
-import { CertificateError, checkSigningCertificate, describeCertificate } from './crypto/certificates.js';
-import { completeSignature, prepareSignature, signatureRoom } from './engine.js';
-import { activeImage } from './keys-service.js';
-import { type Placement, leaderAppearance } from './layout.js';
+import type { Deps } from '../lib/deps.js';
+import type { Actor } from '../lib/actor.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { loadOwnDocument } from '../modules/documents/access.js';
+import { forgetUnreferenced } from '../modules/documents/blobs.js';
+import { readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
+import { recordEvents } from '../modules/events/service.js';
+import { getUser } from '../modules/orgs/users.js';
+import { CertificateError, checkSigningCertificate, describeCertificate } from '../modules/signing/crypto/certificates.js';
+import { TimestampError } from '../modules/signing/crypto/timestamp.js';
+import { completeSignature, prepareSignature, signatureRoom } from '../modules/signing/engine.js';
+import { activeImage } from '../modules/signing/keys-service.js';
+import { type Placement, leaderAppearance } from '../modules/signing/layout.js';
+import { deletePendingSignature, findPendingSignature, savePendingSignature } from '../modules/signing/pending.js';
+import { unsupportedPdf } from '../modules/signing/seal.js';
+import { certificateFromPem } from '../modules/signing/trust-service.js';
 import { leaderBoxFor, signableMainFile } from './sign-document.js';
-import { certificateFromPem } from './trust-service.js';
-import { pendingSignatures } from './tables.js';
 
 const TTL_MS = 15 * 60 * 1000;
 /** Room for intermediate certificates the token may send with its signature. */
@@ -43,36 +44,26 @@ export async function prepareTokenSignature(deps: Deps, actor: Actor, documentId
     fieldName: 'LanhDaoKy', signingTime: at, name: describeCertificate(certificate).commonName ?? user.fullName, reason: 'Ký ban hành văn bản',
     subFilter: 'ETSI.CAdES.detached', signatureSize: signatureRoom({ certificate, chain: [] }, Boolean(deps.config.tsaUrl)) + CHAIN_ALLOWANCE,
     appearance: leaderAppearance({ pageIndex: box.page, rect: box.rect, title: user.title || 'Lãnh đạo', fullName: user.fullName, image: await activeImage(deps.db, actor, 'user') }),
+  }).catch((err) => { throw unsupportedPdf(err); });
+  const row = await savePendingSignature(deps.db, {
+    documentId: doc.id, fileId: main.id, baseSha256: main.sha256, userId: actor.userId, prepared: prepared.pdf,
+    byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at,
   });
-  const [row] = await deps.db
-    .insert(pendingSignatures)
-    .values({
-      documentId: doc.id, fileId: main.id, baseSha256: main.sha256, userId: actor.userId, prepared: prepared.pdf,
-      byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at,
-    })
-    .onConflictDoUpdate({
-      target: [pendingSignatures.documentId, pendingSignatures.userId],
-      set: { fileId: main.id, baseSha256: main.sha256, prepared: prepared.pdf, byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at },
-    })
-    .returning({ id: pendingSignatures.id, expiresAt: pendingSignatures.expiresAt });
   const key = new X509Certificate(certificate).publicKey;
   return {
-    handle: row!.id,
+    handle: row.id,
     signedAttributes: signedAttributes.toString('base64'),
     digest: createHash('sha256').update(signedAttributes).digest('base64'),
     digestAlgorithm: 'SHA-256',
     signatureAlgorithm: key.asymmetricKeyType === 'ec' ? 'ECDSA' : 'RSASSA-PKCS1-v1_5',
-    expiresAt: row!.expiresAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
   };
 }
 
 /** Step 2: the signature value made outside is checked against the certificate, wrapped as PAdES and embedded. */
 export async function completeTokenSignature(deps: Deps, actor: Actor, documentId: string, input: { handle: string; signature: string; chain?: string[] }) {
-  await loadReadableDocument(deps.db, actor, documentId);
-  const [p] = await deps.db
-    .select()
-    .from(pendingSignatures)
-    .where(and(eq(pendingSignatures.id, input.handle), eq(pendingSignatures.documentId, documentId), eq(pendingSignatures.userId, actor.userId)));
+  await loadOwnDocument(deps.db, actor, documentId);
+  const p = await findPendingSignature(deps.db, { id: input.handle, documentId, userId: actor.userId });
   if (!p) throw notFound('Không tìm thấy phiên ký (handle)', 'No such signing session (handle)');
   const at = deps.clock();
   if (p.expiresAt < at) throw conflict('Phiên ký đã hết hạn, hãy chuẩn bị lại', 'The signing session expired; prepare again');
@@ -86,23 +77,33 @@ export async function completeTokenSignature(deps: Deps, actor: Actor, documentI
     if (!der) throw badRequest('Chuỗi chứng thư không hợp lệ', 'Invalid certificate in the chain');
     chain.push(der);
   }
-  const signed = await completeSignature({
+  const embed = (tsaUrl: string | null) => completeSignature({
     prepared: { pdf: p.prepared, byteRange: p.byteRange as [number, number, number, number] },
-    signedAttributes: p.signedAttributes, signature, certificates: [p.certificate, ...chain], tsaUrl: deps.config.tsaUrl,
-  }).catch((err: Error) => {
-    throw badRequest(`Không nhúng được chữ ký: ${err.message}`, `Could not embed the signature: ${err.message}`);
+    signedAttributes: p.signedAttributes, signature, certificates: [p.certificate, ...chain], tsaUrl, tsaTimeoutMs: deps.config.tsaTimeoutMs,
   });
+  let timestamped = Boolean(deps.config.tsaUrl);
+  // A TSA that is down or slow gives a B-B signature (timestamped: false), never a failure.
+  const signed = await embed(deps.config.tsaUrl)
+    .catch((err: Error) => {
+      if (!(err instanceof TimestampError)) throw err;
+      deps.log.warn({ err: err.message }, 'TSA unavailable: two-step signature without a timestamp (B-B)');
+      timestamped = false;
+      return embed(null);
+    })
+    .catch((err: Error) => {
+      throw badRequest(`Không nhúng được chữ ký: ${err.message}`, `Could not embed the signature: ${err.message}`);
+    });
   const staged = await stageBytes(deps, signed);
   let promoted: string[] = [];
   try {
     await deps.db.transaction(async (tx) => {
-      const { doc } = await loadReadableDocument(tx, actor, documentId, { forUpdate: true });
+      const doc = await loadOwnDocument(tx, actor, documentId, { forUpdate: true });
       if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
       promoted = await replaceFileContents(deps, tx, { fileId: p.fileId, expectedSha256: p.baseSha256, staged, leaderBox: p.leaderBox });
-      await tx.delete(pendingSignatures).where(eq(pendingSignatures.id, p.id));
+      await deletePendingSignature(tx, p.id);
       await recordEvents(tx, [{
         type: 'document.signed', at, actor, documentId, unitIds: [doc.issuerUnitId],
-        data: { fileId: p.fileId, sha256: staged.sha256, previousSha256: p.baseSha256, certificate: describeCertificate(p.certificate).fingerprintSha256, mode: 'token' },
+        data: { fileId: p.fileId, sha256: staged.sha256, previousSha256: p.baseSha256, certificate: describeCertificate(p.certificate).fingerprintSha256, mode: 'token', timestamped },
       }]);
     });
   } catch (err) {
@@ -110,5 +111,5 @@ export async function completeTokenSignature(deps: Deps, actor: Actor, documentI
     await forgetUnreferenced(deps, promoted);
     throw err;
   }
-  return { documentId, fileId: p.fileId, sha256: staged.sha256 };
+  return { documentId, fileId: p.fileId, sha256: staged.sha256, timestamped };
 }

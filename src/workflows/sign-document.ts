@@ -1,48 +1,54 @@
-import type { Deps } from '../../lib/deps.js';
-import { badRequest, conflict, forbidden } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { leaderAuthority } from '../handling/delegations.js';
-import { loadReadableDocument } from '../documents/access.js';
-import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../documents/file-content.js';
-import { forgetUnreferenced } from '../documents/blobs.js';
-import { isIssuerMember } from '../documents/policy.js';
-import { recordEvents } from '../events/service.js';
-import { getUnit } from '../orgs/units.js';
-import { getUser } from '../orgs/users.js';
-import { CertificateError, checkSigningCertificate } from './crypto/certificates.js';
-import { signPdf } from './engine.js';
-import { type Placement, leaderAppearance, leaderRect } from './layout.js';
-import { activeCertificate, activeImage } from './keys-service.js';
-import { pageCount, pageSize } from './pdf/incremental.js';
+import type { Deps } from '../lib/deps.js';
+import type { Actor } from '../lib/actor.js';
+import { leaderPower } from '../lib/actor.js';
+import { badRequest, conflict, forbidden } from '../lib/errors.js';
+import { loadOwnDocument } from '../modules/documents/access.js';
+import { forgetUnreferenced } from '../modules/documents/blobs.js';
+import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
+import { maySign } from '../modules/documents/policy.js';
+import { recordEvents } from '../modules/events/service.js';
+import { withDelegations } from '../modules/orgs/delegations.js';
+import { getUnit } from '../modules/orgs/units.js';
+import { getUser } from '../modules/orgs/users.js';
+import { CertificateError, checkSigningCertificate } from '../modules/signing/crypto/certificates.js';
+import { activeCertificate, activeImage } from '../modules/signing/keys-service.js';
+import { type Placement, leaderAppearance, leaderRect } from '../modules/signing/layout.js';
+import { pageCount, pageSize } from '../modules/signing/pdf/incremental.js';
+import { signPdfBytes, unsupportedPdf } from '../modules/signing/seal.js';
 
-/** The draft's main file, checked to be signable by this leader. */
+/** The draft's main file, checked to be signable by this leader (or a deputy holding a "sign" delegation today). */
 export async function signableMainFile(deps: Deps, actor: Actor, documentId: string) {
-  const { doc } = await loadReadableDocument(deps.db, actor, documentId);
-  // A leader signs; so does a deputy holding a "sign" delegation for today, on the leader's behalf.
-  const authority = isIssuerMember(actor, doc) ? await leaderAuthority(deps.db, actor, doc.issuerUnitId, 'sign', deps.clock()) : { allowed: false, onBehalfOf: null };
-  if (!authority.allowed) {
+  const doc = await loadOwnDocument(deps.db, actor, documentId);
+  const acting = await withDelegations(deps.db, actor, deps.clock());
+  if (!maySign(acting, doc)) {
     throw forbidden('Chỉ lãnh đạo của đơn vị ban hành (hoặc người được ủy quyền) được ký văn bản', 'Only a leader of the issuing unit (or a deputy) signs');
   }
   if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
   const main = (await listDocumentFiles(deps.db, doc.id)).find((f) => f.role === 'main');
   if (!main) throw conflict('Văn bản chưa có tệp chính để ký', 'The document has no main file to sign');
   if (main.leaderBox) throw conflict('Văn bản đã được lãnh đạo ký', 'The document has already been signed by a leader');
-  return { doc, main, onBehalfOf: authority.onBehalfOf };
+  return { doc, main, onBehalfOf: leaderPower(acting, 'sign').onBehalfOf };
 }
 
 /** Where the leader's box goes: the given placement, or the bottom right of the last page. */
 export async function leaderBoxFor(pdf: Buffer, placement?: Placement | null) {
-  const pages = await pageCount(pdf);
-  const page = placement ? placement.page : pages - 1;
-  if (page < 0 || page >= pages) throw badRequest(`Trang ${page + 1} không có trong văn bản (${pages} trang)`, `Page ${page + 1} is not in the document (${pages} pages)`);
-  const rect = leaderRect(await pageSize(pdf, page), placement);
-  return { page, rect };
+  try {
+    const pages = await pageCount(pdf);
+    const page = placement ? placement.page : pages - 1;
+    if (page < 0 || page >= pages) throw badRequest(`Trang ${page + 1} không có trong văn bản (${pages} trang)`, `Page ${page + 1} is not in the document (${pages} pages)`);
+    const rect = leaderRect(await pageSize(pdf, page), placement);
+    return { page, rect };
+  } catch (err) {
+    throw unsupportedPdf(err);
+  }
 }
 
 /**
  * The leader signs the main file with the key kept on the server (PAdES, an incremental update
  * showing the signature image between position and name). The signed bytes replace the file's
- * contents in one transaction with the event; the unsigned version stays in the store.
+ * contents in one transaction with the event; the unsigned version stays in the store. A TSA that
+ * does not answer in time gives a B-B signature and `timestamped: false`; an encrypted or broken
+ * PDF is a 422.
  */
 export async function signDocument(deps: Deps, actor: Actor, documentId: string, opts: { placement?: Placement | null } = {}) {
   const { doc, main, onBehalfOf } = await signableMainFile(deps, actor, documentId);
@@ -59,7 +65,7 @@ export async function signDocument(deps: Deps, actor: Actor, documentId: string,
   const unit = (await getUnit(deps.db, actor.unitId))!;
   const pdf = await readFileBytes(deps, main.sha256);
   const box = await leaderBoxFor(pdf, opts.placement);
-  const signed = await signPdf(
+  const signed = await signPdfBytes(
     pdf,
     // A cached KeyObject (keystore.ts): decrypting and parsing the key costs as much as signing.
     { privateKey: deps.keys.privateKey(cert.encryptedKey, cert.id), certificate: cert.certificate, chain: cert.chain },
@@ -67,18 +73,22 @@ export async function signDocument(deps: Deps, actor: Actor, documentId: string,
       fieldName: 'LanhDaoKy', signingTime: at, name: user.fullName, reason: 'Ký ban hành văn bản', location: unit.name,
       appearance: leaderAppearance({ pageIndex: box.page, rect: box.rect, title: user.title || 'Lãnh đạo', fullName: user.fullName, image: await activeImage(deps.db, actor, 'user') }),
     },
-    deps.config.tsaUrl,
+    { url: deps.config.tsaUrl, timeoutMs: deps.config.tsaTimeoutMs },
+    deps.log,
   );
-  const staged = await stageBytes(deps, signed);
+  const staged = await stageBytes(deps, signed.bytes);
   let promoted: string[] = [];
   try {
     await deps.db.transaction(async (tx) => {
-      const { doc: locked } = await loadReadableDocument(tx, actor, doc.id, { forUpdate: true });
+      const locked = await loadOwnDocument(tx, actor, doc.id, { forUpdate: true });
       if (locked.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
       promoted = await replaceFileContents(deps, tx, { fileId: main.id, expectedSha256: main.sha256, staged, leaderBox: box });
       await recordEvents(tx, [{
         type: 'document.signed', at, actor, documentId: doc.id, unitIds: [doc.issuerUnitId],
-        data: { fileId: main.id, sha256: staged.sha256, previousSha256: main.sha256, certificate: cert.fingerprint, signer: user.fullName, mode: 'server', onBehalfOf },
+        data: {
+          fileId: main.id, sha256: staged.sha256, previousSha256: main.sha256, certificate: cert.fingerprint, signer: user.fullName, mode: 'server', onBehalfOf,
+          timestamped: signed.timestamped,
+        },
       }]);
     });
   } catch (err) {
@@ -86,5 +96,5 @@ export async function signDocument(deps: Deps, actor: Actor, documentId: string,
     await forgetUnreferenced(deps, promoted);
     throw err;
   }
-  return { documentId: doc.id, fileId: main.id, sha256: staged.sha256 };
+  return { documentId: doc.id, fileId: main.id, sha256: staged.sha256, timestamped: signed.timestamped };
 }

@@ -1,11 +1,10 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
-import { deliveries } from '../dispatch/tables.js';
 import { documents } from '../documents/tables.js';
 import { recordEvents, type NewEvent } from '../events/service.js';
-import { users } from '../orgs/tables.js';
-import { urgentAlarms } from './tables.js';
+import { leadersOfUnits, peopleOfUnits } from '../orgs/users.js';
+import { deliveries, urgentAlarms } from './tables.js';
 
 /** In the issuing transaction: every flash delivery starts ringing now (the first alarm is due at once). */
 export async function scheduleAlarms(deps: Pick<Deps, 'config'>, tx: Tx, deliveryIds: string[], at: Date): Promise<void> {
@@ -56,8 +55,8 @@ export async function runAlarmTick(deps: Pick<Deps, 'db' | 'clock' | 'config'>):
     const ringing = due.filter((r) => r.a.nextAlarmAt <= now);
     const escalating = due.filter((r) => !r.a.escalatedAt && r.a.escalateAt <= now);
     // Set-based: a dispatch to a thousand units makes a thousand due alarms at once.
-    const members = await unitMemberIds(tx, [...new Set(ringing.map((r) => r.d.unitId))]);
-    const leadersOf = await unitLeaders(tx, [...new Set(escalating.map((r) => r.d.unitId))]);
+    const members = await peopleOfUnits(tx, [...new Set(ringing.map((r) => r.d.unitId))]);
+    const leadersOf = await leadersOfUnits(tx, [...new Set(escalating.map((r) => r.d.unitId))]);
     const ids = (rows: typeof due) => `{${rows.map((r) => r.d.id).join(',')}}`;
     if (ringing.length) {
       await tx.execute(sql`update urgent_alarms set next_alarm_at = ${new Date(now.getTime() + repeatMs).toISOString()}::timestamptz, repeat = repeat + 1
@@ -86,23 +85,4 @@ export async function runAlarmTick(deps: Pick<Deps, 'db' | 'clock' | 'config'>):
     await recordEvents(tx, events);
     return out;
   });
-}
-
-async function unitLeaders(tx: Tx, unitIds: string[]): Promise<Map<string, string[]>> {
-  const map = new Map<string, string[]>();
-  if (unitIds.length === 0) return map;
-  const rows = await tx
-    .select({ id: users.id, unitId: users.unitId })
-    .from(users)
-    .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`'leader' = any(${users.roles})`));
-  for (const r of rows) map.set(r.unitId, [...(map.get(r.unitId) ?? []), r.id]);
-  return map;
-}
-
-async function unitMemberIds(tx: Tx, unitIds: string[]): Promise<Map<string, string[]>> {
-  const map = new Map<string, string[]>();
-  if (unitIds.length === 0) return map;
-  const rows = await tx.select({ id: users.id, unitId: users.unitId }).from(users).where(and(inArray(users.unitId, unitIds), eq(users.disabled, false)));
-  for (const r of rows) map.set(r.unitId, [...(map.get(r.unitId) ?? []), r.id]);
-  return map;
 }

@@ -1,19 +1,24 @@
-import { and, asc, desc, eq, lt, or } from 'drizzle-orm';
-import type { Deps } from '../../lib/deps.js';
-import { badRequest, notFound } from '../../lib/errors.js';
-import type { Actor } from '../auth/actor.js';
-import { findDeliveryForUnit, type DeliveryRow } from '../dispatch/lookup.js';
-import { markDeliveryRead } from '../dispatch/status.js';
-import { STATUS_CODES } from '../dispatch/tables.js';
-import { listDocumentEvents, presentEvent } from '../events/service.js';
-import { isUuid, loadReadableDocument } from './access.js';
-import { fileSignatureVerdicts } from '../signing/verdicts.js';
-import { presentDocument, presentFile } from './present.js';
-import { documentFiles, documents } from './tables.js';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Deps } from '../lib/deps.js';
+import type { Actor } from '../lib/actor.js';
+import { notFound } from '../lib/errors.js';
+import { isUuid } from '../lib/ids.js';
+import { findDeliveryForUnit, type DeliveryRow } from '../modules/dispatch/lookup.js';
+import { markDeliveryRead } from '../modules/dispatch/status.js';
+import { STATUS_CODES } from '../modules/dispatch/tables.js';
+import { presentDocument, presentFile } from '../modules/documents/present.js';
+import { documentFiles } from '../modules/documents/tables.js';
+import { listDocumentEvents, presentEvent } from '../modules/events/service.js';
+import { withDelegations } from '../modules/orgs/delegations.js';
+import { deliveryCan } from '../modules/dispatch/policy.js';
+import { fileSignatureVerdicts } from '../modules/signing/verdicts.js';
+import { loadReadableDocument } from './access.js';
+import { canFor } from './document-can.js';
 
-/** A document with its files and the timeline the caller may see. */
+/** A document with its files, its signatures' verdicts, the timeline the caller may see and what the caller can do. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
   const { doc, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const acting = await withDelegations(deps.db, actor, deps.clock());
   const delivery = deliveryId ? await findDeliveryForUnit(deps.db, doc.id, actor.unitId) : undefined;
   const files = await deps.db
     .select()
@@ -21,14 +26,15 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
     .where(eq(documentFiles.documentId, doc.id))
     .orderBy(asc(documentFiles.createdAt), asc(documentFiles.id));
   const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId });
+  const main = files.find((f) => f.role === 'main');
   return {
-    document: presentDocument(doc),
+    document: { ...presentDocument(doc), can: canFor(acting, doc, main ? { leaderSigned: Boolean(main.leaderBox) } : null, delivery) },
     files: files.map(presentFile),
     // Every signature of every file, verified once per file version (see fileSignatureVerdicts).
     signatures: await fileSignatures(deps, files),
     events: events.map(presentEvent),
-    /** For a recipient: its own copy's state (status, read, acknowledged, số đến, a pending recall). */
-    delivery: delivery ? presentOwnDelivery(delivery) : null,
+    /** For a recipient: its own copy's state (status, read, acknowledged, số đến, a pending recall) and actions. */
+    delivery: delivery ? { ...presentOwnDelivery(delivery), can: deliveryCan(acting, delivery) } : null,
   };
 }
 
@@ -64,33 +70,4 @@ export async function openDocumentFile(deps: Deps, actor: Actor, documentId: str
   if (!file) throw notFound('Không tìm thấy tệp', 'File not found');
   if (deliveryId) await markDeliveryRead(deps, actor, deliveryId);
   return file;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** Cursor = base64url of "createdAt|id" of the last item; stable under concurrent inserts. */
-export async function listOutbox(deps: Deps, actor: Actor, q: { cursor?: string; limit?: number }): Promise<Page<ReturnType<typeof presentDocument>>> {
-  const limit = q.limit ?? 50;
-  let after;
-  if (q.cursor) {
-    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
-    if (!at || !id || !isUuid(id) || Number.isNaN(Date.parse(at))) throw badRequest('Con trỏ phân trang không hợp lệ', 'Invalid cursor');
-    const when = new Date(at);
-    after = or(lt(documents.createdAt, when), and(eq(documents.createdAt, when), lt(documents.id, id)));
-  }
-  const rows = await deps.db
-    .select()
-    .from(documents)
-    .where(and(eq(documents.issuerUnitId, actor.unitId), after))
-    .orderBy(desc(documents.createdAt), desc(documents.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(presentDocument),
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
-  };
 }

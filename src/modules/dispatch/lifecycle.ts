@@ -1,0 +1,142 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
+import { conflict, deliveryNotFound } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
+import { documents } from '../documents/tables.js';
+import { recordEvents } from '../events/service.js';
+import { stopAlarms } from './alarms.js';
+import { type DeliveryStatus, STATUS_CODES, deliveries } from './tables.js';
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/** A delivery locked for change, with what its rules and events need of its document. */
+export interface LockedDelivery extends DeliveryRow {
+  document: { id: string; issuerUnitId: string; subject: string; urgency: string; dueDate: string | null };
+}
+
+/** The delivery, locked until commit, joined to its document; undefined if there is none. */
+export async function lockDelivery(tx: Tx, id: string): Promise<LockedDelivery | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await tx
+    .select({
+      d: deliveries,
+      document: { id: documents.id, issuerUnitId: documents.issuerUnitId, subject: documents.subject, urgency: documents.urgency, dueDate: documents.dueDate },
+    })
+    .from(deliveries)
+    .innerJoin(documents, eq(documents.id, deliveries.documentId))
+    .where(eq(deliveries.id, id))
+    .for('update', { of: deliveries });
+  return row ? { ...row.d, document: row.document } : undefined;
+}
+
+/**
+ * The delivery, locked, if it was addressed to the actor's unit — else the same 404 as for one that
+ * does not exist. A recalled copy can no longer be acted on (409) unless `allowRecalled`.
+ */
+export async function lockDeliveryForUnit(tx: Tx, actor: Actor, id: string, opts: { allowRecalled?: boolean } = {}): Promise<LockedDelivery> {
+  const d = await lockDelivery(tx, id);
+  if (!d || d.recipientUnitId !== actor.unitId) throw deliveryNotFound();
+  if (d.status === 'recalled' && !opts.allowRecalled) throw conflict('Văn bản đã bị thu hồi', 'The document has been recalled');
+  return d;
+}
+
+/** Everything that can happen to a delivery; some move its status (with an edXML code), some only record. */
+export type DeliveryChange =
+  | 'read' | 'acknowledged' | 'accepted' | 'refused' | 'assigned' | 'in_progress' | 'completed' | 'recalled' | 'recall_refused';
+
+interface Rule {
+  to?: DeliveryStatus;
+  /** Statuses it may start from; any when absent. */
+  from?: DeliveryStatus[];
+  /** The business status code sent to the issuer (QCVN 102). */
+  code?: string;
+  /** Someone of the unit has handled it: a flash dispatch stops ringing. */
+  stopsAlarm: boolean;
+  event: string;
+  refused: { vi: string; en: string };
+}
+
+const DONE = { vi: 'Văn bản đến đã được xử lý tiếp nhận', en: 'The delivery was already accepted or refused' };
+
+/** The status machine of a delivery (edXML business codes 01–06, 15, 16). */
+const RULES: Record<DeliveryChange, Rule> = {
+  read: { stopsAlarm: false, event: 'delivery.read', refused: DONE },
+  acknowledged: { stopsAlarm: true, event: 'delivery.acknowledged', refused: DONE },
+  accepted: { to: 'accepted', from: ['delivered'], code: '03', stopsAlarm: true, event: 'delivery.accepted', refused: DONE },
+  refused: { to: 'refused', from: ['delivered'], code: '02', stopsAlarm: true, event: 'delivery.refused', refused: DONE },
+  assigned: {
+    to: 'assigned', from: ['accepted'], code: '04', stopsAlarm: true, event: 'delivery.assigned',
+    refused: { vi: 'Văn bản phải được tiếp nhận (vào sổ) trước khi phân công, và chỉ phân công một lần', en: 'The delivery must be accepted first, and is assigned once' },
+  },
+  in_progress: {
+    to: 'in_progress', from: ['assigned'], code: '05', stopsAlarm: true, event: 'delivery.in_progress',
+    refused: { vi: 'Văn bản chưa được phân công', en: 'The delivery has not been assigned' },
+  },
+  completed: {
+    to: 'completed', from: ['assigned', 'in_progress'], code: '06', stopsAlarm: true, event: 'delivery.completed',
+    refused: { vi: 'Văn bản chưa được phân công', en: 'The delivery has not been assigned' },
+  },
+  recalled: {
+    to: 'recalled', from: ['delivered', 'accepted', 'assigned', 'in_progress', 'completed'], code: '15', stopsAlarm: true, event: 'delivery.recalled',
+    refused: { vi: 'Văn bản đã bị thu hồi hoặc từ chối', en: 'The delivery is already recalled or refused' },
+  },
+  recall_refused: { code: '16', stopsAlarm: false, event: 'delivery.recall_refused', refused: DONE },
+};
+
+/** May this change happen to a delivery now? (The status machine, for policies and `can`.) */
+export const changeAllowed = (d: Pick<DeliveryRow, 'status'>, change: DeliveryChange): boolean => {
+  const from = RULES[change].from;
+  return d.status !== 'recalled' && (!from || from.includes(d.status));
+};
+
+/** The columns a change sets, beside its status. */
+function columnsFor(change: DeliveryChange, d: DeliveryRow, actor: Actor | null, at: Date, reason?: string): Partial<typeof deliveries.$inferInsert> {
+  const by = actor?.userId ?? null;
+  const firstRead = d.readAt ? {} : { readAt: at, readBy: by };
+  switch (change) {
+    case 'read': return { readAt: at, readBy: by };
+    case 'acknowledged': return { acknowledgedAt: at, acknowledgedBy: by, ...firstRead };
+    case 'accepted': return { acceptedAt: at, acceptedBy: by, ...firstRead };
+    case 'refused': return { refusedAt: at, refusedBy: by, refusalReason: reason ?? null };
+    case 'assigned': return { assignedAt: at };
+    case 'in_progress': return { inProgressAt: at };
+    case 'completed': return { completedAt: at };
+    case 'recalled': return { recalledAt: at, recallAnsweredAt: at };
+    case 'recall_refused': return { recallAnsweredAt: at, recallRefusalReason: reason ?? null };
+  }
+}
+
+/**
+ * The one way a delivery changes: checks the status machine, updates the row, stops a flash alarm
+ * when someone of the unit has handled it, and writes the event the issuer's tracking, pushes (to
+ * the issuer's and the recipient's unit) and sync are derived from — all in the caller's
+ * transaction. `set` adds columns a change carries (the incoming number); `data` goes into the event.
+ */
+export async function transitionDelivery(
+  tx: Tx,
+  actor: Actor | null,
+  d: LockedDelivery,
+  change: DeliveryChange,
+  p: { at: Date; set?: Partial<typeof deliveries.$inferInsert>; data?: Record<string, unknown>; reason?: string },
+): Promise<DeliveryRow> {
+  const rule = RULES[change];
+  if (!changeAllowed(d, change)) {
+    if (d.status === 'recalled') throw conflict('Văn bản đã bị thu hồi', 'The document has been recalled');
+    throw conflict(rule.refused.vi, rule.refused.en);
+  }
+  const set = { ...columnsFor(change, d, actor, p.at, p.reason), ...(rule.to ? { status: rule.to } : {}), ...p.set };
+  const [row] = await tx.update(deliveries).set(set).where(eq(deliveries.id, d.id)).returning();
+  if (rule.stopsAlarm) await stopAlarms(tx, [d.id], p.at);
+  const issuerUnitId = d.document.issuerUnitId;
+  await recordEvents(tx, [{
+    type: rule.event, at: p.at, actor, documentId: d.documentId, deliveryId: d.id, unitIds: [issuerUnitId, d.recipientUnitId],
+    data: {
+      status: row!.status, ...(rule.code ? { code: rule.code } : {}), unitId: d.recipientUnitId, issuerUnitId,
+      ...(p.reason !== undefined ? { reason: p.reason } : {}), ...p.data,
+    },
+  }]);
+  return row!;
+}
+
+export const statusCode = (s: DeliveryStatus) => STATUS_CODES[s];

@@ -1,0 +1,94 @@
+import { Type } from 'typebox';
+import { Can, Day, Nullable, OneOf, Page, Timestamp, Uuid } from '../../http/schemas.js';
+import { URGENCIES } from '../documents/tables.js';
+import { DELIVERY_STATUSES } from './tables.js';
+
+/** Shared pieces, re-exported so a routes.ts needs one import. */
+export { Errors, FileBody, NoContent } from '../../http/schemas.js';
+
+const open = { additionalProperties: true } as const;
+
+export const SignatureSummary = OneOf(['valid', 'indeterminate', 'untrusted', 'invalid', 'unsigned'] as const, {
+  description: 'the main file’s signatures: valid | indeterminate (revocation unknown) | untrusted | invalid | unsigned',
+});
+
+/** An item of GET /api/inbox. */
+export const InboxItem = Type.Object(
+  {
+    deliveryId: Uuid,
+    document: Type.Object(
+      {
+        id: Uuid,
+        type: Type.String(),
+        number: Nullable(Type.Integer()),
+        notation: Nullable(Type.String()),
+        subject: Type.String(),
+        urgency: OneOf(URGENCIES),
+        dueDate: Nullable(Day),
+        issuedAt: Nullable(Timestamp),
+        issuer: Type.Object({ id: Uuid, name: Type.String(), code: Type.String() }, open),
+      },
+      open,
+    ),
+    status: OneOf(DELIVERY_STATUSES),
+    deliveredAt: Timestamp,
+    readAt: Nullable(Timestamp),
+    acknowledgedAt: Nullable(Timestamp),
+    incomingNumber: Nullable(Type.Integer({ description: 'số đến, once accepted' })),
+    signature: SignatureSummary,
+    can: Type.Optional(Can),
+  },
+  open,
+);
+export const InboxBody = Page(InboxItem);
+
+/** A delivery's state after read, acknowledge, accept or refuse. */
+export const DeliveryStatusBody = Type.Object(
+  {
+    deliveryId: Uuid,
+    status: OneOf(DELIVERY_STATUSES),
+    statusCode: Type.String({ description: 'edXML business status code (01 delivered, 02 refused, 03 accepted …)' }),
+    incomingNumber: Nullable(Type.Integer({ description: 'số đến, once accepted' })),
+    can: Type.Optional(Can),
+  },
+  open,
+);
+
+/** The answer to a recall request: 15 agreed (the copy is withdrawn), 16 refused (it stays). */
+export const RecallAnswerBody = Type.Object(
+  { deliveryId: Uuid, status: OneOf(DELIVERY_STATUSES), statusCode: Type.String({ description: '15 agreed, 16 refused' }) },
+  open,
+);
+
+/** One step of a delivery, in order, with its edXML status code. */
+export const HistoryStep = Type.Object({
+  event: Type.String({ description: 'created, read, acknowledged, accepted, refused, assigned, in_progress, completed, escalated, recall_requested, recalled, recall_refused' }),
+  code: Nullable(Type.String({ description: 'edXML status code; null for read, acknowledged, escalated' })),
+  at: Timestamp,
+  actorUnitId: Nullable(Uuid),
+});
+
+/** A recipient's progress, for the issuing unit (GET /api/documents/:id/tracking). */
+export const TrackingRow = Type.Object(
+  {
+    deliveryId: Uuid,
+    unit: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), shortName: Type.String() }),
+    status: OneOf(DELIVERY_STATUSES),
+    deliveredAt: Timestamp,
+    readAt: Nullable(Timestamp),
+    acknowledgedAt: Nullable(Timestamp),
+    acceptedAt: Nullable(Timestamp),
+    incomingNumber: Nullable(Type.Integer()),
+    refusedAt: Nullable(Timestamp),
+    refusalReason: Nullable(Type.String()),
+    assignedAt: Nullable(Timestamp),
+    completedAt: Nullable(Timestamp),
+    recalledAt: Nullable(Timestamp),
+    escalatedAt: Nullable(Timestamp),
+    recallRequestedAt: Nullable(Timestamp),
+    recallRefusalReason: Nullable(Type.String()),
+    history: Type.Array(HistoryStep),
+  },
+  open,
+);
+export const TrackingBody = Type.Object({ deliveries: Type.Array(TrackingRow) });

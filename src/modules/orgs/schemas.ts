@@ -1,0 +1,41 @@
+import { Type } from 'typebox';
+import { Nullable, OneOf, Uuid } from '../../http/schemas.js';
+import { ROLES, UNIT_KINDS } from './tables.js';
+
+/** Shared pieces, re-exported so a routes.ts needs one import. */
+export { Errors, FileBody, NoContent } from '../../http/schemas.js';
+
+/** presentUser */
+export const User = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  fullName: Type.String(),
+  unitId: Uuid,
+  roles: Type.Array(OneOf(ROLES)),
+  title: Type.String({ description: 'position, e.g. "Chủ tịch"; may be empty' }),
+});
+
+/** presentUnit */
+export const Unit = Type.Object({
+  id: Uuid,
+  code: Type.String({ description: 'electronic identifier (mã định danh, edXML OrganId)' }),
+  name: Type.String(),
+  shortName: Type.String(),
+  kind: OneOf(UNIT_KINDS),
+  parentId: Nullable(Uuid),
+});
+
+/** A person of a unit, for picking an assignee or a deputy (listUnitPeople). */
+export const UnitPerson = Type.Object({
+  id: Uuid,
+  fullName: Type.String(),
+  title: Type.String(),
+  roles: Type.Array(OneOf(ROLES)),
+  unitId: Uuid,
+});
+
+export const MeBody = Type.Object({ user: User });
+export const UserBody = Type.Object({ user: User });
+export const UnitBody = Type.Object({ unit: Unit });
+export const UnitsBody = Type.Object({ units: Type.Array(Unit) });
+export const UnitPeopleBody = Type.Object({ users: Type.Array(UnitPerson) });
