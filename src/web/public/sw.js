@@ -1,23 +1,30 @@
+// @ts-check
 // Service worker: the app shell from cache (it opens with no network), API answers network-first
 // with the last copy as fallback, pdf.js kept once used, and Web Push notifications.
 // The server fills VERSION (a hash of every shell file) and SHELL when it serves this file.
+/** @typedef {import('./app/types').ServiceWorkerScope} ServiceWorkerScope */
+/** @typedef {import('./app/types').SwWindowClient} SwWindowClient */
 const VERSION = '__VERSION__';
+/** @type {string[]} */
 const SHELL = ['__SHELL__'];
 const STATIC = `lt-static-${VERSION}`;
 const VENDOR = `lt-vendor-${VERSION}`;
 const API = 'lt-api';
 const NO_CACHE_API = /^\/api\/(web\/sync-head|push\/|auth\/)/;
+/** This worker's global scope (`self`). */
+const sw = /** @type {ServiceWorkerScope} */ (/** @type {unknown} */ (self));
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(STATIC);
     await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
-    await self.skipWaiting();
+    await sw.skipWaiting();
   })());
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    /** @type {string[]} */
     const refetch = [];
     for (const key of await caches.keys()) {
       if (key.startsWith('lt-vendor-') && key !== VENDOR) {
@@ -25,12 +32,13 @@ self.addEventListener('activate', (event) => {
       }
       if ((key.startsWith('lt-static-') && key !== STATIC) || (key.startsWith('lt-vendor-') && key !== VENDOR)) await caches.delete(key);
     }
-    await self.clients.claim();
+    await sw.clients.claim();
     // pdf.js used before the update: fetch the new version now so offline reading keeps working.
     if (refetch.length) caches.open(VENDOR).then((c) => c.addAll(refetch)).catch(() => {});
   })());
 });
 
+/** @param {Request} request @param {string} cacheName */
 async function fromCacheFirst(request, cacheName) {
   const cache = await caches.open(cacheName);
   const hit = await cache.match(request);
@@ -40,13 +48,14 @@ async function fromCacheFirst(request, cacheName) {
   return res;
 }
 
+/** @param {Request} request @param {string} path */
 async function fromNetworkFirst(request, path) {
   const cache = await caches.open(API);
   try {
     const res = await fetch(request);
     if (res.ok && res.status === 200 && !NO_CACHE_API.test(path)) cache.put(request, res.clone()).catch(() => {});
     return res;
-  } catch (err) {
+  } catch {
     // Marked so the page can say it is showing saved copies (navigator.onLine is not reliable).
     const hit = await cache.match(request);
     if (hit) {
@@ -60,11 +69,11 @@ async function fromNetworkFirst(request, path) {
   }
 }
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || request.headers.has('range')) return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.startsWith('/socket.io/') || url.pathname.startsWith('/docs')) return;
+  if (url.origin !== sw.location.origin || url.pathname.startsWith('/socket.io/') || url.pathname.startsWith('/docs')) return;
   if (url.pathname.startsWith('/api/')) {
     // Document files: the page keeps the ones opened (cache "lt-docs") and reads them itself offline.
     if (/^\/api\/documents\/[^/]+\/files\//.test(url.pathname)) return;
@@ -79,7 +88,8 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(fromCacheFirst(request, url.pathname.startsWith('/vendor/') && !SHELL.includes(url.pathname) ? VENDOR : STATIC));
 });
 
-self.addEventListener('push', (event) => {
+sw.addEventListener('push', (event) => {
+  /** @type {{ title?: string, body?: string, tag?: string, renotify?: boolean, requireInteraction?: boolean, url?: unknown }} */
   let data;
   try {
     data = event.data ? event.data.json() : {};
@@ -87,7 +97,7 @@ self.addEventListener('push', (event) => {
     data = { body: event.data ? event.data.text() : '' };
   }
   const title = data.title || 'Liên thông văn bản';
-  event.waitUntil(self.registration.showNotification(title, {
+  event.waitUntil(sw.registration.showNotification(title, {
     body: data.body || '',
     tag: data.tag,
     renotify: Boolean(data.renotify && data.tag),
@@ -100,17 +110,17 @@ self.addEventListener('push', (event) => {
   }));
 });
 
-self.addEventListener('notificationclick', (event) => {
+sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const url = event.notification.data?.url || '/#/inbox';
   event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((c) => 'focus' in c);
+    const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = /** @type {SwWindowClient | undefined} */ (windows.find((c) => 'focus' in c));
     if (open) {
       await open.focus();
       open.postMessage({ type: 'open', url });
       return;
     }
-    await self.clients.openWindow(url);
+    await sw.clients.openWindow(url);
   })());
 });

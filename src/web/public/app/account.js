@@ -1,22 +1,25 @@
+// @ts-check
 // Log in, and the account page: language, Web Push on this device, install, log out.
 import { useEffect, useState } from 'preact/hooks';
-import { api, logout, session, setSession } from './api.js';
+import { api, ApiError, logout, session, setSession } from './api.js';
 import { getLang, t } from './i18n.js';
-import { ErrorBox, html, toast, useAction } from './ui.js';
+import { ErrorBox, html, onValue, toast, useAction } from './ui.js';
+/** @import { User } from './types' */
 
 export function Login() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
       try {
+        /** @type {{ token: string, user: User }} */
         const r = await api('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
         setSession(r.token, r.user);
         if (!location.hash || location.hash.startsWith('#/login')) location.hash = '#/inbox';
       } catch (err) {
-        throw err.status === 401 ? new Error(t('loginFailed')) : err;
+        throw err instanceof ApiError && err.status === 401 ? new Error(t('loginFailed')) : err;
       }
     });
   };
@@ -25,10 +28,10 @@ export function Login() {
     <h1 id="login-title">${t('app')}</h1>
     <form onSubmit=${submit} class="form">
       <label class="field">${t('username')}
-        <input name="username" autocomplete="username" autocapitalize="none" required value=${username} onInput=${(e) => setUsername(e.target.value)} />
+        <input name="username" autocomplete="username" autocapitalize="none" required value=${username} onInput=${onValue(setUsername)} />
       </label>
       <label class="field">${t('password')}
-        <input name="password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
+        <input name="password" type="password" autocomplete="current-password" required value=${password} onInput=${onValue(setPassword)} />
       </label>
       <${ErrorBox} error=${error} />
       <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>${t('login')}</button>
@@ -36,6 +39,7 @@ export function Login() {
   </section>`;
 }
 
+/** @param {string} base64url */
 function keyBytes(base64url) {
   const s = atob(base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4));
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -47,24 +51,38 @@ export async function enablePush() {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') throw new Error(t('pushUnsupported'));
   const reg = await navigator.serviceWorker.ready;
+  /** @type {{ publicKey: string }} */
   const { publicKey } = await api('/api/push/vapid-public-key');
   const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
   await api('/api/push/subscriptions', { method: 'POST', body: sub.toJSON() });
 }
 
+/** @typedef {Event & { prompt(): Promise<unknown> }} InstallPromptEvent Chromium's offer to install the app (not in the DOM types). */
+/** @type {InstallPromptEvent | null} */
 let installPrompt = null;
 window.addEventListener('beforeinstallprompt', (e) => {
   e.preventDefault();
-  installPrompt = e;
+  installPrompt = /** @type {InstallPromptEvent} */ (e);
 });
 
+/** @param {{ onLang: (lang: string) => void }} props */
 export function Account({ onLang }) {
   const user = session.user;
   const [pushOn, setPushOn] = useState(false);
+  // The offer may come after this page is drawn, and can be used once.
+  const [install, setInstall] = useState(installPrompt);
   const { busy, error, run } = useAction();
   useEffect(() => {
     navigator.serviceWorker?.ready.then((reg) => reg.pushManager?.getSubscription()).then((s) => setPushOn(Boolean(s)), () => {});
+    const offered = () => setInstall(installPrompt);
+    window.addEventListener('beforeinstallprompt', offered);
+    return () => window.removeEventListener('beforeinstallprompt', offered);
   }, []);
+  const installApp = () => {
+    installPrompt = null;
+    setInstall(null);
+    install?.prompt().catch(() => {});
+  };
   return html`<section class="view" aria-labelledby="account-title">
     <h1 id="account-title">${t('account')}</h1>
     <div class="card">
@@ -86,7 +104,7 @@ export function Account({ onLang }) {
         toast(t('pushOn'));
       })}>${pushOn ? t('pushOn') : t('push')}</button>
       <${ErrorBox} error=${error} />
-      ${installPrompt && html`<button type="button" class="btn btn-block" onClick=${() => installPrompt.prompt()}>${t('install')}</button>`}
+      ${install && html`<button type="button" class="btn btn-block" onClick=${installApp}>${t('install')}</button>`}
     </div>
     <button type="button" class="btn btn-danger btn-block" onClick=${() => logout().then(() => (location.hash = '#/login'))}>${t('logout')}</button>
   </section>`;

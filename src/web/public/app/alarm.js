@@ -1,21 +1,29 @@
+// @ts-check
 // The flash (hỏa tốc) alarm: a full-screen red dialog with sound and vibration that stays until
 // someone taps "Đã nhận" (POST /api/deliveries/:id/acknowledge).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, session } from './api.js';
 import { t } from './i18n.js';
 import { on, signal } from './live.js';
-import { docHref, go, html } from './ui.js';
+import { docHref, errorMessage, go, html } from './ui.js';
+/** @import { InboxItem, Page } from './types' */
 
+/** @typedef {{ deliveryId: string, documentId: string, subject: string, issuer?: string }} Alarm */
+
+/** @type {Map<string, Alarm>} */
 const queue = new Map();
+/** @type {Set<(alarms: Alarm[]) => void>} */
 const subscribers = new Set();
 const changed = () => subscribers.forEach((fn) => fn([...queue.values()]));
 
+/** @type {AudioContext | null} */
 let audioCtx = null;
 /** A loud two-tone beep; silently nothing when the browser blocks audio before a first tap. */
 function beep() {
   try {
     if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
-    const Ctx = window.AudioContext || window.webkitAudioContext;
+    /** @type {typeof AudioContext | undefined} Safari before 14.1 has only the prefixed one. */
+    const Ctx = window.AudioContext || /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (/** @type {unknown} */ (window)).webkitAudioContext;
     if (!Ctx) return;
     audioCtx ??= new Ctx();
     if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => {});
@@ -41,7 +49,10 @@ function ring() {
   } catch {}
 }
 
-/** Shows the alarm for a flash delivery (idempotent per delivery; rings again on repeats). */
+/**
+ * Shows the alarm for a flash delivery (idempotent per delivery; rings again on repeats).
+ * @param {{ deliveryId: string, documentId: string, subject?: string, issuer?: string }} alarm
+ */
 export function raise({ deliveryId, documentId, subject, issuer }) {
   if (!deliveryId) return;
   const known = queue.get(deliveryId);
@@ -50,6 +61,7 @@ export function raise({ deliveryId, documentId, subject, issuer }) {
   ring();
 }
 
+/** @param {string} deliveryId */
 function dismiss(deliveryId) {
   if (queue.delete(deliveryId)) changed();
 }
@@ -59,7 +71,7 @@ export async function reconcile() {
   if (!session.token) return;
   let items;
   try {
-    items = (await api('/api/inbox?urgency=flash&limit=50')).items;
+    items = (/** @type {Page<InboxItem>} */ (await api('/api/inbox?urgency=flash&limit=50'))).items;
   } catch {
     return;
   }
@@ -86,19 +98,19 @@ on('synced', () => reconcile());
 
 export function AlarmOverlay() {
   const [items, setItems] = useState([...queue.values()]);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {string | null} */ (null));
   const [busy, setBusy] = useState(false);
-  const button = useRef(null);
+  const button = useRef(/** @type {HTMLButtonElement | null} */ (null));
   useEffect(() => {
     subscribers.add(setItems);
-    return () => subscribers.delete(setItems);
+    return () => void subscribers.delete(setItems);
   }, []);
   const first = items[0];
   useEffect(() => {
     if (!first) return undefined;
     button.current?.focus();
     // Nothing behind the alarm can be reached until it is answered.
-    const behind = [...document.querySelectorAll('.shell > header, .shell > main, .shell > nav')];
+    const behind = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('.shell > header, .shell > main, .shell > nav')]);
     behind.forEach((el) => (el.inert = true));
     // Keep ringing; a colleague's acknowledgement (seen by reconcile) closes it here too.
     const timer = setInterval(() => {
@@ -112,7 +124,7 @@ export function AlarmOverlay() {
   }, [first?.deliveryId]);
   if (!first) return null;
 
-  const acknowledge = async (open) => {
+  const acknowledge = async (/** @type {boolean} */ open) => {
     setBusy(true);
     setError(null);
     try {
@@ -121,7 +133,7 @@ export function AlarmOverlay() {
       signal('inbox-changed', { deliveryId: first.deliveryId });
       if (open) go(docHref(first.documentId, first.deliveryId));
     } catch (err) {
-      setError(err.message);
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -1,16 +1,22 @@
+// @ts-check
 // The HTTP API (API.md) with the session token; errors carry the server's message in the UI language.
 import { getLang, t } from './i18n.js';
+/** @import { Role, Unit, User } from './types' */
 
+/** @typedef {{ token: string | null, user: User | null }} Session */
+
+/** @type {Set<(s: Session) => void>} */
 const listeners = new Set();
+/** @type {Session} */
 export const session = {
   token: localStorage.getItem('lt.token'),
   user: JSON.parse(localStorage.getItem('lt.user') ?? 'null'),
 };
 
-/** Called with the new session whenever someone logs in or out. */
+/** Called with the new session whenever someone logs in or out. @param {(s: Session) => void} fn */
 export function onSession(fn) {
   listeners.add(fn);
-  return () => listeners.delete(fn);
+  return () => void listeners.delete(fn);
 }
 
 /** Forgets every copy of documents and API answers kept on this device. */
@@ -19,6 +25,7 @@ export async function purgeDeviceCopies() {
   if ('caches' in window) for (const name of ['lt-api', 'lt-docs']) await caches.delete(name).catch(() => {});
 }
 
+/** @param {string | null} token @param {User | null} user */
 export function setSession(token, user) {
   // Another person on this device must not see the previous one's saved documents.
   const previous = localStorage.getItem('lt.userId');
@@ -58,7 +65,9 @@ async function pushEndpoint() {
   }
 }
 
+/** An answer other than 2xx: `status` 0 when the network is down, `code` the server's error code. */
 export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -66,16 +75,22 @@ export class ApiError extends Error {
   }
 }
 
+/** @type {Set<(ok: boolean) => void>} */
 const networkListeners = new Set();
-/** Told `true` when the server answered, `false` when only the network's absence (or a saved copy) did. */
+/**
+ * Told `true` when the server answered, `false` when only the network's absence (or a saved copy) did.
+ * @param {(ok: boolean) => void} fn
+ */
 export function onNetwork(fn) {
   networkListeners.add(fn);
-  return () => networkListeners.delete(fn);
+  return () => void networkListeners.delete(fn);
 }
-const network = (ok) => networkListeners.forEach((fn) => fn(ok));
+const network = (/** @type {boolean} */ ok) => networkListeners.forEach((fn) => fn(ok));
 
+/** @returns {Record<string, string>} */
 export const authHeaders = () => (session.token ? { authorization: `Bearer ${session.token}` } : {});
 
+/** @param {Response} res */
 async function failure(res) {
   let body = null;
   try {
@@ -85,8 +100,16 @@ async function failure(res) {
   return new ApiError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
 }
 
-/** JSON request; `body` objects are sent as JSON. Throws ApiError (status 0 when the network is down). */
+/**
+ * JSON request; `body` objects are sent as JSON. Throws ApiError (status 0 when the network is down).
+ * The answer's type `T` comes from where it goes: a variable's or a cast's JSDoc type (else `unknown`).
+ * @template [T=unknown]
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, headers?: Record<string, string> }} [options]
+ * @returns {Promise<T>}
+ */
 export async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  /** @type {Record<string, string>} */
   const h = { ...authHeaders(), 'accept-language': getLang(), ...headers };
   if (body !== undefined && !(body instanceof FormData)) h['content-type'] = 'application/json';
   let res;
@@ -98,11 +121,18 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   }
   network(res.headers.get('x-lt-offline') !== '1');
   if (!res.ok) throw await failure(res);
-  if (res.status === 204) return null;
+  if (res.status === 204) return /** @type {T} */ (null);
   return res.json();
 }
 
-/** A multipart upload with progress (0…1) through XMLHttpRequest, which reports bytes sent. */
+/**
+ * A multipart upload with progress (0…1) through XMLHttpRequest, which reports bytes sent.
+ * @template [T=unknown]
+ * @param {string} path
+ * @param {FormData} form
+ * @param {(fraction: number) => void} onProgress
+ * @returns {Promise<T>}
+ */
 export function upload(path, form, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -127,10 +157,11 @@ export function upload(path, form, onProgress) {
   });
 }
 
-/** The unit list, fetched once per session (the tree rarely changes). */
+/** @type {Promise<Unit[]> | null} */
 let unitsPromise = null;
+/** The unit list, fetched once per session (the tree rarely changes). @returns {Promise<Unit[]>} */
 export function units() {
-  unitsPromise ??= api('/api/units').then((r) => r.units, (e) => {
+  unitsPromise ??= /** @type {Promise<{ units: Unit[] }>} */ (api('/api/units')).then((r) => r.units, (e) => {
     unitsPromise = null;
     throw e;
   });
@@ -138,4 +169,5 @@ export function units() {
 }
 onSession(() => (unitsPromise = null));
 
-export const hasRole = (...roles) => Boolean(session.user?.roles?.some((r) => roles.includes(r)));
+/** Whether the person has one of `roles` (for what to list, never for which buttons to show: see `can`). */
+export const hasRole = (/** @type {Role[]} */ ...roles) => Boolean(session.user?.roles?.some((r) => roles.includes(r)));

@@ -1,27 +1,31 @@
+// @ts-check
 // Soạn văn bản đi: the draft's fields, recipients from the unit tree, PDFs uploaded with a progress
 // bar; then the draft page offers signing (leader) and issuing (clerk).
 import { useState } from 'preact/hooks';
 import { api, upload } from './api.js';
 import { DOC_TYPES, t } from './i18n.js';
-import { ErrorBox, go, html, Progress, toast, useAction } from './ui.js';
+import { ErrorBox, go, html, onValue, Progress, toast, useAction } from './ui.js';
 import { UnitPicker } from './unitpicker.js';
+/** @import { Document, Secrecy, Urgency } from './types' */
 
+/** @type {Urgency[]} */
 const URGENCIES = ['normal', 'urgent', 'very_urgent', 'flash'];
+/** @type {Secrecy[]} */
 const SECRECIES = ['none', 'confidential', 'secret', 'top_secret'];
 
 export function Compose() {
   const [type, setType] = useState('CV');
   const [subject, setSubject] = useState('');
-  const [urgency, setUrgency] = useState('normal');
-  const [secrecy, setSecrecy] = useState('none');
+  const [urgency, setUrgency] = useState(/** @type {Urgency} */ ('normal'));
+  const [secrecy, setSecrecy] = useState(/** @type {Secrecy} */ ('none'));
   const [dueDate, setDueDate] = useState('');
-  const [recipients, setRecipients] = useState([]);
-  const [files, setFiles] = useState([]);
-  const [progress, setProgress] = useState(null);
-  const [draftId, setDraftId] = useState(null);
+  const [recipients, setRecipients] = useState(/** @type {string[]} */ ([]));
+  const [files, setFiles] = useState(/** @type {File[]} */ ([]));
+  const [progress, setProgress] = useState(/** @type {{ name: string, value: number } | null} */ (null));
+  const [draftId, setDraftId] = useState(/** @type {string | null} */ (null));
   const { busy, error, run, setError } = useAction();
 
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     if (!subject.trim()) return setError(new Error(t('needSubject')));
     if (recipients.length === 0) return setError(new Error(t('needRecipients')));
@@ -30,7 +34,9 @@ export function Compose() {
       let id = draftId;
       if (!id) {
         const body = { type, subject: subject.trim(), recipients, urgency, secrecy, ...(dueDate ? { dueDate } : {}) };
-        id = (await api('/api/documents', { method: 'POST', body })).document.id;
+        /** @type {{ document: Document }} */
+        const created = await api('/api/documents', { method: 'POST', body });
+        id = created.document.id;
         setDraftId(id);
       }
       if (secrecy === 'none' && files.length > 0) {
@@ -50,12 +56,12 @@ export function Compose() {
     <h1 id="compose-title">${t('newDoc')}</h1>
     <form onSubmit=${submit} class="form">
       <label class="field">${t('type')}
-        <select value=${type} onChange=${(e) => setType(e.target.value)} disabled=${Boolean(draftId)}>
+        <select value=${type} onChange=${onValue(setType)} disabled=${Boolean(draftId)}>
           ${DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}${code === 'CV' ? '' : ` (${code})`}</option>`)}
         </select>
       </label>
       <label class="field">${t('subject')}
-        <textarea required maxlength="500" rows="3" value=${subject} onInput=${(e) => setSubject(e.target.value)} disabled=${Boolean(draftId)}></textarea>
+        <textarea required maxlength="500" rows="3" value=${subject} onInput=${onValue(setSubject)} disabled=${Boolean(draftId)}></textarea>
       </label>
       <fieldset class="field">
         <legend>${t('urgency')}</legend>
@@ -67,20 +73,20 @@ export function Compose() {
         </div>
       </fieldset>
       <label class="field">${t('secrecy')}
-        <select value=${secrecy} onChange=${(e) => setSecrecy(e.target.value)} disabled=${Boolean(draftId)}>
+        <select value=${secrecy} onChange=${onValue((v) => setSecrecy(/** @type {Secrecy} */ (v)))} disabled=${Boolean(draftId)}>
           ${SECRECIES.map((s) => html`<option value=${s}>${t(`secrecy.${s}`)}</option>`)}
         </select>
       </label>
       ${secrecy !== 'none' && html`<p class="notice notice-error">${t('secretWarning')}</p>`}
       <label class="field">${t('dueDate')}
-        <input type="date" value=${dueDate} onInput=${(e) => setDueDate(e.target.value)} disabled=${Boolean(draftId)} />
+        <input type="date" value=${dueDate} onInput=${onValue(setDueDate)} disabled=${Boolean(draftId)} />
       </label>
       <fieldset class="field">
         <legend>${t('recipients')}</legend>
-        <${UnitPicker} selected=${recipients} onChange=${(ids) => !draftId && setRecipients(ids)} />
+        <${UnitPicker} selected=${recipients} onChange=${(/** @type {string[]} */ ids) => !draftId && setRecipients(ids)} />
       </fieldset>
       ${secrecy === 'none' && html`<label class="field">${t('chooseFiles')}
-        <input type="file" accept="application/pdf,.pdf" multiple onChange=${(e) => setFiles([...e.target.files])} />
+        <input type="file" accept="application/pdf,.pdf" multiple onChange=${(/** @type {Event} */ e) => setFiles([.../** @type {HTMLInputElement} */ (e.currentTarget).files ?? []])} />
       </label>`}
       ${files.length > 0 && html`<ul class="file-list">${files.map((f, i) => html`<li>${i === 0 ? t('mainFile') : t('appendix')}: ${f.name} (${Math.ceil(f.size / 1024)} KB)</li>`)}</ul>`}
       ${progress && html`<${Progress} value=${progress.value} label=${t('uploading', { name: progress.name })} />`}

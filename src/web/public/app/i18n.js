@@ -1,5 +1,7 @@
+// @ts-check
 // Every word the app shows, Vietnamese first (DOMAIN.md terms), English second.
 // Dates are dd/MM/yyyy in Vietnam time whatever the phone's settings.
+/** @import { Lang } from './types' */
 
 const VI = {
   app: 'Liên thông văn bản', appShort: 'Liên thông', loading: 'Đang tải…', retry: 'Thử lại', back: 'Quay lại', cancel: 'Hủy', save: 'Lưu', close: 'Đóng',
@@ -43,6 +45,7 @@ const VI = {
   newDelivery: 'Văn bản mới: {subject}', signersLabel: 'Người ký', needAccept: 'Văn thư cần tiếp nhận (vào sổ) văn bản trước khi giao việc.',
 };
 
+/** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
 const EN = {
   app: 'Document exchange', appShort: 'Exchange', loading: 'Loading…', retry: 'Retry', back: 'Back', cancel: 'Cancel', save: 'Save', close: 'Close',
   langToggle: 'Tiếng Việt', langToggleLabel: 'VI — Switch to Vietnamese',
@@ -86,20 +89,27 @@ const EN = {
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */
+/** @type {Record<Lang, Record<string, string>>} */
 export const DICTS = { vi: VI, en: EN };
+/** @type {Lang} */
 let lang = localStorage.getItem('lt.lang') === 'en' ? 'en' : 'vi';
 document.documentElement.lang = lang;
 
 export const getLang = () => lang;
+/** @param {string} l */
 export function setLang(l) {
   lang = l === 'en' ? 'en' : 'vi';
   localStorage.setItem('lt.lang', lang);
   document.documentElement.lang = lang;
 }
 
-/** The text for `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The text for `key` in the current language, with `{name}` placeholders filled.
+ * @param {string} key
+ * @param {Record<string, string | number | null | undefined>} [params]
+ */
 export function t(key, params) {
-  const s = DICTS[lang][key] ?? VI[key] ?? key;
+  const s = DICTS[lang][key] ?? DICTS.vi[key] ?? key;
   return params ? s.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? '')) : s;
 }
 
@@ -107,7 +117,10 @@ const VN = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 });
 
-/** dd/MM/yyyy for a `YYYY-MM-DD` date, dd/MM/yyyy HH:mm (Vietnam time) for a timestamp. */
+/**
+ * dd/MM/yyyy for a `YYYY-MM-DD` date, dd/MM/yyyy HH:mm (Vietnam time) for a timestamp.
+ * @param {string | null | undefined} value
+ */
 export function fmtDate(value, withTime = true) {
   if (!value) return '';
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -125,11 +138,13 @@ export function vnToday(offsetDays = 0) {
 }
 
 /** Lower case without Vietnamese diacritics, for search ("hoa toc" finds "Hỏa tốc"). */
+/** @param {unknown} s */
 export function fold(s) {
   return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
 }
 
 /** Document types (NĐ 30 appendix III) offered when drafting; CV = công văn. */
+/** @type {Array<[code: string, name: string]>} */
 export const DOC_TYPES = [
   ['CV', 'Công văn'], ['QĐ', 'Quyết định'], ['TB', 'Thông báo'], ['KH', 'Kế hoạch'], ['BC', 'Báo cáo'], ['CT', 'Chỉ thị'],
   ['CĐ', 'Công điện'], ['GM', 'Giấy mời'], ['HD', 'Hướng dẫn'], ['NQ', 'Nghị quyết'], ['TTr', 'Tờ trình'], ['CTr', 'Chương trình'],

@@ -1,14 +1,18 @@
+// @ts-check
 // Văn bản đến: unacknowledged flash first, then newest; live updates; pull down to refresh.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
 import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
+/** @import { AppEventName, InboxItem as Item, Page, SignatureSummary } from './types' */
 
 const PAGE = 30;
 
+/** @type {Partial<Record<SignatureSummary, string>>} */
 const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', unsigned: 'sigNone' };
 
+/** @param {{ item: Item }} props */
 function InboxItem({ item }) {
   const d = item.document;
   const pending = d.urgency === 'flash' && !item.acknowledgedAt;
@@ -30,17 +34,18 @@ function InboxItem({ item }) {
 }
 
 export function Inbox() {
-  const [items, setItems] = useState(null);
-  const [cursor, setCursor] = useState(null);
-  const [error, setError] = useState(null);
+  const [items, setItems] = useState(/** @type {Item[] | null} */ (null));
+  const [cursor, setCursor] = useState(/** @type {string | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
   const [pull, setPull] = useState(0);
-  const touch = useRef(null);
-  const timer = useRef(null);
+  const touch = useRef(/** @type {number | null} */ (null));
+  const timer = useRef(/** @type {number | undefined} */ (undefined));
 
   const load = async () => {
     setBusy(true);
     try {
+      /** @type {Page<Item>} */
       const r = await api(`/api/inbox?limit=${PAGE}`);
       setItems(r.items);
       setCursor(r.nextCursor);
@@ -52,7 +57,9 @@ export function Inbox() {
     }
   };
   const more = async () => {
+    if (!cursor) return;
     try {
+      /** @type {Page<Item>} */
       const r = await api(`/api/inbox?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`);
       setItems((xs) => [...(xs ?? []), ...r.items]);
       setCursor(r.nextCursor);
@@ -67,7 +74,9 @@ export function Inbox() {
       clearTimeout(timer.current);
       timer.current = setTimeout(load, 120);
     };
-    const offs = ['delivery:new', 'urgent:alarm', 'inbox-changed', 'synced', 'assignment:new'].map((n) => on(n, soon));
+    /** @type {AppEventName[]} */
+    const names = ['delivery:new', 'urgent:alarm', 'inbox-changed', 'synced', 'assignment:new'];
+    const offs = names.map((n) => on(n, soon));
     // Said out loud by screen readers too (the toast area is a polite live region).
     offs.push(on('delivery:new', (p) => p.live && p.urgency !== 'flash' && toast(t('newDelivery', { subject: p.subject }))));
     return () => {
@@ -76,12 +85,13 @@ export function Inbox() {
     };
   }, []);
 
-  const onTouchStart = (e) => {
-    touch.current = window.scrollY <= 0 ? e.touches[0].clientY : null;
+  const onTouchStart = (/** @type {TouchEvent} */ e) => {
+    touch.current = window.scrollY <= 0 ? e.touches[0]?.clientY ?? null : null;
   };
-  const onTouchMove = (e) => {
-    if (touch.current === null) return;
-    setPull(Math.max(0, Math.min(120, e.touches[0].clientY - touch.current)));
+  const onTouchMove = (/** @type {TouchEvent} */ e) => {
+    const y = e.touches[0]?.clientY;
+    if (touch.current === null || y === undefined) return;
+    setPull(Math.max(0, Math.min(120, y - touch.current)));
   };
   const onTouchEnd = () => {
     if (pull > 70) load();

@@ -1,11 +1,13 @@
+// @ts-check
 // The leader's actions: sign a draft (key on the server, or a USB token in two steps) and write a
 // direction (bút phê) assigning a lead department and cooperating ones with deadlines.
 import { useEffect, useState } from 'preact/hooks';
 import { api, session, units } from './api.js';
 import { t, vnToday } from './i18n.js';
-import { ErrorBox, html, toast, useAction } from './ui.js';
+import { ErrorBox, html, onChecked, onValue, toast, useAction } from './ui.js';
+/** @import { PreparedSignature, Unit } from './types' */
 
-/** A certificate file (PEM or DER) as PEM text. */
+/** A certificate file (PEM or DER) as PEM text. @param {Blob} file */
 async function certificatePem(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
@@ -15,14 +17,16 @@ async function certificatePem(file) {
   return `-----BEGIN CERTIFICATE-----\n${btoa(bin).replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 }
 
+/** @param {{ documentId: string, onDone: () => void }} props */
 function TokenSigning({ documentId, onDone }) {
   const [pem, setPem] = useState('');
-  const [prepared, setPrepared] = useState(null);
+  const [prepared, setPrepared] = useState(/** @type {PreparedSignature | null} */ (null));
   const [signature, setSignature] = useState('');
   const [chain, setChain] = useState('');
   const { busy, error, run } = useAction();
   const prepare = () => run(async () => setPrepared(await api(`/api/documents/${documentId}/sign/prepare`, { method: 'POST', body: { certificate: pem } })));
   const complete = () => run(async () => {
+    if (!prepared) return;
     const blocks = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
     await api(`/api/documents/${documentId}/sign/complete`, {
       method: 'POST',
@@ -31,11 +35,14 @@ function TokenSigning({ documentId, onDone }) {
     toast(t('signed'));
     onDone();
   });
-  const copy = () => navigator.clipboard?.writeText(prepared.signedAttributes).then(() => toast(t('copied')), () => {});
+  const copy = () => prepared && navigator.clipboard?.writeText(prepared.signedAttributes).then(() => toast(t('copied')), () => {});
   return html`<details class="panel">
     <summary>${t('signToken')}</summary>
     <label class="field">${t('tokenCert')}
-      <input type="file" accept=".cer,.crt,.pem,.der" onChange=${async (e) => e.target.files[0] && setPem(await certificatePem(e.target.files[0]))} />
+      <input type="file" accept=".cer,.crt,.pem,.der" onChange=${async (/** @type {Event} */ e) => {
+        const file = /** @type {HTMLInputElement} */ (e.currentTarget).files?.[0];
+        if (file) setPem(await certificatePem(file));
+      }} />
     </label>
     <button type="button" class="btn" disabled=${busy || !pem} onClick=${prepare}>${t('tokenPrepare')}</button>
     ${prepared && html`
@@ -44,16 +51,17 @@ function TokenSigning({ documentId, onDone }) {
       </label>
       <button type="button" class="btn btn-small" onClick=${copy}>${t('copy')}</button>
       <label class="field">${t('tokenSignature')}
-        <textarea rows="3" value=${signature} onInput=${(e) => setSignature(e.target.value)}></textarea>
+        <textarea rows="3" value=${signature} onInput=${onValue(setSignature)}></textarea>
       </label>
       <label class="field">${t('tokenChain')}
-        <textarea rows="3" value=${chain} onInput=${(e) => setChain(e.target.value)}></textarea>
+        <textarea rows="3" value=${chain} onInput=${onValue(setChain)}></textarea>
       </label>
       <button type="button" class="btn btn-primary" disabled=${busy || signature.length < 16} onClick=${complete}>${t('tokenComplete')}</button>`}
     <${ErrorBox} error=${error} />
   </details>`;
 }
 
+/** @param {{ documentId: string, onDone: () => void }} props */
 export function SignPanel({ documentId, onDone }) {
   const { busy, error, run } = useAction();
   const signServer = () => run(async () => {
@@ -69,17 +77,18 @@ export function SignPanel({ documentId, onDone }) {
   </section>`;
 }
 
+/** @param {{ deliveryId: string, dueDate?: string | null, onDone: () => void }} props */
 export function AssignForm({ deliveryId, dueDate, onDone }) {
-  const [departments, setDepartments] = useState(null);
+  const [departments, setDepartments] = useState(/** @type {Unit[] | null} */ (null));
   const [direction, setDirection] = useState('');
   const [lead, setLead] = useState('');
   const [deadline, setDeadline] = useState(dueDate ?? vnToday(7));
-  const [coop, setCoop] = useState([]);
+  const [coop, setCoop] = useState(/** @type {string[]} */ ([]));
   const { busy, error, run, setError } = useAction();
   useEffect(() => {
     units().then((all) => setDepartments(all.filter((u) => u.parentId === session.user?.unitId)), setError);
   }, []);
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
       const due = deadline || null;
@@ -95,21 +104,21 @@ export function AssignForm({ deliveryId, dueDate, onDone }) {
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="assign-title">
     <h2 id="assign-title">${t('assign')}</h2>
     <label class="field">${t('direction')}
-      <textarea required rows="3" value=${direction} onInput=${(e) => setDirection(e.target.value)}></textarea>
+      <textarea required rows="3" value=${direction} onInput=${onValue(setDirection)}></textarea>
     </label>
     <label class="field">${t('lead')}
-      <select required value=${lead} onChange=${(e) => setLead(e.target.value)}>
+      <select required value=${lead} onChange=${onValue(setLead)}>
         <option value="">${t('chooseLead')}</option>
         ${(departments ?? []).map((u) => html`<option value=${u.id}>${u.name}</option>`)}
       </select>
     </label>
     <label class="field">${t('deadline')}
-      <input type="date" value=${deadline} onInput=${(e) => setDeadline(e.target.value)} />
+      <input type="date" value=${deadline} onInput=${onValue(setDeadline)} />
     </label>
     ${departments && departments.length > 1 && html`<fieldset class="field">
       <legend>${t('cooperating')}</legend>
       ${departments.filter((u) => u.id !== lead).map((u) => html`<label class="check">
-        <input type="checkbox" checked=${coop.includes(u.id)} onChange=${(e) => setCoop(e.target.checked ? [...coop, u.id] : coop.filter((x) => x !== u.id))} />
+        <input type="checkbox" checked=${coop.includes(u.id)} onChange=${onChecked((on) => setCoop(on ? [...coop, u.id] : coop.filter((x) => x !== u.id)))} />
         <span>${u.name}</span>
       </label>`)}
     </fieldset>`}

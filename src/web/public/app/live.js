@@ -1,18 +1,35 @@
+// @ts-check
 // Real time over socket.io: pushes as they happen, and after every (re)connect a `sync` from the
 // last event seen, so nothing is missed while the phone was out of coverage.
 import { io } from 'socket.io-client';
 import { api, onNetwork, session, setSession } from './api.js';
+/** @import { Socket } from 'socket.io-client' */
+/** @import { AppEventName, AppEvents, ConnectionStatus, PushName, SyncReply } from './types' */
 
+/** @type {PushName[]} */
 const PUSHES = ['delivery:new', 'delivery:updated', 'urgent:alarm', 'assignment:new'];
+/** @type {Map<string, Set<(data: any) => void>>} */
 const handlers = new Map();
 
-/** Subscribe to a push name, 'synced' (a catch-up finished) or 'status' (connection state). */
+/**
+ * Subscribe to a push name, 'synced' (a catch-up finished) or 'status' (connection state).
+ * @template {AppEventName} N
+ * @param {N} name
+ * @param {(data: AppEvents[N]) => void} fn
+ * @returns {() => void} unsubscribes
+ */
 export function on(name, fn) {
-  if (!handlers.has(name)) handlers.set(name, new Set());
-  handlers.get(name).add(fn);
-  return () => handlers.get(name)?.delete(fn);
+  let set = handlers.get(name);
+  if (!set) handlers.set(name, (set = new Set()));
+  set.add(fn);
+  return () => void handlers.get(name)?.delete(fn);
 }
 
+/**
+ * @template {AppEventName} N
+ * @param {N} name
+ * @param {AppEvents[N]} data
+ */
 function emit(name, data) {
   for (const fn of handlers.get(name) ?? []) {
     try {
@@ -24,43 +41,60 @@ function emit(name, data) {
 }
 
 /** A local event for other parts of the app (e.g. 'inbox-changed' after acknowledging). */
+/**
+ * @template {'inbox-changed'} N
+ * @param {N} name
+ * @param {AppEvents[N]} data
+ */
 export const signal = (name, data) => emit(name, data);
 
 /** `lost`: a connection failed or dropped (not merely still connecting after start). */
+/** @type {ConnectionStatus} */
 export const status = { connected: false, lost: false, online: navigator.onLine };
+/** @param {Partial<ConnectionStatus>} patch */
 function setStatus(patch) {
   Object.assign(status, patch);
   emit('status', { ...status });
 }
 
+/** @type {Socket | null} */
 let socket = null;
 let last = 0;
+/** @type {Set<number>} */
 const seen = new Set();
 const storageKey = () => `lt.lastEvent.${session.user?.id ?? ''}`;
 
+/** @param {unknown} id */
 function remember(id) {
   if (typeof id !== 'number' || id <= last) return;
   last = id;
   localStorage.setItem(storageKey(), String(id));
 }
 
-/** One push, live or replayed by sync; the same eventId is handled once. */
+/**
+ * One push, live or replayed by sync; the same eventId is handled once.
+ * @param {PushName} name
+ * @param {{ eventId?: unknown }} data
+ * @param {boolean} live
+ */
 function deliver(name, data, live) {
   if (data && typeof data.eventId === 'number') {
     if (seen.has(data.eventId)) return;
     seen.add(data.eventId);
-    if (seen.size > 2000) seen.delete(seen.values().next().value);
+    if (seen.size > 2000) seen.delete(/** @type {number} */ (seen.values().next().value));
     remember(data.eventId);
   }
-  emit(name, { ...data, live });
+  emit(name, /** @type {AppEvents[PushName]} */ ({ ...data, live }));
 }
 
+/** @type {Promise<void> | null} */
 let syncing = null;
 async function catchUp() {
   if (!socket) return;
   const s = socket;
   let since = last;
   for (let page = 0; page < 40 && s.connected; page++) {
+    /** @type {SyncReply} */
     let reply;
     try {
       reply = await s.timeout(15000).emitWithAck('sync', { sinceEventId: since });
@@ -84,7 +118,7 @@ export async function start() {
   if (!last) {
     // A new device starts from the feed's current head rather than the unit's whole history.
     try {
-      remember((await api('/api/web/sync-head')).lastEventId);
+      remember((/** @type {{ lastEventId: number }} */ (await api('/api/web/sync-head'))).lastEventId);
     } catch {}
   }
   if (!session.token) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // The app shell: session, hash routes, header with connection state and language, bottom navigation.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,7 +13,10 @@ import { Outbox, Tracking } from './outbox.js';
 import { Reader } from './reader.js';
 import { go, html, Toasts, useRoute } from './ui.js';
 import { Work } from './work.js';
+/** @import { Route } from './ui.js' */
+/** @import { User } from './types' */
 
+/** @type {Record<string, string>} */
 const ICONS = {
   inbox: 'M3 13h5l2 3h4l2-3h5M5 5h14l2 8v6H3v-6z',
   outbox: 'M3 11l18-8-8 18-2-8z',
@@ -20,9 +24,11 @@ const ICONS = {
   work: 'M9 6h11M9 12h11M9 18h11M4 6h1M4 12h1M4 18h1',
   account: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6',
 };
-const Icon = ({ name }) => html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${ICONS[name]} /></svg>`;
+const Icon = (/** @type {{ name: string }} */ { name }) => html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${ICONS[name]} /></svg>`;
+/** @type {Array<[key: string, label: string]>} */
 const NAV = [['inbox', 'navInbox'], ['outbox', 'navOutbox'], ['new', 'navNew'], ['work', 'navWork']];
 
+/** @param {{ route: Route, onLang: (lang: string) => void }} props */
 function View({ route, onLang }) {
   const [name, id] = route.path;
   switch (name) {
@@ -36,6 +42,7 @@ function View({ route, onLang }) {
   }
 }
 
+/** @param {{ state: typeof live.status }} props */
 function Connection({ state }) {
   if (!state.online) return html`<p class="conn conn-off" role="status">${t('offline')}</p>`;
   if (state.lost) return html`<p class="conn conn-wait" role="status">${t('reconnecting')}</p>`;
@@ -50,8 +57,9 @@ function App() {
   const route = useRoute();
 
   useEffect(() => {
+    /** @type {string | null} */
     let started = null;
-    const begin = (token) => {
+    const begin = (/** @type {string} */ token) => {
       if (token === started) return;
       started = token;
       live.start();
@@ -69,7 +77,7 @@ function App() {
     if (session.token) {
       begin(session.token);
       // Roles or unit may have changed since the last visit.
-      api('/api/me').then((r) => session.token && setSession(session.token, r.user), () => {});
+      /** @type {Promise<{ user: User }>} */ (api('/api/me')).then((r) => session.token && setSession(session.token, r.user), () => {});
     }
     return () => {
       offSession();
@@ -77,9 +85,9 @@ function App() {
     };
   }, []);
 
-  const changeLang = (l) => {
+  const changeLang = (/** @type {string} */ l) => {
     setLang(l);
-    setLangState(l);
+    setLangState(getLang());
   };
   const langButton = html`<button type="button" class="btn btn-small btn-lang" aria-label=${t('langToggleLabel')}
     onClick=${() => changeLang(getLang() === 'vi' ? 'en' : 'vi')}>${getLang() === 'vi' ? 'EN' : 'VI'}</button>`;
@@ -116,6 +124,6 @@ if ('serviceWorker' in navigator) {
   });
 }
 if (!session.token && !location.hash.startsWith('#/login')) location.hash = '#/login';
-const root = document.getElementById('app');
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 root.textContent = ''; // the "Đang tải…" placeholder
 render(html`<${App} />`, root);

@@ -1,12 +1,14 @@
+// @ts-check
 // Văn bản đi: the unit's drafts and issued documents, and per-recipient tracking that updates live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
 import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from './ui.js';
+/** @import { AppEvents, Document, Page, TrackingRow } from './types' */
 
 export function Outbox() {
-  const { data, error, reload } = useResource(() => api('/api/outbox?limit=50'), []);
+  const { data, error, reload } = useResource(() => /** @type {Promise<Page<Document>>} */ (api('/api/outbox?limit=50')), []);
   useEffect(() => on('synced', reload), []);
   return html`<section class="view" aria-labelledby="outbox-title">
     <div class="view-head">
@@ -26,21 +28,26 @@ export function Outbox() {
   </section>`;
 }
 
-/** What a recipient has done, in words: the furthest step and its time. */
+/**
+ * What a recipient has done, in words: the furthest step and its time.
+ * @param {TrackingRow} d
+ * @returns {Array<[key: string, at: string]>}
+ */
 function steps(d) {
-  return [
+  return /** @type {Array<[string, string | null]>} */ ([
     ['read', d.readAt], ['acknowledged', d.acknowledgedAt], ['status.accepted', d.acceptedAt], ['status.assigned', d.assignedAt],
     ['status.completed', d.completedAt], ['status.refused', d.refusedAt], ['status.recalled', d.recalledAt], ['escalated', d.escalatedAt],
-  ].filter(([, at]) => at);
+  ]).filter(/** @returns {x is [string, string]} */ (x) => Boolean(x[1]));
 }
 
+/** @param {{ id: string }} props */
 export function Tracking({ id }) {
-  const [doc, setDoc] = useState(null);
-  const tracking = useResource(() => api(`/api/documents/${id}/tracking`), [id]);
-  const timer = useRef(null);
+  const [doc, setDoc] = useState(/** @type {Document | null} */ (null));
+  const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRow[] }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
+  const timer = useRef(/** @type {number | undefined} */ (undefined));
   useEffect(() => {
-    api(`/api/documents/${id}`).then((r) => setDoc(r.document), () => {});
-    const soon = (p) => {
+    /** @type {Promise<{ document: Document }>} */ (api(`/api/documents/${id}`)).then((r) => setDoc(r.document), () => {});
+    const soon = (/** @type {AppEvents['delivery:updated' | 'synced']} */ p) => {
       if (p.documentId && p.documentId !== id) return;
       clearTimeout(timer.current);
       timer.current = setTimeout(tracking.reload, 100);
@@ -52,7 +59,7 @@ export function Tracking({ id }) {
     };
   }, [id]);
   const rows = tracking.data?.deliveries ?? [];
-  const count = (f) => rows.filter(f).length;
+  const count = (/** @type {(row: TrackingRow) => unknown} */ f) => rows.filter(f).length;
   return html`<section class="view" aria-labelledby="tracking-title">
     <p class="back"><a class="btn btn-link" href="#/outbox">← ${t('back')}</a></p>
     <h1 id="tracking-title">${t('trackingTitle')}</h1>

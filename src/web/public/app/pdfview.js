@@ -1,10 +1,12 @@
+// @ts-check
 // The PDF drawn in the page with pdf.js, loaded only here (not part of the first load). Online it
 // reads the file with Range requests (64 KB chunks, no prefetch) so page 1 shows quickly on 3G;
 // after that the whole file is kept in the Cache API for reading offline (the last 10 opened).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { authHeaders } from './api.js';
 import { t } from './i18n.js';
-import { html } from './ui.js';
+import { errorMessage, html } from './ui.js';
+/** @import { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from '/vendor/pdf.min.mjs' */
 
 const DOC_CACHE = 'lt-docs';
 const KEEP = 10;
@@ -18,6 +20,7 @@ const COMMON = {
   verbosity: 0,
 };
 
+/** @type {Promise<typeof import('/vendor/pdf.min.mjs')> | null} */
 let pdfjsPromise = null;
 function pdfjs() {
   pdfjsPromise ??= import('/vendor/pdf.min.mjs').then((m) => {
@@ -30,13 +33,14 @@ function pdfjs() {
   return pdfjsPromise;
 }
 
+/** @param {string} url */
 async function cachedBytes(url) {
   if (!('caches' in window)) return null;
   const res = await (await caches.open(DOC_CACHE)).match(url);
   return res ? new Uint8Array(await res.arrayBuffer()) : null;
 }
 
-/** Keeps the whole file for offline reading (one plain GET, after page 1 is on screen). */
+/** Keeps the whole file for offline reading (one plain GET, after page 1 is on screen). @param {string} url */
 export async function keepForOffline(url) {
   if (!('caches' in window)) return false;
   const cache = await caches.open(DOC_CACHE);
@@ -45,7 +49,7 @@ export async function keepForOffline(url) {
     if (!res.ok) return false;
     await cache.put(url, res);
   }
-  const list = JSON.parse(localStorage.getItem('lt.docs') ?? '[]').filter((u) => u !== url);
+  const list = /** @type {string[]} */ (JSON.parse(localStorage.getItem('lt.docs') ?? '[]')).filter((u) => u !== url);
   list.unshift(url);
   for (const old of list.splice(KEEP)) await cache.delete(old);
   localStorage.setItem('lt.docs', JSON.stringify(list));
@@ -55,6 +59,8 @@ export async function keepForOffline(url) {
 /**
  * A copy kept on this device opens at once with no data used (`url` names the file's content by
  * its sha256, so a re-signed file is never shown from an old copy); otherwise the network.
+ * @param {string} url
+ * @returns {Promise<{ task: PDFDocumentLoadingTask, doc: PDFDocumentProxy, offline: boolean }>}
  */
 async function openPdf(url) {
   const lib = await pdfjs();
@@ -64,6 +70,7 @@ async function openPdf(url) {
     return { task, doc: await task.promise, offline: true };
   }
   if (!navigator.onLine) throw new Error(t('notCachedOffline'));
+  /** @type {PDFDocumentLoadingTask | null} */
   let task = null;
   try {
     task = lib.getDocument({ ...COMMON, url, httpHeaders: authHeaders(), rangeChunkSize: 65536, disableAutoFetch: true, disableStream: true });
@@ -74,7 +81,11 @@ async function openPdf(url) {
   }
 }
 
-/** Downloads the file (the link needs the session token, so it goes through fetch). */
+/**
+ * Downloads the file (the link needs the session token, so it goes through fetch).
+ * @param {string} url
+ * @param {string} name
+ */
 async function download(url, name) {
   const res = await fetch(url, { headers: authHeaders() });
   const blob = res.ok ? await res.blob() : new Blob([(await cachedBytes(url)) ?? new Uint8Array()], { type: 'application/pdf' });
@@ -85,18 +96,20 @@ async function download(url, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+/** @param {{ url: string, name: string }} props */
 export function PdfViewer({ url, name }) {
-  const canvas = useRef(null);
-  const box = useRef(null);
-  const [doc, setDoc] = useState(null);
+  const canvas = useRef(/** @type {HTMLCanvasElement | null} */ (null));
+  const box = useRef(/** @type {HTMLDivElement | null} */ (null));
+  const [doc, setDoc] = useState(/** @type {PDFDocumentProxy | null} */ (null));
   const [offline, setOffline] = useState(false);
   const [page, setPage] = useState(1);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [rendered, setRendered] = useState(0);
   const [kept, setKept] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
+    /** @type {PDFDocumentLoadingTask | null} */
     let loaded = null;
     setDoc(null);
     setError(null);
@@ -119,7 +132,9 @@ export function PdfViewer({ url, name }) {
   }, [url]);
 
   useEffect(() => {
-    if (!doc || !canvas.current) return undefined;
+    const c = canvas.current;
+    if (!doc || !c) return undefined;
+    /** @type {RenderTask | null} */
     let task = null;
     let stopped = false;
     (async () => {
@@ -129,7 +144,6 @@ export function PdfViewer({ url, name }) {
       const base = p.getViewport({ scale: 1 });
       const dpr = Math.min(window.devicePixelRatio || 1, 2);
       const viewport = p.getViewport({ scale: (width / base.width) * dpr });
-      const c = canvas.current;
       c.width = Math.floor(viewport.width);
       c.height = Math.floor(viewport.height);
       c.style.width = `${width}px`;
@@ -140,8 +154,8 @@ export function PdfViewer({ url, name }) {
       setRendered(page);
       if (page === 1 && !offline) setTimeout(() => keepForOffline(url).then(setKept, () => {}), 300);
       if (offline) setKept(true);
-    })().catch((err) => {
-      if (!stopped && err?.name !== 'RenderingCancelledException') setError(err);
+    })().catch((/** @type {unknown} */ err) => {
+      if (!stopped && /** @type {Error | null | undefined} */ (err)?.name !== 'RenderingCancelledException') setError(err);
     });
     return () => {
       stopped = true;
@@ -152,7 +166,7 @@ export function PdfViewer({ url, name }) {
   const total = doc?.numPages ?? 0;
   return html`<div class="pdf" ref=${box} data-rendered=${rendered} data-offline-ready=${kept ? '1' : '0'} data-source=${doc ? (offline ? 'saved' : 'network') : ''}>
     ${offline && html`<p class="notice">${t('offlineCopy')}</p>`}
-    ${error && html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${error.message}</p>`}
+    ${error ? html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${errorMessage(error)}</p>` : null}
     ${!doc && !error && html`<p class="muted" role="status">${t('pdfLoading')}</p>`}
     <canvas ref=${canvas} class="pdf-canvas" role="img" aria-label=${t('canvasLabel', { n: page, name })}></canvas>
     ${doc && html`<div class="pdf-nav">

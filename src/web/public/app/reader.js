@@ -1,3 +1,4 @@
+// @ts-check
 // One document: its header, the plain signature verdict, the PDF in the page and what the person
 // may do with it (acknowledge, accept/refuse, direct and assign, sign, issue, track).
 import { useEffect, useState } from 'preact/hooks';
@@ -6,9 +7,13 @@ import { fmtDate, t } from './i18n.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
-import { ErrorBox, html, Loading, Meta, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
+import { ErrorBox, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
+/** @import { Document, DocumentDetail, DocumentEvent } from './types' */
 
-/** "Chữ ký hợp lệ — <signers>", "Chữ ký không hợp lệ" or "Chưa được ký số", for the main file. */
+/**
+ * "Chữ ký hợp lệ — <signers>", "Chữ ký không hợp lệ" or "Chưa được ký số", for the main file.
+ * @param {{ signatures: DocumentDetail['signatures'] | undefined }} props
+ */
 export function Verdict({ signatures }) {
   const main = (signatures ?? []).filter((s) => s.role === 'main');
   if (main.length === 0) return html`<div class="verdict verdict-none" data-verdict="unsigned">${t('sigNone')}</div>`;
@@ -26,11 +31,16 @@ export function Verdict({ signatures }) {
   </div>`;
 }
 
-/** The caller's delivery of the document, from the timeline (a recipient sees only its own). */
+/**
+ * The caller's delivery of the document, from the timeline (a recipient sees only its own).
+ * @param {DocumentEvent[]} events
+ * @param {string | undefined} deliveryIdHint
+ */
 function deliveryState(events, deliveryIdHint) {
   const mine = events.filter((e) => e.deliveryId && (!deliveryIdHint || e.deliveryId === deliveryIdHint));
-  if (mine.length === 0) return null;
-  const state = { deliveryId: mine[0].deliveryId, status: 'delivered', acknowledged: false, incomingNumber: null };
+  const first = mine[0]?.deliveryId;
+  if (!first) return null;
+  const state = { deliveryId: first, status: 'delivered', acknowledged: false, incomingNumber: /** @type {number | null} */ (null) };
   for (const e of mine) {
     if (e.data?.status && e.type !== 'delivery.escalated' && e.type !== 'delivery.alarm') state.status = e.data.status;
     if (e.type === 'delivery.acknowledged') state.acknowledged = true;
@@ -39,11 +49,18 @@ function deliveryState(events, deliveryIdHint) {
   return state;
 }
 
+/** @param {{ delivery: NonNullable<ReturnType<typeof deliveryState>>, doc: Document, onChange: () => void }} props */
 function RecipientActions({ delivery, doc, onChange }) {
   const { busy, error, run } = useAction();
   const [refusing, setRefusing] = useState(false);
   const [reason, setReason] = useState('');
+  /**
+   * @param {string} path
+   * @param {unknown} body
+   * @param {string | ((answer: { incomingNumber?: number }) => string)} message
+   */
   const post = (path, body, message) => run(async () => {
+    /** @type {{ incomingNumber?: number }} */
     const r = await api(`/api/deliveries/${delivery.deliveryId}/${path}`, { method: 'POST', body });
     toast(typeof message === 'function' ? message(r) : message);
     signal('inbox-changed', { deliveryId: delivery.deliveryId });
@@ -61,8 +78,8 @@ function RecipientActions({ delivery, doc, onChange }) {
       <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => post('accept', undefined, (r) => t('accepted', { n: r.incomingNumber }))}>${t('accept')}</button>
       <button type="button" class="btn" disabled=${busy} onClick=${() => setRefusing(!refusing)}>${t('refuse')}</button>
     </div>`}
-    ${refusing && html`<form class="panel" onSubmit=${(e) => { e.preventDefault(); post('refuse', { reason }, t('status.refused')); }}>
-      <label class="field">${t('refuseReason')}<textarea required rows="2" value=${reason} onInput=${(e) => setReason(e.target.value)}></textarea></label>
+    ${refusing && html`<form class="panel" onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); post('refuse', { reason }, t('status.refused')); }}>
+      <label class="field">${t('refuseReason')}<textarea required rows="2" value=${reason} onInput=${onValue(setReason)}></textarea></label>
       <button type="submit" class="btn btn-danger" disabled=${busy || !reason.trim()}>${t('refuse')}</button>
     </form>`}
     <${ErrorBox} error=${error} />
@@ -71,10 +88,12 @@ function RecipientActions({ delivery, doc, onChange }) {
   </div>`;
 }
 
+/** @param {{ doc: Document, onChange: () => void }} props */
 function IssuerActions({ doc, onChange }) {
   const { busy, error, run } = useAction();
   const issue = () => run(async () => {
     if (!confirm(t('confirmIssue', { n: doc.recipients.length }))) return;
+    /** @type {{ document: Document }} */
     const r = await api(`/api/documents/${doc.id}/issue`, { method: 'POST' });
     toast(t('issued', { notation: r.document.notation }));
     location.hash = `#/tracking/${doc.id}`;
@@ -87,13 +106,15 @@ function IssuerActions({ doc, onChange }) {
   </div>`;
 }
 
+/** @param {{ id: string, deliveryId?: string }} props */
 export function Reader({ id, deliveryId }) {
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-  const [fileId, setFileId] = useState(null);
+  const [data, setData] = useState(/** @type {DocumentDetail | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [fileId, setFileId] = useState(/** @type {string | null} */ (null));
   const [issuerName, setIssuerName] = useState('');
   const load = async () => {
     try {
+      /** @type {DocumentDetail} */
       const r = await api(`/api/documents/${id}`);
       setData(r);
       setError(null);
@@ -107,7 +128,9 @@ export function Reader({ id, deliveryId }) {
     setData(null);
     setFileId(null);
     load();
-    const offs = ['delivery:updated', 'synced'].map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && load()));
+    /** @type {Array<'delivery:updated' | 'synced'>} */
+    const events = ['delivery:updated', 'synced'];
+    const offs = events.map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && load()));
     return () => offs.forEach((off) => off());
   }, [id]);
 

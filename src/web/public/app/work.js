@@ -1,22 +1,26 @@
+// @ts-check
 // Công việc: what is assigned to me or my unit, the unit's overdue work (deadline passed, Vietnam
 // date) and, for leaders and clerks, all of the unit's assignments; progress reports inline.
 import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
-import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
+import { docHref, ErrorBox, html, Loading, onChecked, onValue, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
+/** @import { AppEventName, Assignment } from './types' */
 
+/** @type {Array<[tab: string, label: string, query: string]>} */
 const TABS = [
   ['mine', 'workMine', 'mine=1'],
   ['overdue', 'workOverdue', 'overdue=1'],
   ['unit', 'workUnit', ''],
 ];
 
+/** @param {{ assignment: Assignment, onDone: () => void }} props */
 function ReportForm({ assignment, onDone }) {
   const [note, setNote] = useState('');
   const [done, setDone] = useState(false);
   const { busy, error, run } = useAction();
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
       await api(`/api/assignments/${assignment.id}/progress`, { method: 'POST', body: { note, done } });
@@ -27,24 +31,27 @@ function ReportForm({ assignment, onDone }) {
   return html`<details class="panel">
     <summary>${t('report')}</summary>
     <form onSubmit=${submit}>
-      <label class="field">${t('reportNote')}<textarea required rows="2" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea></label>
-      <label class="check"><input type="checkbox" checked=${done} onChange=${(e) => setDone(e.target.checked)} /><span>${t('reportDone')}</span></label>
+      <label class="field">${t('reportNote')}<textarea required rows="2" value=${note} onInput=${onValue(setNote)}></textarea></label>
+      <label class="check"><input type="checkbox" checked=${done} onChange=${onChecked(setDone)} /><span>${t('reportDone')}</span></label>
       <button type="submit" class="btn btn-primary" disabled=${busy || !note.trim()}>${t('report')}</button>
       <${ErrorBox} error=${error} />
     </form>
   </details>`;
 }
 
+/** @param {{ tab?: string }} props */
 export function Work({ tab: initial }) {
   const leaderOrClerk = hasRole('leader', 'clerk');
   const tabs = TABS.filter(([k]) => k !== 'unit' || leaderOrClerk);
   const [tab, setTab] = useState(tabs.some(([k]) => k === initial) ? initial : leaderOrClerk && hasRole('leader') ? 'overdue' : 'mine');
-  const [names, setNames] = useState(new Map());
-  const query = TABS.find(([k]) => k === tab)[2];
-  const { data, error, reload } = useResource(() => api(`/api/assignments?${query}`), [tab]);
+  const [names, setNames] = useState(/** @type {Map<string, string>} */ (new Map()));
+  const query = TABS.find(([k]) => k === tab)?.[2] ?? '';
+  const { data, error, reload } = useResource(() => /** @type {Promise<{ items: Assignment[] }>} */ (api(`/api/assignments?${query}`)), [tab]);
   useEffect(() => {
     units().then((all) => setNames(new Map(all.map((u) => [u.id, u.name]))), () => {});
-    const offs = ['assignment:new', 'synced'].map((n) => on(n, () => reload()));
+    /** @type {AppEventName[]} */
+    const events = ['assignment:new', 'synced'];
+    const offs = events.map((n) => on(n, () => reload()));
     return () => offs.forEach((off) => off());
   }, [tab]);
 

@@ -1,0 +1,288 @@
+// The API shapes the web app uses (API.md), for `npm run typecheck` (tsconfig.web.json) only:
+// the app's .js files import them in JSDoc (`@import { Document } from './types'`). This file is
+// never served (the server sends only known file types) and never loaded by the browser.
+
+export type Role = 'admin' | 'clerk' | 'leader' | 'officer';
+export type Urgency = 'normal' | 'urgent' | 'very_urgent' | 'flash';
+export type Secrecy = 'none' | 'confidential' | 'secret' | 'top_secret';
+export type DocumentStatus = 'draft' | 'issued' | 'recalled';
+export type DeliveryStatus = 'delivered' | 'refused' | 'accepted' | 'assigned' | 'in_progress' | 'completed' | 'recalled';
+export type AssignmentStatus = 'open' | 'in_progress' | 'done' | 'cancelled';
+export type Lang = 'vi' | 'en';
+
+/** GET /api/me, POST /api/auth/login. */
+export interface User {
+  id: string;
+  username: string;
+  fullName: string;
+  unitId: string;
+  roles: Role[];
+  title: string;
+}
+
+/** GET /api/units. */
+export interface Unit {
+  id: string;
+  code: string;
+  name: string;
+  shortName: string;
+  kind: string;
+  parentId: string | null;
+}
+
+/**
+ * What the caller may do now, decided by the server (roles, delegations, status): the app shows a
+ * button only when its flag is true, and none when `can` is missing.
+ */
+export interface Can {
+  edit?: boolean;
+  delete?: boolean;
+  submit?: boolean;
+  sign?: boolean;
+  issue?: boolean;
+  recall?: boolean;
+  acknowledge?: boolean;
+  accept?: boolean;
+  refuse?: boolean;
+  assign?: boolean;
+  report?: boolean;
+}
+
+/** GET /api/documents/:id `document`, POST /api/documents, GET /api/outbox items. */
+export interface Document {
+  id: string;
+  issuerUnitId: string;
+  type: string;
+  subject: string;
+  urgency: Urgency;
+  secrecy: Secrecy;
+  dueDate: string | null;
+  signerId: string | null;
+  draftingUnitId: string | null;
+  respondsTo: string | null;
+  replaces: string | null;
+  recipients: string[];
+  status: DocumentStatus;
+  number: number | null;
+  notation: string | null;
+  issuedAt: string | null;
+  recalledAt: string | null;
+  recallReason: string | null;
+  createdAt: string;
+  can?: Can;
+}
+
+/** A file of a document. */
+export interface FileInfo {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  role: 'main' | 'appendix';
+  contentType: string;
+}
+
+/** One signature of a file, as verified by the server (GET /api/documents/:id `signatures`). */
+export interface SignatureVerdict {
+  fileId: string;
+  role: FileInfo['role'];
+  fieldName: string | null;
+  signer: string | null;
+  signerOrganization: string | null;
+  signedAt: string | null;
+  integrity: 'valid' | 'invalid';
+  /** `indeterminate`: the signature is right but the certificate's revocation could not be checked. */
+  trust: 'trusted' | 'untrusted' | 'indeterminate';
+  coversWholeDocument: boolean;
+  timestamped: boolean;
+  problems: string[];
+}
+
+/** The one-word verdict on a main file's signatures, in lists (GET /api/inbox `signature`). */
+export type SignatureSummary = 'valid' | 'untrusted' | 'indeterminate' | 'invalid' | 'unsigned';
+
+/** A timeline entry of a document (GET /api/documents/:id `events`). */
+export interface DocumentEvent {
+  id: number;
+  type: string;
+  at: string;
+  actorUserId: string | null;
+  actorUnitId: string | null;
+  documentId: string | null;
+  deliveryId: string | null;
+  data: { status?: DeliveryStatus; incomingNumber?: number | null; [k: string]: unknown } | null;
+}
+
+/** A recipient's own copy (GET /api/documents/:id `delivery`). */
+export interface Delivery {
+  deliveryId: string;
+  status: DeliveryStatus;
+  statusCode?: string;
+  deliveredAt: string;
+  readAt: string | null;
+  acknowledgedAt: string | null;
+  acceptedAt: string | null;
+  incomingNumber: number | null;
+  recallRequestedAt?: string | null;
+  recallReason?: string | null;
+  can?: Can;
+}
+
+/** GET /api/documents/:id. */
+export interface DocumentDetail {
+  document: Document;
+  files: FileInfo[];
+  signatures: SignatureVerdict[];
+  events: DocumentEvent[];
+  delivery: Delivery | null;
+}
+
+/** GET /api/inbox items. */
+export interface InboxItem {
+  deliveryId: string;
+  document: {
+    id: string;
+    type: string;
+    number: number | null;
+    notation: string | null;
+    subject: string;
+    urgency: Urgency;
+    dueDate: string | null;
+    issuedAt: string | null;
+    issuer: { id: string; name: string; code: string } | null;
+  };
+  status: DeliveryStatus;
+  deliveredAt: string;
+  readAt: string | null;
+  acknowledgedAt: string | null;
+  incomingNumber: number | null;
+  signature: SignatureSummary;
+  can?: Can;
+}
+
+/** A page of a list with a cursor (GET /api/inbox, GET /api/outbox). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** GET /api/assignments items. */
+export interface Assignment {
+  id: string;
+  deliveryId: string;
+  documentId: string;
+  unitId: string;
+  role: string;
+  assigneeUnitId: string | null;
+  assigneeUserId: string | null;
+  direction: string | null;
+  dueDate: string | null;
+  status: AssignmentStatus;
+  parentId: string | null;
+  assignedBy: string;
+  onBehalfOf: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  document: { id: string; subject: string; notation: string | null; urgency: Urgency };
+  overdue: boolean;
+  can?: Can;
+}
+
+/** GET /api/documents/:id/tracking `deliveries`: one recipient's progress, for the issuer. */
+export interface TrackingRow {
+  deliveryId: string;
+  unit: { id: string; code: string; name: string; shortName: string };
+  status: DeliveryStatus;
+  deliveredAt: string;
+  readAt: string | null;
+  acknowledgedAt: string | null;
+  acceptedAt: string | null;
+  incomingNumber: number | null;
+  refusedAt: string | null;
+  refusalReason: string | null;
+  assignedAt: string | null;
+  completedAt: string | null;
+  recalledAt: string | null;
+  escalatedAt: string | null;
+}
+
+/** POST /api/documents/:id/sign/prepare. */
+export interface PreparedSignature {
+  handle: string;
+  signedAttributes: string;
+  digest: string;
+  signatureAlgorithm: string;
+  expiresAt: string;
+}
+
+/** What the server pushes over socket.io (src/modules/realtime/event-map.ts). */
+export interface Pushes {
+  'delivery:new': { eventId: number; deliveryId: string; documentId: string; subject: string; urgency: string; issuer?: { id: string; name: string }; deliveredAt: string };
+  'delivery:updated': { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; escalated?: boolean };
+  'urgent:alarm': { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean };
+  'assignment:new': { eventId: number; assignmentId: string; documentId: string; dueDate: string | null };
+}
+export type PushName = keyof Pushes;
+
+/** The socket's state, as shown in the header. */
+export interface ConnectionStatus {
+  connected: boolean;
+  /** A connection failed or dropped (not merely still connecting after start). */
+  lost: boolean;
+  online: boolean;
+}
+
+/**
+ * Everything `on()` (live.js) delivers: each push with `live` (false when replayed by a catch-up),
+ * and the app's own events.
+ */
+export type AppEvents = { [N in PushName]: Pushes[N] & { live: boolean } } & {
+  /** A catch-up finished. */
+  synced: { lastEventId: number; documentId?: undefined };
+  status: ConnectionStatus;
+  /** Something changed a delivery of the inbox here (acknowledged, accepted, …). */
+  'inbox-changed': { deliveryId: string; documentId?: undefined };
+};
+export type AppEventName = keyof AppEvents;
+
+/** The catch-up reply of the socket's `sync`. */
+export type SyncReply =
+  | { events: Array<{ name: PushName; data: Pushes[PushName] }>; lastEventId: number; more: boolean; error?: undefined }
+  | { error: { code: string; message: string } };
+
+// The service worker (sw.js) sees its global scope through these; the DOM types the app is
+// checked with have no ServiceWorkerGlobalScope.
+
+export interface SwExtendableEvent extends Event {
+  waitUntil(work: Promise<unknown>): void;
+}
+export interface SwFetchEvent extends SwExtendableEvent {
+  readonly request: Request;
+  respondWith(response: Response | Promise<Response>): void;
+}
+export interface SwPushEvent extends SwExtendableEvent {
+  readonly data: { json(): any; text(): string } | null;
+}
+export interface SwNotificationEvent extends SwExtendableEvent {
+  readonly notification: Notification;
+}
+export interface SwWindowClient {
+  focus(): Promise<SwWindowClient>;
+  postMessage(message: unknown): void;
+}
+export interface ServiceWorkerScope {
+  readonly location: Location;
+  readonly registration: {
+    showNotification(title: string, options?: NotificationOptions & { renotify?: boolean; vibrate?: number[] }): Promise<void>;
+  };
+  readonly clients: {
+    claim(): Promise<void>;
+    matchAll(options?: { type?: 'window' | 'worker' | 'all'; includeUncontrolled?: boolean }): Promise<Array<SwWindowClient | object>>;
+    openWindow(url: string): Promise<SwWindowClient | null>;
+  };
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'install' | 'activate', listener: (event: SwExtendableEvent) => void): void;
+  addEventListener(type: 'fetch', listener: (event: SwFetchEvent) => void): void;
+  addEventListener(type: 'push', listener: (event: SwPushEvent) => void): void;
+  addEventListener(type: 'notificationclick', listener: (event: SwNotificationEvent) => void): void;
+}
