@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** The socket.io server sharing this HTTP server. */
-    io: import('../modules/realtime/socket.js').Io;
+    io: import('socket.io').Server;
   }
   interface FastifyContextConfig {
     /** Route answers without a session token. */

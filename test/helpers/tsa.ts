@@ -24,6 +24,8 @@ export async function startTestTsa(opts: {
   chain?: Buffer[];
   /** Test hook: answer with a foreign nonce (a replay) or refuse everything. */
   misbehave?: 'wrong_nonce' | 'reject';
+  /** Test hook: how long to sleep before answering request number n (1-based), e.g. a slow TSA. */
+  delayMs?: (n: number) => number;
 }): Promise<TestTsa> {
   const cert = pkijs.Certificate.fromBER(new Uint8Array(opts.certificate));
   const chain = (opts.chain ?? []).map((c) => pkijs.Certificate.fromBER(new Uint8Array(c)));
@@ -94,6 +96,7 @@ export async function startTestTsa(opts: {
   }
 
   const server = http.createServer((req, res) => {
+    res.on('error', () => {});
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -102,7 +105,8 @@ export async function startTestTsa(opts: {
         return;
       }
       requests++;
-      answer(Buffer.concat(chunks), req.headers['content-type']?.split(';')[0]?.trim()).then(
+      const wait = opts.delayMs?.(requests) ?? 0;
+      new Promise((r) => setTimeout(r, wait)).then(() => answer(Buffer.concat(chunks), req.headers['content-type']?.split(';')[0]?.trim())).then(
         (out) => res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(out),
         (err: Error) => res.writeHead(500).end(err.message),
       );
@@ -115,6 +119,9 @@ export async function startTestTsa(opts: {
     get requests() {
       return requests;
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((e) => (e ? reject(e) : resolve()));
+    }),
   };
 }

@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, unprocessable } from '../../lib/errors.js';
+import { AppError, conflict, unprocessable } from '../../lib/errors.js';
 import { CertificateError, checkSigningCertificate } from './crypto/certificates.js';
 import { signSignedAttributes } from './crypto/pades.js';
 import { TimestampError } from './crypto/timestamp.js';
 import { completeSignature, prepareSignature, signatureRoom } from './engine.js';
 import { activeCertificate, activeImage } from './keys-service.js';
 import { appendixAppearance, leaderRect, sealAppearance, sealRect, vnTimestamp } from './layout.js';
-import { type PlaceholderOptions, addSignaturePlaceholder, pageCount, pageSize, UnsupportedPdfError } from './pdf/incremental.js';
+import { type PlaceholderOptions, addSignaturePlaceholder, pageCount, pageSize } from './pdf/incremental.js';
 
 /** A key ready to sign with: the decrypted key object and its certificate chain. */
 export interface ReadyKey {
@@ -23,9 +23,13 @@ export interface TsaSettings {
   timeoutMs: number;
 }
 
-/** A PDF we cannot sign (encrypted, broken, certified "no changes") is the client's problem: 422 naming it. */
+/**
+ * A PDF we cannot sign (encrypted, broken, certified "no changes") is the client's problem: 422
+ * naming it. Called around steps that only read the PDF, so any error from our reader or pdf-lib
+ * there means the file cannot be read; an AppError (e.g. a page out of range) passes unchanged.
+ */
 export function unsupportedPdf(err: unknown, fileName?: string): Error {
-  if (!(err instanceof UnsupportedPdfError)) return err as Error;
+  if (err instanceof AppError || !(err instanceof Error)) return err as Error;
   const which = fileName ? ` "${fileName}"` : '';
   const encrypted = /encrypt/i.test(err.message);
   return encrypted
