@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import { documents } from '../documents/tables.js';
+import { canReassign, canReport } from './policy.js';
 import { presentAssignment } from './present.js';
 import { type AssignmentStatus, assignments } from './tables.js';
 
@@ -34,6 +35,7 @@ export async function listAssignments(deps: Pick<Deps, 'db' | 'clock'>, actor: A
       ...presentAssignment(a),
       document: doc,
       overdue: OPEN.includes(a.status) && a.dueDate !== null && a.dueDate < today,
+      can: { report: canReport(actor, a), reassign: canReassign(actor, a) },
     })),
   };
 }
