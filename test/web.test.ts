@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { createHash, sign } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestEnv } from './helpers/app.js';
-import { buildDocument } from './helpers/factories.js';
+import { buildDocument, buildUser } from './helpers/factories.js';
 import { makePdf } from './helpers/pdf.js';
-import { pem } from './helpers/signing.js';
+import { installKey, pem } from './helpers/signing.js';
 import { issueCertificate } from '../src/modules/signing/crypto/dev-ca.js';
+import { vnDate } from '../src/lib/time.js';
 import { listen, waitFor } from './helpers/sockets.js';
 import { audit, countScripts, hasChromium, inkedPixels, launch, PHONE, twoPagePdf, watchErrors } from './helpers/web.js';
 import { district, issue, login, shot, tracking } from './helpers/web-world.js';
@@ -252,6 +253,76 @@ test('the mobile web app at 390×844: flash alarm, acknowledge, reader, offline,
   await official.page.getByRole('heading', { name: 'Incoming' }).waitFor();
   await official.page.setViewportSize({ width: 360, height: 740 });
   await checkAudit(official.page, 'the inbox in English at 360 px');
+
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+// The buttons follow the server's `can`, not the app's reading of roles: a deputy who is not a
+// leader but holds today's "sign" delegation sees the Sign panel on a draft and signs; an officer
+// without one (and the secretary) does not see it.
+test("buttons come from the server's can: a deputy with a sign delegation signs a draft, an officer without one sees no Sign button", { skip, timeout: 90_000 }, async (t) => {
+  const env = await buildTestEnv(t, {}, { realClock: true });
+  const base = await listen(env);
+  const d = await district(env);
+  const deputy = await buildUser(env, { unit: d.huyen, roles: ['officer'], username: 'phochutich.huyen', fullName: 'Lê Thị Phương', title: 'Phó Chủ tịch' });
+  const officer = await buildUser(env, { unit: d.huyen, roles: ['officer'], username: 'chuyenvien.huyen', fullName: 'Hoàng Văn Nam' });
+  const deputyKey = issueCertificate(d.pki.ca, { commonName: 'Lê Thị Phương', organization: 'Ủy ban nhân dân huyện Thử', organizationalUnit: 'Phó Chủ tịch' });
+  assert.equal((await installKey(env, deputy, deputyKey, d.pki.ca, 'user')).statusCode, 201);
+  const today = vnDate(new Date());
+  const delegation = await env.app.inject({
+    method: 'POST', url: '/api/delegations', headers: d.leader.auth,
+    payload: { toUserId: deputy.user.id, startsOn: today, endsOn: today, scopes: ['sign'] },
+  });
+  assert.equal(delegation.statusCode, 201, delegation.body);
+  const { doc: draft } = await buildDocument(env, { author: d.clerk, recipients: [d.sonTay.id], subject: 'Về việc phân công trực Tết Nguyên đán' });
+  const can = async (who: typeof officer) => (await env.app.inject({ url: `/api/documents/${draft.id}`, headers: who.auth })).json().document.can;
+  assert.equal((await can(deputy))?.sign, true, "the server's can: the deputy may sign");
+  assert.equal((await can(officer))?.sign, false, "the server's can: the officer may not");
+
+  const browser = await launch();
+  t.after(() => browser.close());
+  const errors: string[] = [];
+  const phone = async (who: string) => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    watchErrors(page, who, errors, () => false);
+    return page;
+  };
+  const signButton = 'Ký bằng chứng thư lưu trên máy chủ';
+
+  // The officer opens the draft: its title, verdict and file, but no Sign (nor Issue) button.
+  const officerPage = await phone('officer');
+  await login(officerPage, base, 'chuyenvien.huyen');
+  await officerPage.goto(`${base}/#/documents/${draft.id}`);
+  await officerPage.getByRole('heading', { name: 'Về việc phân công trực Tết Nguyên đán' }).waitFor();
+  await officerPage.locator('[data-verdict="unsigned"]').waitFor();
+  await officerPage.locator('.pdf[data-rendered="1"]').waitFor({ timeout: 15_000 });
+  assert.equal(await officerPage.getByRole('button', { name: signButton }).count(), 0, 'no Sign button for an officer without a delegation');
+  assert.equal(await officerPage.getByText('Ký bằng USB token (2 bước)').count(), 0);
+  assert.equal(await officerPage.getByRole('button', { name: 'Cấp số và ban hành' }).count(), 0, 'issuing is the secretary’s');
+
+  // The secretary sees Issue but not Sign.
+  const clerkPage = await phone('clerk');
+  await login(clerkPage, base, 'vanthu.huyen');
+  await clerkPage.goto(`${base}/#/documents/${draft.id}`);
+  await clerkPage.getByRole('button', { name: 'Cấp số và ban hành' }).waitFor();
+  assert.equal(await clerkPage.getByRole('button', { name: signButton }).count(), 0, 'no Sign button for the secretary');
+
+  // The deputy (an officer by role) signs with the certificate kept on the server.
+  const deputyPage = await phone('deputy');
+  await login(deputyPage, base, 'phochutich.huyen');
+  await deputyPage.goto(`${base}/#/documents/${draft.id}`);
+  await deputyPage.getByRole('button', { name: signButton }).click();
+  await deputyPage.getByText('Đã ký số').first().waitFor();
+  await deputyPage.locator('[data-verdict]:not([data-verdict="unsigned"])').waitFor();
+  // Signed once by a leader's hand: the panel is gone (the server's can.sign is now false).
+  await deputyPage.getByRole('button', { name: signButton }).waitFor({ state: 'detached' });
+  const detail = (await env.app.inject({ url: `/api/documents/${draft.id}`, headers: d.clerk.auth })).json();
+  const signers = (detail.signatures as Array<{ role: string; signer: string | null }>).filter((s) => s.role === 'main').map((s) => s.signer);
+  assert.deepEqual(signers, ['Lê Thị Phương']);
+  assert.equal(detail.document.can?.sign, false);
+  await shot(deputyPage, 'deputy-signed');
 
   assert.deepEqual(errors, [], 'no console errors');
 });

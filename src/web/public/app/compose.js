@@ -1,6 +1,6 @@
 // @ts-check
 // Soạn văn bản đi: the draft's fields, recipients from the unit tree, PDFs uploaded with a progress
-// bar; then the draft page offers signing (leader) and issuing (clerk).
+// bar; then the draft page offers signing and issuing, as the server's `can` allows.
 import { useState } from 'preact/hooks';
 import { api, upload } from './api.js';
 import { DOC_TYPES, t } from './i18n.js';

@@ -1,6 +1,8 @@
 // @ts-check
 // One document: its header, the plain signature verdict, the PDF in the page and what the person
-// may do with it (acknowledge, accept/refuse, direct and assign, sign, issue, track).
+// may do with it (acknowledge, accept/refuse, direct and assign, sign, issue, track). Which buttons
+// show is the server's `can` on the document and on the caller's delivery, never the app's own
+// reading of roles (a deputy holding a delegation signs or assigns like the leader).
 import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, session, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
@@ -8,7 +10,7 @@ import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
 import { ErrorBox, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
-/** @import { Document, DocumentDetail, DocumentEvent } from './types' */
+/** @import { Delivery, Document, DocumentDetail } from './types' */
 
 /**
  * "Chữ ký hợp lệ — <signers>", "Chữ ký không hợp lệ" or "Chưa được ký số", for the main file.
@@ -32,24 +34,9 @@ export function Verdict({ signatures }) {
 }
 
 /**
- * The caller's delivery of the document, from the timeline (a recipient sees only its own).
- * @param {DocumentEvent[]} events
- * @param {string | undefined} deliveryIdHint
+ * A recipient's copy: its state, and the buttons its `can` allows.
+ * @param {{ delivery: Delivery, doc: Document, onChange: () => void }} props
  */
-function deliveryState(events, deliveryIdHint) {
-  const mine = events.filter((e) => e.deliveryId && (!deliveryIdHint || e.deliveryId === deliveryIdHint));
-  const first = mine[0]?.deliveryId;
-  if (!first) return null;
-  const state = { deliveryId: first, status: 'delivered', acknowledged: false, incomingNumber: /** @type {number | null} */ (null) };
-  for (const e of mine) {
-    if (e.data?.status && e.type !== 'delivery.escalated' && e.type !== 'delivery.alarm') state.status = e.data.status;
-    if (e.type === 'delivery.acknowledged') state.acknowledged = true;
-    if (e.data?.incomingNumber) state.incomingNumber = e.data.incomingNumber;
-  }
-  return state;
-}
-
-/** @param {{ delivery: NonNullable<ReturnType<typeof deliveryState>>, doc: Document, onChange: () => void }} props */
 function RecipientActions({ delivery, doc, onChange }) {
   const { busy, error, run } = useAction();
   const [refusing, setRefusing] = useState(false);
@@ -66,31 +53,36 @@ function RecipientActions({ delivery, doc, onChange }) {
     signal('inbox-changed', { deliveryId: delivery.deliveryId });
     onChange();
   });
-  const clerk = hasRole('clerk');
-  const leader = hasRole('leader');
+  const can = delivery.can ?? {};
+  // Not a button but a hint: why a leader sees no assignment form yet.
+  const waitForClerk = !can.accept && delivery.status === 'delivered' && hasRole('leader');
   return html`<div class="actions">
     <p class="state-line"><${StatusBadge} status=${delivery.status} />
-      ${delivery.acknowledged && html`<span class="badge badge-ack">${t('acknowledged')}</span>`}
+      ${delivery.acknowledgedAt && html`<span class="badge badge-ack">${t('acknowledged')}</span>`}
       ${delivery.incomingNumber && html`<span>${t('incomingNumber')}: ${delivery.incomingNumber}</span>`}</p>
-    ${!delivery.acknowledged && delivery.status !== 'recalled' && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy}
+    ${can.acknowledge && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy}
       onClick=${() => post('acknowledge', undefined, t('acknowledged'))}>${t('ackButton')}</button>`}
-    ${clerk && delivery.status === 'delivered' && html`<div class="row">
-      <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => post('accept', undefined, (r) => t('accepted', { n: r.incomingNumber }))}>${t('accept')}</button>
-      <button type="button" class="btn" disabled=${busy} onClick=${() => setRefusing(!refusing)}>${t('refuse')}</button>
+    ${(can.accept || can.refuse) && html`<div class="row">
+      ${can.accept && html`<button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => post('accept', undefined, (r) => t('accepted', { n: r.incomingNumber }))}>${t('accept')}</button>`}
+      ${can.refuse && html`<button type="button" class="btn" disabled=${busy} onClick=${() => setRefusing(!refusing)}>${t('refuse')}</button>`}
     </div>`}
-    ${refusing && html`<form class="panel" onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); post('refuse', { reason }, t('status.refused')); }}>
+    ${refusing && can.refuse && html`<form class="panel" onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); post('refuse', { reason }, t('status.refused')); }}>
       <label class="field">${t('refuseReason')}<textarea required rows="2" value=${reason} onInput=${onValue(setReason)}></textarea></label>
       <button type="submit" class="btn btn-danger" disabled=${busy || !reason.trim()}>${t('refuse')}</button>
     </form>`}
     <${ErrorBox} error=${error} />
-    ${leader && delivery.status === 'accepted' && html`<${AssignForm} deliveryId=${delivery.deliveryId} dueDate=${doc.dueDate} onDone=${onChange} />`}
-    ${leader && !clerk && delivery.status === 'delivered' && html`<p class="notice">${t('needAccept')}</p>`}
+    ${can.assign && html`<${AssignForm} deliveryId=${delivery.deliveryId} dueDate=${doc.dueDate} onDone=${onChange} />`}
+    ${waitForClerk && html`<p class="notice">${t('needAccept')}</p>`}
   </div>`;
 }
 
-/** @param {{ doc: Document, onChange: () => void }} props */
+/**
+ * The issuing unit's view: sign and issue a draft as its `can` allows; track it once issued.
+ * @param {{ doc: Document, onChange: () => void }} props
+ */
 function IssuerActions({ doc, onChange }) {
   const { busy, error, run } = useAction();
+  const can = doc.can ?? {};
   const issue = () => run(async () => {
     if (!confirm(t('confirmIssue', { n: doc.recipients.length }))) return;
     /** @type {{ document: Document }} */
@@ -99,15 +91,15 @@ function IssuerActions({ doc, onChange }) {
     location.hash = `#/tracking/${doc.id}`;
   });
   return html`<div class="actions">
-    ${doc.status === 'draft' && hasRole('leader') && html`<${SignPanel} documentId=${doc.id} onDone=${onChange} />`}
-    ${doc.status === 'draft' && hasRole('clerk') && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${issue}>${t('issue')}</button>`}
+    ${can.sign && html`<${SignPanel} documentId=${doc.id} onDone=${onChange} />`}
+    ${can.issue && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${issue}>${t('issue')}</button>`}
     ${doc.status !== 'draft' && html`<a class="btn btn-block" href=${`#/tracking/${doc.id}`}>${t('tracking')}</a>`}
     <${ErrorBox} error=${error} />
   </div>`;
 }
 
-/** @param {{ id: string, deliveryId?: string }} props */
-export function Reader({ id, deliveryId }) {
+/** @param {{ id: string, deliveryId?: string }} props `deliveryId`: the link's (the server sends the caller's own) */
+export function Reader({ id }) {
   const [data, setData] = useState(/** @type {DocumentDetail | null} */ (null));
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [fileId, setFileId] = useState(/** @type {string | null} */ (null));
@@ -138,7 +130,7 @@ export function Reader({ id, deliveryId }) {
   if (!data) return html`<section class="view"><${Loading} /></section>`;
   const doc = data.document;
   const issuer = doc.issuerUnitId === session.user?.unitId;
-  const delivery = issuer ? null : deliveryState(data.events, deliveryId);
+  const delivery = issuer ? null : data.delivery;
   const file = data.files.find((f) => f.id === fileId);
   return html`<article class="view reader" aria-labelledby="doc-title">
     <p class="back"><a class="btn btn-link" href=${issuer ? '#/outbox' : '#/inbox'}>← ${t('back')}</a></p>

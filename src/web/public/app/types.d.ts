@@ -91,14 +91,20 @@ export interface SignatureVerdict {
   signerOrganization: string | null;
   signedAt: string | null;
   integrity: 'valid' | 'invalid';
-  /** `indeterminate`: the signature is right but the certificate's revocation could not be checked. */
-  trust: 'trusted' | 'untrusted' | 'indeterminate';
+  trust: 'trusted' | 'untrusted';
   coversWholeDocument: boolean;
   timestamped: boolean;
+  /** The signer's certificate: `unknown` when its revocation could not be checked (the summary is then `indeterminate`). */
+  revocation?: 'good' | 'revoked' | 'unknown';
+  revocationSource?: 'ocsp' | 'crl' | 'none';
+  revocationCheckUntil?: string;
   problems: string[];
 }
 
-/** The one-word verdict on a main file's signatures, in lists (GET /api/inbox `signature`). */
+/**
+ * The one-word verdict on a main file's signatures, in lists (GET /api/inbox `signature`):
+ * `indeterminate` = right and trusted, but a certificate's revocation could not be checked.
+ */
 export type SignatureSummary = 'valid' | 'untrusted' | 'indeterminate' | 'invalid' | 'unsigned';
 
 /** A timeline entry of a document (GET /api/documents/:id `events`). */

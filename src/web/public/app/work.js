@@ -1,6 +1,7 @@
 // @ts-check
 // Công việc: what is assigned to me or my unit, the unit's overdue work (deadline passed, Vietnam
-// date) and, for leaders and clerks, all of the unit's assignments; progress reports inline.
+// date) and, for leaders and clerks, all of the unit's assignments; progress reports inline
+// where the server's `can.report` allows them.
 import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
@@ -71,7 +72,7 @@ export function Work({ tab: initial }) {
         <span class="doc-meta">${t('assignee')}: ${a.assigneeUnitId ? names.get(a.assigneeUnitId) ?? '' : t('person')}</span>
         ${a.dueDate && html`<span class=${`doc-meta ${a.overdue ? 'text-danger' : ''}`}>${t('deadline')}: ${fmtDate(a.dueDate)}</span>`}
         ${a.direction && html`<blockquote class="direction">${a.direction}</blockquote>`}
-        ${tab === 'mine' && ['open', 'in_progress'].includes(a.status) && html`<${ReportForm} assignment=${a} onDone=${reload} />`}
+        ${a.can?.report && html`<${ReportForm} assignment=${a} onDone=${reload} />`}
       </li>`)}
     </ul>`}
   </section>`;
