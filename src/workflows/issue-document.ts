@@ -88,7 +88,7 @@ export async function finishIssue(deps: Deps, documentId: string, opts: { bytes?
       }
       let signature: ReturnType<typeof summarise> = 'unsigned';
       for (const f of await listDocumentFiles(tx, doc.id)) {
-        const verdicts = await fileSignatureVerdicts(deps, tx, f.sha256);
+        const verdicts = await fileSignatureVerdicts(deps, tx, f.sha256, () => readFileBytes(deps, f.sha256));
         if (f.role === 'main') signature = summarise(verdicts);
       }
       const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: doc.recipients, at: deps.clock() });

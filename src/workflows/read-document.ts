@@ -6,6 +6,7 @@ import { isUuid } from '../lib/ids.js';
 import { findDeliveryForUnit, type DeliveryRow } from '../modules/dispatch/lookup.js';
 import { markDeliveryRead } from '../modules/dispatch/status.js';
 import { STATUS_CODES } from '../modules/dispatch/tables.js';
+import { readFileBytes } from '../modules/documents/file-content.js';
 import { presentDocument, presentFile } from '../modules/documents/present.js';
 import { documentFiles } from '../modules/documents/tables.js';
 import { listDocumentEvents, presentEvent } from '../modules/events/service.js';
@@ -51,7 +52,7 @@ function presentOwnDelivery(d: DeliveryRow) {
 async function fileSignatures(deps: Deps, files: Array<{ id: string; sha256: string; role: string }>) {
   const out = [];
   for (const f of files) {
-    for (const v of await fileSignatureVerdicts(deps, deps.db, f.sha256)) out.push({ fileId: f.id, role: f.role, ...v });
+    for (const v of await fileSignatureVerdicts(deps, deps.db, f.sha256, () => readFileBytes(deps, f.sha256))) out.push({ fileId: f.id, role: f.role, ...v });
   }
   return out;
 }

@@ -21,7 +21,8 @@ export const MAX_LISTED_RECIPIENTS = 5;
 export function issuedByUnitIn(p: { unitId: string; start: Date; end: Date }) {
   return and(
     eq(documents.issuerUnitId, p.unitId),
-    inArray(documents.status, ['issued', 'recalled']),
+    // A numbered document is in the register from its numbering on (its number is committed).
+    inArray(documents.status, ['issuing', 'issued', 'recalled']),
     gte(documents.issuedAt, p.start),
     lt(documents.issuedAt, p.end),
   );

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
-import { readFileBytes } from '../documents/file-content.js';
 import { documentFiles } from '../documents/tables.js';
 import type { RevocationAnswer, RevocationStore } from './crypto/revocation.js';
 import { type SignatureVerdict, verifyPdf } from './engine.js';
@@ -51,7 +50,11 @@ export function recheckAt(verdicts: SignatureVerdict[]): Date | null {
  * together). Verified again if the trust anchors have changed since, or once `recheckAt` (above)
  * has passed. Revocation answers are shared through the revocation_cache table.
  */
-export async function fileSignatureVerdicts(deps: Pick<Deps, 'store' | 'clock'>, db: DbOrTx, sha256: string): Promise<SignatureVerdict[]> {
+export async function fileSignatureVerdicts(
+  deps: Pick<Deps, 'clock'>, db: DbOrTx, sha256: string,
+  /** The file's bytes, read by the caller (the workflow owns the store); only called when a verification is due. */
+  load: () => Promise<Buffer>,
+): Promise<SignatureVerdict[]> {
   const a = await anchors(db);
   const now = deps.clock();
   const [cached] = await db.select().from(fileVerdicts).where(eq(fileVerdicts.sha256, sha256));
@@ -59,7 +62,7 @@ export async function fileSignatureVerdicts(deps: Pick<Deps, 'store' | 'clock'>,
     && (cached.verdicts as Partial<SignatureVerdict>[]).every((v) => v.revocation !== undefined)) {
     return cached.verdicts as SignatureVerdict[];
   }
-  const verdicts = await verifyPdf(await readFileBytes(deps, sha256), a.certs, { revocation: { store: revocationStore(db), now: deps.clock } });
+  const verdicts = await verifyPdf(await load(), a.certs, { revocation: { store: revocationStore(db), now: deps.clock } });
   const set = { anchorsKey: a.key, verdicts, verifiedAt: now, recheckAt: recheckAt(verdicts) };
   await db.insert(fileVerdicts).values({ sha256, ...set }).onConflictDoUpdate({ target: fileVerdicts.sha256, set });
   return verdicts;
