@@ -46,6 +46,8 @@ export interface Can {
   refuse?: boolean;
   assign?: boolean;
   report?: boolean;
+  /** An assignment: its department's head may hand it on to one of its people. */
+  reassign?: boolean;
 }
 
 /** GET /api/documents/:id `document`, POST /api/documents, GET /api/outbox items. */
