@@ -12,6 +12,7 @@ import { createStore } from '../../src/server.js';
 import { createKeyStore } from '../../src/modules/signing/keystore.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import { attachDatabase, freshDatabase } from './db.js';
+import { watchSerialisation } from './serialisation.js';
 
 export interface TestClock {
   (): Date;
@@ -69,11 +70,15 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   if (opts.realClock) Object.assign(clock, { set: () => { throw new Error('real clock'); } });
   const deps: Deps = { db: fresh.database.db, sql: fresh.database.sql, store, config, clock: opts.realClock ? () => new Date() : clock, log, keys: createKeyStore('k'.repeat(40)) };
   const app = await buildApp({ ...deps, secret: new TextEncoder().encode(config.appSecret!), alarms: opts.alarms ?? true });
+  // Every JSON response must carry all its handler returned (response schemas drop undeclared fields).
+  const losses: string[] = [];
+  watchSerialisation(app, losses);
   await app.ready();
   const cleanup = async () => {
     await app.close();
     await fresh.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
+    if (losses.length) throw new Error(`responses lost data in serialisation:\n${[...new Set(losses)].join('\n')}`);
   };
   if (opts.database) {
     // A second replica must stop before the first one drops the shared database.

@@ -58,7 +58,9 @@ export const Verdict = Type.Object(
     trust: OneOf(['trusted', 'untrusted'] as const),
     coversWholeDocument: Type.Boolean(),
     timestamped: Type.Boolean(),
-    revocation: Type.Optional(OneOf(['good', 'revoked', 'unknown'] as const)),
+    revocation: Type.Optional(OneOf(['good', 'revoked', 'unknown'] as const, { description: 'the signer’s certificate (and its CAs) by OCSP or CRL; unknown when no answer could be had' })),
+    revocationSource: Type.Optional(OneOf(['ocsp', 'crl', 'none'] as const, { description: 'none: the certificate names no OCSP responder or CRL' })),
+    revocationCheckUntil: Type.Optional(Timestamp),
     problems: Type.Array(Type.String()),
   },
   open,
@@ -113,6 +115,7 @@ export const DocumentDetailBody = Type.Object(
     signatures: Type.Array(FileSignature),
     events: Type.Array(Event, { description: 'the issuer sees all; a recipient the document’s own events and its delivery’s' }),
     delivery: Nullable(OwnDelivery),
+    timestamped: Type.Optional(Type.Boolean({ description: 'after signing: false when the time-stamp authority did not answer' })),
   },
   open,
 );
