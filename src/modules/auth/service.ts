@@ -4,6 +4,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
 import { unauthorized } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import type { Deps } from '../../lib/deps.js';
 import { findUserByUsername, getUser, hashPassword, type User, verifyPassword } from '../orgs/users.js';
 import type { Actor } from '../../lib/actor.js';
@@ -65,7 +66,7 @@ export async function authenticate(deps: AuthDeps, token: string): Promise<{ act
     if (err instanceof joseErrors.JWTExpired) throw unauthorized('Phiên đăng nhập đã hết hạn', 'Session expired');
     throw unauthorized('Mã phiên không hợp lệ', 'Invalid session token');
   }
-  const user = sub && /^[0-9a-f-]{36}$/.test(sub) ? await getUser(deps.db as DbOrTx, sub) : undefined;
+  const user = sub && isUuid(sub) ? await getUser(deps.db as DbOrTx, sub) : undefined;
   if (!user || user.disabled) throw unauthorized('Tài khoản không còn hiệu lực', 'Account not active');
   return { actor: { userId: user.id, unitId: user.unitId, roles: user.roles }, user };
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
 import { loadOwnDocument } from '../documents/access.js';
 import { documents, type Urgency } from '../documents/tables.js';
@@ -29,7 +30,7 @@ export async function listInbox(
   if (q.urgency) where.push(eq(documents.urgency, q.urgency));
   if (q.cursor) {
     const [flag, at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
-    if (!flag || !at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    if (!flag || !at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
       throw badRequest('Con trỏ phân trang không hợp lệ', 'Invalid cursor');
     }
     where.push(sql`(${pending}, ${deliveries.deliveredAt}, ${deliveries.id}) < (${flag === '1'}, ${at}::timestamptz, ${id}::uuid)`);

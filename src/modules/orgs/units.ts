@@ -1,6 +1,7 @@
 import { asc, eq, inArray, isNull, and, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
 import { hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
@@ -74,13 +75,11 @@ export async function getUnitsByIds(db: DbOrTx, ids: string[]): Promise<Unit[]> 
 
 /** Active units among `ids`; the rest are unknown or dissolved. */
 export async function findActiveUnits(db: DbOrTx, ids: string[]): Promise<Unit[]> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   // One array parameter rather than one parameter per id: a dispatch may name a thousand units.
   return db.select().from(units).where(and(sql`${units.id} = any(${`{${valid.join(',')}}`}::uuid[])`, isNull(units.dissolvedAt), eq(units.internal, false)));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function findUnitByCode(db: DbOrTx, code: string): Promise<Unit | undefined> {
   const [u] = await db.select().from(units).where(eq(units.code, code));
