@@ -1,4 +1,4 @@
-/** The few error codes clients see (API.md), with their HTTP status. */
+/** The few error codes clients see (docs/api.md), with their HTTP status. */
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,

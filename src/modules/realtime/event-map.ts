@@ -1,4 +1,4 @@
-/** Every message the server pushes over socket.io (API.md "Real time"), typed in one place. */
+/** Every message the server pushes over socket.io (docs/api.md "Real time"), typed in one place. */
 export interface ServerToClient {
   'delivery:new': (p: {
     eventId: number; deliveryId: string; documentId: string; subject: string; urgency: string;
