@@ -95,6 +95,11 @@ export function clearAlarms() {
 on('urgent:alarm', (p) => p.live && raise(p));
 on('delivery:new', (p) => p.live && p.urgency === 'flash' && raise({ ...p, issuer: p.issuer?.name }));
 on('synced', () => reconcile());
+// A colleague of the unit acknowledged (or registered, refused …) it: the server tells every phone
+// of the unit at once, so this one stops ringing without waiting for its next reconcile.
+on('delivery:updated', (p) => {
+  if (p.event === 'acknowledged' || ['accepted', 'refused', 'assigned', 'in_progress', 'completed', 'recalled'].includes(p.status)) dismiss(p.deliveryId);
+});
 
 export function AlarmOverlay() {
   const [items, setItems] = useState([...queue.values()]);

@@ -226,7 +226,8 @@ export interface PreparedSignature {
 /** What the server pushes over socket.io (src/modules/realtime/event-map.ts). */
 export interface Pushes {
   'delivery:new': { eventId: number; deliveryId: string; documentId: string; subject: string; urgency: string; issuer?: { id: string; name: string }; deliveredAt: string };
-  'delivery:updated': { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; escalated?: boolean };
+  /** `event`: what happened (read, acknowledged, accepted …); sent to the issuer's unit and to the recipient's unit. */
+  'delivery:updated': { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; event?: string; escalated?: boolean };
   'urgent:alarm': { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean };
   'assignment:new': { eventId: number; assignmentId: string; documentId: string; dueDate: string | null };
 }
