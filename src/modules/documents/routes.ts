@@ -1,13 +1,12 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
-import { IdParams, PageQuery, Security, Uuid, lit } from '../../http/schemas.js';
+import { IdParams, PageQuery, Security } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { withDelegations } from '../orgs/delegations.js';
 import { listOutbox } from './outbox.js';
 import { type UploadPart, uploadFiles } from './upload-files.js';
 import * as S from './schemas.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
 export async function documentRoutes(app: App, deps: Deps) {
   const tags = ['documents'];
