@@ -10,7 +10,7 @@ import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge } fr
 const PAGE = 30;
 
 /** @type {Partial<Record<SignatureSummary, string>>} */
-const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', unsigned: 'sigNone' };
+const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', indeterminate: 'sigIndeterminate', unsigned: 'sigNone' };
 
 /** @param {{ item: Item }} props */
 function InboxItem({ item }) {

@@ -19,16 +19,18 @@ import { ErrorBox, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadg
 export function Verdict({ signatures }) {
   const main = (signatures ?? []).filter((s) => s.role === 'main');
   if (main.length === 0) return html`<div class="verdict verdict-none" data-verdict="unsigned">${t('sigNone')}</div>`;
-  const invalid = main.some((s) => s.integrity === 'invalid');
+  const revoked = main.some((s) => s.revocation === 'revoked');
+  const invalid = revoked || main.some((s) => s.integrity === 'invalid');
   const untrusted = !invalid && main.some((s) => s.trust !== 'trusted');
+  const indeterminate = !invalid && !untrusted && main.some((s) => s.revocation === 'unknown');
   const signers = main.map((s) => s.signer ?? s.signerOrganization).filter(Boolean).join(', ');
-  const kind = invalid ? 'invalid' : untrusted ? 'untrusted' : 'valid';
-  const headline = invalid ? t('sigInvalid') : untrusted ? t('sigUntrusted') : `${t('sigValid')} — ${signers}`;
+  const kind = invalid ? 'invalid' : untrusted ? 'untrusted' : indeterminate ? 'indeterminate' : 'valid';
+  const headline = revoked ? t('sigRevoked') : invalid ? t('sigInvalid') : untrusted ? t('sigUntrusted') : indeterminate ? `${t('sigIndeterminate')} — ${signers}` : `${t('sigValid')} — ${signers}`;
   return html`<div class=${`verdict verdict-${kind}`} data-verdict=${kind}>
     <p class="verdict-head">${kind === 'valid' ? '✔ ' : '⚠ '}${headline}</p>
     <details>
       <summary>${t('sigDetails')}</summary>
-      <ul>${main.map((s) => html`<li>${s.signer ?? s.signerOrganization ?? '?'} — ${s.integrity === 'valid' && s.trust === 'trusted' ? t('sigValid') : s.integrity === 'invalid' ? t('sigInvalid') : t('sigUntrusted')}${s.signedAt ? ` (${t('sigAt')} ${fmtDate(s.signedAt)})` : ''}</li>`)}</ul>
+      <ul>${main.map((s) => html`<li>${s.signer ?? s.signerOrganization ?? '?'} — ${s.revocation === 'revoked' ? t('sigRevoked') : s.integrity === 'valid' && s.trust === 'trusted' ? (s.revocation === 'unknown' ? t('sigIndeterminate') : t('sigValid')) : s.integrity === 'invalid' ? t('sigInvalid') : t('sigUntrusted')}${s.signedAt ? ` (${t('sigAt')} ${fmtDate(s.signedAt)})` : ''}</li>`)}</ul>
     </details>
   </div>`;
 }
