@@ -8,6 +8,8 @@ import {
   createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, X509Certificate, type KeyObject,
 } from 'node:crypto';
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -16,7 +18,7 @@ import {
   concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts,
 } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { createCa, issueCertificate } from '../src/modules/signing/crypto/dev-ca.js';
+import { createCa, createCrl, issueCertificate } from '../src/modules/signing/crypto/dev-ca.js';
 import {
   assembleCms, buildSignedAttributes, certificateIdentity, der, digestChunks, signSignedAttributes,
 } from '../src/modules/signing/crypto/pades.js';
@@ -420,7 +422,13 @@ export async function benchSigning(): Promise<SummaryRow[]> {
 
   say('issuing an RSA-2048 signing certificate from a throw-away CA (createCa + issueCertificate)…');
   const ca = createCa({ commonName: 'Bench Root CA', organization: 'Ban Cơ yếu Chính phủ (bench)' });
-  const leaf = issueCertificate(ca, { commonName: 'Nguyễn Văn Bench', organization: 'UBND huyện Sơn Hà (bench)' });
+  // The leaf names a CRL, served by a local HTTP server: the first verification downloads and
+  // checks it, the timed ones use the cached revocation answer (crypto/revocation.ts).
+  const crl = createCrl(ca, { thisUpdate: new Date(Date.now() - 60_000), nextUpdate: new Date(Date.now() + 3600_000), crlNumber: 1 });
+  const crlServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(crl));
+  await new Promise<void>((r) => crlServer.listen(0, '127.0.0.1', r));
+  const crlUrl = `http://127.0.0.1:${(crlServer.address() as AddressInfo).port}/bench.crl`;
+  const leaf = issueCertificate(ca, { commonName: 'Nguyễn Văn Bench', organization: 'UBND huyện Sơn Hà (bench)', crlUrl });
   // "Cached key": what sign-document.ts hands to signPdf, a KeyObject from the keystore's cache
   // (deps.keys.privateKey), decrypted and parsed once and reused by the following signatures.
   const keys = createKeyStore('b'.repeat(40));
@@ -448,9 +456,10 @@ export async function benchSigning(): Promise<SummaryRow[]> {
     const out = await signPdf(pdf, key, v.opts, null);
     const firstMs = performance.now() - t;
     const verdicts = await verifyPdf(out, [ca.certificate]);
-    const ok = verdicts.length === 1 && verdicts[0]!.integrity === 'valid' && verdicts[0]!.trust === 'trusted' && verdicts[0]!.coversWholeDocument;
+    const ok = verdicts.length === 1 && verdicts[0]!.integrity === 'valid' && verdicts[0]!.trust === 'trusted' && verdicts[0]!.coversWholeDocument
+      && verdicts[0]!.revocation === 'good' && verdicts[0]!.revocationSource === 'crl';
     if (!ok) throw new Error(`signPdf (${v.label}) did not verify: ${JSON.stringify(verdicts)}`);
-    say(`  ${v.label}: first signPdf in this process ${fmt(firstMs, 1)} ms (cold), ${out.length - pdf.length} bytes appended, verifies valid + trusted`);
+    say(`  ${v.label}: first signPdf in this process ${fmt(firstMs, 1)} ms (cold), ${out.length - pdf.length} bytes appended, verifies valid + trusted + not revoked (CRL)`);
     signed.set(v.short, out);
   }
 
@@ -492,6 +501,7 @@ export async function benchSigning(): Promise<SummaryRow[]> {
     await verifyBreakdown(s, [ca.certificate], key, publicKey, a.median);
     if (PROFILE) await cpuProfile(`verifyPdf (${v.label} signature)`, () => verifyPdf(s, [ca.certificate]));
   }
+  await new Promise((r) => crlServer.close(r));
   say(`done in ${fmt((performance.now() - started) / 1000)} s`);
   return rows;
 }
