@@ -9,7 +9,7 @@ import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge } fr
 
 const PAGE = 30;
 
-/** @type {Partial<Record<SignatureSummary, string>>} */
+/** @type {Record<SignatureSummary, string>} every summary the server gives has its words */
 const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', indeterminate: 'sigIndeterminate', unsigned: 'sigNone' };
 
 /** @param {{ item: Item }} props */
