@@ -149,4 +149,11 @@ test('dev-ca: creates and trusts a CA, gives demo leaders and units working keys
   assert.equal(main.length, 2, detail.body);
   for (const s of main) assert.deepEqual([s.integrity, s.trust], ['valid', 'trusted'], JSON.stringify(s));
   assert.deepEqual(main.map((s) => s.signer), ['Nguyễn Văn Hùng', 'Ủy ban nhân dân huyện Sơn Hà']);
+  // The dev CA's certificates name the CRL the app publishes; it is read locally, so: not revoked.
+  for (const s of main as Array<{ revocation?: string; revocationSource?: string }>) {
+    assert.deepEqual([s.revocation, s.revocationSource], ['good', 'crl'], JSON.stringify(s));
+  }
+  const crl = await env.app.inject({ url: '/pki/dev-ca.crl' });
+  assert.equal(crl.statusCode, 200);
+  assert.equal(crl.headers['content-type'], 'application/pkix-crl');
 });
