@@ -6,9 +6,9 @@ import { insertDeliveries, recordDeliveriesCreated } from '../modules/dispatch/c
 import { loadDocument, loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
-import { checkIssuable, listStuckIssuing, markIssued, numberDraft } from '../modules/documents/issue-steps.js';
+import { checkIssuable, checkIssuableDraft, listStuckIssuing, markIssued, numberDraft } from '../modules/documents/issue-steps.js';
 import { presentDocument, type DocumentRow, type FileRow } from '../modules/documents/present.js';
-import { getUnit } from '../modules/orgs/units.js';
+import { getUnit, type Unit } from '../modules/orgs/units.js';
 import { checkSealable, loadSealKey, sealPdfBytes } from '../modules/signing/seal.js';
 import { fileSignatureVerdicts, summarise } from '../modules/signing/verdicts.js';
 import { recallReplaced } from './recall-document.js';
@@ -32,7 +32,7 @@ import { recallReplaced } from './recall-document.js';
 export async function issueDocument(deps: Deps, actor: Actor, documentId: string) {
   const at = deps.clock();
   const draft = await loadOwnDocument(deps.db, actor, documentId);
-  await checkIssuable(deps.db, actor, draft);
+  checkIssuableDraft(actor, draft);
   const issuer = (await getUnit(deps.db, draft.issuerUnitId))!;
   const seal = await loadSealKey(deps, deps.db, { userId: actor.userId, unitId: issuer.id }, at);
   const bytes = new Map<string, Buffer>();
@@ -48,7 +48,7 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
     await checkIssuable(tx, actor, doc);
     return (await numberDraft(tx, actor, doc, at)).doc;
   });
-  const done = await finishIssue(deps, numbered.id, { bytes });
+  const done = await finishIssue(deps, numbered.id, { bytes, numbered: { doc: numbered, issuer, seal } });
   return { ...presentDocument(done.doc), timestamped: done.timestamped };
 }
 
@@ -59,13 +59,20 @@ const issuingClerk = (doc: DocumentRow): Actor => ({ userId: doc.issuedBy!, unit
  * Steps 3 and 4 for a numbered (`issuing`) document; idempotent: whoever commits first delivers,
  * a second run finds it issued and discards its sealed copies.
  */
-export async function finishIssue(deps: Deps, documentId: string, opts: { bytes?: Map<string, Buffer> } = {}) {
-  const doc = await loadDocument(deps.db, documentId);
+export async function finishIssue(
+  deps: Deps, documentId: string,
+  opts: {
+    bytes?: Map<string, Buffer>;
+    /** What the issuing request already knows, so it is not read again. */
+    numbered?: { doc: DocumentRow; issuer: Unit; seal: Awaited<ReturnType<typeof loadSealKey>> };
+  } = {},
+) {
+  const doc = opts.numbered?.doc ?? (await loadDocument(deps.db, documentId));
   if (doc.status !== 'issuing') return { doc, timestamped: false, finished: false };
   const at = doc.issuedAt!;
   const actor = issuingClerk(doc);
-  const issuer = (await getUnit(deps.db, doc.issuerUnitId))!;
-  const seal = await loadSealKey(deps, deps.db, { userId: actor.userId, unitId: issuer.id }, at);
+  const issuer = opts.numbered?.issuer ?? (await getUnit(deps.db, doc.issuerUnitId))!;
+  const seal = opts.numbered ? opts.numbered.seal : await loadSealKey(deps, deps.db, { userId: actor.userId, unitId: issuer.id }, at);
   const files = await listDocumentFiles(deps.db, doc.id);
   const sealed: Array<{ file: FileRow; staged: StagedObject }> = [];
   // B-T only when there is a seal, a TSA, and every file got its timestamp in time.
@@ -87,8 +94,10 @@ export async function finishIssue(deps: Deps, documentId: string, opts: { bytes?
         promoted.push(...(await replaceFileContents(deps, tx, { fileId: s.file.id, expectedSha256: s.file.sha256, staged: s.staged })));
       }
       let signature: ReturnType<typeof summarise> = 'unsigned';
-      for (const f of await listDocumentFiles(tx, doc.id)) {
-        const verdicts = await fileSignatureVerdicts(deps, tx, f.sha256, () => readFileBytes(deps, f.sha256));
+      const now = new Map(sealed.map((x) => [x.file.id, x.staged.sha256]));
+      for (const f of files) {
+        const sha = now.get(f.id) ?? f.sha256;
+        const verdicts = await fileSignatureVerdicts(deps, tx, sha, () => readFileBytes(deps, sha));
         if (f.role === 'main') signature = summarise(verdicts);
       }
       const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: doc.recipients, at: deps.clock() });

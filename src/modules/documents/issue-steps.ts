@@ -9,18 +9,23 @@ import { mayIssue } from './policy.js';
 import type { DocumentRow } from './present.js';
 import { documentFiles, documents } from './tables.js';
 
-/**
- * What must hold before a draft is numbered (checked before and again inside the numbering
- * transaction): the clerk of the issuing unit, a draft, not secret (QĐ 28/2018: secret documents
- * never travel over the network), recipients that still exist, and a main file.
- */
-export async function checkIssuable(db: DbOrTx, actor: Actor, doc: DocumentRow): Promise<void> {
+/** The checks that need no query: the clerk of the issuing unit, a draft, not secret, some recipients. */
+export function checkIssuableDraft(actor: Actor, doc: DocumentRow): void {
   if (!mayIssue(actor, doc)) throw forbidden('Chỉ văn thư của đơn vị được ban hành văn bản', 'Only a clerk of the issuing unit can issue');
   if (doc.status !== 'draft') throw conflict('Văn bản đã được ban hành', 'The document has already been issued');
   if (doc.secrecy !== 'none') {
     throw conflict('Văn bản mật không được gửi qua mạng (QĐ 28/2018/QĐ-TTg)', 'Secret documents cannot be sent electronically');
   }
   if (doc.recipients.length === 0) throw badRequest('Văn bản chưa có nơi nhận', 'The document has no recipients');
+}
+
+/**
+ * What must hold before a draft is numbered (checked before and again inside the numbering
+ * transaction): the clerk of the issuing unit, a draft, not secret (QĐ 28/2018: secret documents
+ * never travel over the network), recipients that still exist, and a main file.
+ */
+export async function checkIssuable(db: DbOrTx, actor: Actor, doc: DocumentRow): Promise<void> {
+  checkIssuableDraft(actor, doc);
   const [main] = await db
     .select({ id: documentFiles.id })
     .from(documentFiles)
