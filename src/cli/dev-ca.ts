@@ -11,7 +11,7 @@ import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Deps } from '../lib/deps.js';
-import type { Actor } from '../modules/auth/actor.js';
+import type { Actor } from '../lib/actor.js';
 import { CertificateError, checkSigningCertificate, describeCertificate } from '../modules/signing/crypto/certificates.js';
 import { cert } from '../modules/signing/crypto/x509.js';
 import { devCaCrlUrl } from '../modules/signing/pki-routes.js';
