@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { demoUnits, demoUsers, DEMO_PASSWORD, type UnitSeed } from '../src/cli/demo-district.js';
+import { demoUnits, demoUsers, DEMO_PASSWORD, type UnitSeed } from '../src/workflows/demo/demo-district.js';
 import { orderParentsFirst, parseUnitsCsv } from '../src/cli/units-csv.js';
 
 test('demoUnits: size, unique well-formed codes, parents first', () => {

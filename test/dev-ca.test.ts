@@ -4,9 +4,9 @@ import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { runDevCa } from '../src/cli/dev-ca.js';
-import { DEMO_PASSWORD, communeUbndCode, demoUnits, demoUsers } from '../src/cli/demo-district.js';
-import { seedDemo } from '../src/cli/seed-demo.js';
+import { runDevCa } from '../src/workflows/demo/dev-ca.js';
+import { DEMO_PASSWORD, communeUbndCode, demoUnits, demoUsers } from '../src/workflows/demo/demo-district.js';
+import { seedDemo } from '../src/workflows/demo/seed-demo.js';
 import type { Db } from '../src/db/client.js';
 import { ensureAdmin } from '../src/modules/orgs/bootstrap.js';
 import { findUnitByCode } from '../src/modules/orgs/units.js';

@@ -9,7 +9,7 @@ import { startTestTsa } from './helpers/tsa.js';
 import { test } from 'node:test';
 import { issueCertificate, createCa } from '../src/modules/signing/crypto/dev-ca.js';
 import { signPdf } from '../src/modules/signing/engine.js';
-import { demoSealPng, demoSignaturePng } from '../src/cli/demo-images.js';
+import { demoSealPng, demoSignaturePng } from '../src/workflows/demo/demo-images.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';

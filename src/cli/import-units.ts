@@ -7,7 +7,7 @@ import { parse, type Info } from 'csv-parse';
 import type { Deps } from '../lib/deps.js';
 import { AppError } from '../lib/errors.js';
 import { createUnit, findUnitByCode } from '../modules/orgs/units.js';
-import type { UnitSeed } from './demo-district.js';
+import type { UnitSeed } from '../workflows/demo/demo-district.js';
 import { orderParentsFirst, parseUnitsCsv } from './units-csv.js';
 
 export interface RowRef {

@@ -55,8 +55,8 @@ async function withRuntime<T>(cfg: Config, fn: (runtime: Runtime) => Promise<T>)
 async function seedDemoCommand(args: string[]): Promise<number> {
   if (args.length > 0) throw new UsageError(`seed-demo không nhận tham số (seed-demo takes no arguments): ${args.join(' ')}`);
   const cfg = config();
-  const { seedDemo } = await import('./seed-demo.js');
-  const { DEMO_PASSWORD } = await import('./demo-district.js');
+  const { seedDemo } = await import('../workflows/demo/seed-demo.js');
+  const { DEMO_PASSWORD } = await import('../workflows/demo/demo-district.js');
   const added = await withRuntime(cfg, (runtime) => seedDemo(runtime.deps));
   if (added.units === 0 && added.users === 0) {
     process.stdout.write('Dữ liệu mẫu đã có đủ, không thêm gì (demo data already present, nothing added).\n');
@@ -70,7 +70,7 @@ async function seedDemoCommand(args: string[]): Promise<number> {
 async function devCaCommand(args: string[]): Promise<number> {
   if (args.length > 0) throw new UsageError(`dev-ca không nhận tham số (dev-ca takes no arguments): ${args.join(' ')}`);
   const cfg = config();
-  const { runDevCa, DevCaError } = await import('./dev-ca.js');
+  const { runDevCa, DevCaError } = await import('../workflows/demo/dev-ca.js');
   try {
     await withRuntime(cfg, (runtime) => runDevCa(runtime.deps, { log: (line) => process.stdout.write(`${line}\n`) }));
   } catch (err) {

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import type { UnitKind, UnitSeed } from './demo-district.js';
+import type { UnitKind, UnitSeed } from '../workflows/demo/demo-district.js';
 
 export const UNIT_KINDS: readonly UnitKind[] = ['party', 'council', 'government', 'department', 'school', 'other'];
 const CODE_RE = /^[0-9A-Za-z.]+$/;

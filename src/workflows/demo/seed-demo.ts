@@ -1,6 +1,6 @@
-import type { Deps } from '../lib/deps.js';
-import { createUnit, findUnitByCode } from '../modules/orgs/units.js';
-import { createUser, findUserByUsername, hashPassword } from '../modules/orgs/users.js';
+import type { Deps } from '../../lib/deps.js';
+import { createUnit, findUnitByCode } from '../../modules/orgs/units.js';
+import { createUser, findUserByUsername, hashPassword } from '../../modules/orgs/users.js';
 import { DEMO_PASSWORD, demoUnits, demoUsers } from './demo-district.js';
 
 /** Seeds the demo district (≈130 units and demo accounts); safe to run again, it adds only what is missing. */

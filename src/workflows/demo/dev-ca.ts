@@ -10,17 +10,17 @@
 import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Deps } from '../lib/deps.js';
-import type { Actor } from '../lib/actor.js';
-import { CertificateError, checkSigningCertificate, describeCertificate } from '../modules/signing/crypto/certificates.js';
-import { cert } from '../modules/signing/crypto/x509.js';
-import { devCaCrlUrl } from '../modules/signing/pki-routes.js';
-import { createCa, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../modules/signing/crypto/dev-ca.js';
-import { activeCertificate, activeImage, uploadCertificate, uploadSignatureImage } from '../modules/signing/keys-service.js';
-import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../modules/signing/trust-service.js';
-import type { User } from '../modules/orgs/users.js';
-import { findUserByUsername } from '../modules/orgs/users.js';
-import { findUnitByCode, getUnit, type Unit } from '../modules/orgs/units.js';
+import type { Deps } from '../../lib/deps.js';
+import type { Actor } from '../../lib/actor.js';
+import { CertificateError, checkSigningCertificate, describeCertificate } from '../../modules/signing/crypto/certificates.js';
+import { cert } from '../../modules/signing/crypto/x509.js';
+import { devCaCrlUrl } from '../../modules/signing/pki-routes.js';
+import { createCa, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../../modules/signing/crypto/dev-ca.js';
+import { activeCertificate, activeImage, uploadCertificate, uploadSignatureImage } from '../../modules/signing/keys-service.js';
+import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../../modules/signing/trust-service.js';
+import type { User } from '../../modules/orgs/users.js';
+import { findUserByUsername } from '../../modules/orgs/users.js';
+import { findUnitByCode, getUnit, type Unit } from '../../modules/orgs/units.js';
 import { demoUnits, demoUsers } from './demo-district.js';
 import { demoSealPng, demoSignaturePng } from './demo-images.js';
 
