@@ -1,5 +1,5 @@
 // @ts-check
-// The HTTP API (API.md) with the session token; errors carry the server's message in the UI language.
+// The HTTP API (docs/api.md) with the session token; errors carry the server's message in the UI language.
 import { getLang, t } from './i18n.js';
 /** @import { Role, Unit, User } from './types' */
 

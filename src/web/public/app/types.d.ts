@@ -1,4 +1,4 @@
-// The API shapes the web app uses (API.md), for `npm run typecheck` (tsconfig.web.json) only:
+// The API shapes the web app uses (docs/api.md), for `npm run typecheck` (tsconfig.web.json) only:
 // the app's .js files import them in JSDoc (`@import { Document } from './types'`). This file is
 // never served (the server sends only known file types) and never loaded by the browser.
 
