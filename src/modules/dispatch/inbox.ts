@@ -58,7 +58,7 @@ export async function listInbox(
       readAt: iso(d.readAt),
       acknowledgedAt: iso(d.acknowledgedAt),
       incomingNumber: d.incomingNumber,
-      /** valid | untrusted | invalid | unsigned — the verdict on the main file's signatures. */
+      /** valid | indeterminate | untrusted | invalid | unsigned — the verdict on the main file's signatures. */
       signature: signatures.get(doc.id) ?? 'unsigned',
       /** What the caller may do with this copy (pass the actor with its delegations for `assign`). */
       can: { ...deliveryCan(actor, d), report: false },
