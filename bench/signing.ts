@@ -43,9 +43,11 @@ function intFromEnv(name: string, def: number, min: number, max: number): number
 const RUNS = intFromEnv('BENCH_SIGNING_RUNS', 30, 5, 1000);
 /**
  * Untimed runs first. 3 are not enough: pdf-lib's parser and asn1js are still being optimised by
- * the JIT for the first ~10 calls, which then read 2–3× slower than the steady state.
+ * the JIT for the first ~10 calls, which then read 2–3× slower than the steady state. Since the
+ * revocation checker (pkijs CRL parsing, fetch) runs just before it, the first timed series needs
+ * more: with 10 it read 5× the floor, with 40 or more it reads ~1.6× like the others.
  */
-const WARMUP = intFromEnv('BENCH_SIGNING_WARMUP', 10, 0, 1000);
+const WARMUP = intFromEnv('BENCH_SIGNING_WARMUP', 40, 0, 1000);
 const PROFILE = process.env.BENCH_SIGNING_PROFILE === '1';
 const MiB = 1024 * 1024;
 const TARGET_BYTES = MiB;
