@@ -178,3 +178,13 @@ test('the dev CA CRL: served at /pki/dev-ca.crl without login, read locally by t
   assert.deepEqual([v[0]!.trust, v[0]!.revocation, v[0]!.revocationSource], ['trusted', 'good', 'crl'], v[0]!.problems.join('; '));
   assert.equal(summarise(v), 'valid');
 });
+
+test('a certificate that names no OCSP responder and no CRL cannot be checked: revocation unknown, summary indeterminate (never valid)', async () => {
+  const bare = issueCertificate(ca, { commonName: 'Không có CRL' });
+  const pdf = await signPdf(makePdf('no revocation pointer'), { privateKey: bare.privateKeyPem, certificate: bare.certificate, chain: [ca.certificate] }, {
+    fieldName: 'S', signingTime: new Date(), name: 'x',
+  }, null);
+  const v = await verifyPdf(pdf, [ca.certificate]);
+  assert.deepEqual([v[0]!.integrity, v[0]!.trust, v[0]!.revocation, v[0]!.revocationSource], ['valid', 'trusted', 'unknown', 'none']);
+  assert.equal(summarise(v), 'indeterminate');
+});

@@ -157,7 +157,7 @@ test('with a TSA signatures are PAdES B-T (token verified by openssl ts); two-st
   const { doc } = await buildDocument(env, { author: clerk, recipients: [commune.id] });
 
   // Step 1: the server returns the signed attributes for the token's certificate.
-  const token = issueCertificate(pki.ca, { commonName: 'Nguyễn Văn Hùng (USB token)' });
+  const token = pki.issue({ commonName: 'Nguyễn Văn Hùng (USB token)' });
   const prep = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign/prepare`, headers: leader.auth, payload: { certificate: pem(token.certificate) } });
   assert.equal(prep.statusCode, 200, prep.body);
   const { handle, signedAttributes, digest } = prep.json();

@@ -6,7 +6,6 @@ import { buildTestEnv } from './helpers/app.js';
 import { buildDocument, buildUser } from './helpers/factories.js';
 import { makePdf } from './helpers/pdf.js';
 import { installKey, pem } from './helpers/signing.js';
-import { issueCertificate } from '../src/modules/signing/crypto/dev-ca.js';
 import { vnDate } from '../src/lib/time.js';
 import { listen, waitFor } from './helpers/sockets.js';
 import { audit, countScripts, hasChromium, inkedPixels, launch, PHONE, twoPagePdf, watchErrors } from './helpers/web.js';
@@ -213,7 +212,7 @@ test('the mobile web app at 390×844: flash alarm, acknowledge, reader, offline,
 
   // Two-step signing with a USB token: the app shows the data to sign, the token's software
   // (here node:crypto with the token's key) signs it, the app completes.
-  const usb = issueCertificate(d.pki.ca, { commonName: 'Nguyễn Văn Hùng (USB token)' });
+  const usb = d.pki.issue({ commonName: 'Nguyễn Văn Hùng (USB token)' });
   const { doc: tokenDraft } = await buildDocument(env, { author: d.clerk, recipients: [d.sonTay.id], subject: 'Kế hoạch phòng chống thiên tai năm 2026', type: 'KH' });
   await signer.page.goto(`${base}/#/documents/${tokenDraft.id}`);
   await signer.page.getByText('Ký bằng USB token (2 bước)').click();
@@ -266,7 +265,7 @@ test("buttons come from the server's can: a deputy with a sign delegation signs 
   const d = await district(env);
   const deputy = await buildUser(env, { unit: d.huyen, roles: ['officer'], username: 'phochutich.huyen', fullName: 'Lê Thị Phương', title: 'Phó Chủ tịch' });
   const officer = await buildUser(env, { unit: d.huyen, roles: ['officer'], username: 'chuyenvien.huyen', fullName: 'Hoàng Văn Nam' });
-  const deputyKey = issueCertificate(d.pki.ca, { commonName: 'Lê Thị Phương', organization: 'Ủy ban nhân dân huyện Thử', organizationalUnit: 'Phó Chủ tịch' });
+  const deputyKey = d.pki.issue({ commonName: 'Lê Thị Phương', organization: 'Ủy ban nhân dân huyện Thử', organizationalUnit: 'Phó Chủ tịch' });
   assert.equal((await installKey(env, deputy, deputyKey, d.pki.ca, 'user')).statusCode, 201);
   const today = vnDate(new Date());
   const delegation = await env.app.inject({

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createCa, issueCertificate, toPkcs12, type KeyAndCertificate } from '../../src/modules/signing/crypto/dev-ca.js';
+import { createCa, toPkcs12, type KeyAndCertificate } from '../../src/modules/signing/crypto/dev-ca.js';
+import { withCrl } from './crl.js';
 import type { TestEnv } from './app.js';
 import type { TestUser } from './factories.js';
 import { multipart } from './pdf.js';
@@ -50,12 +51,16 @@ export async function pdfsig(pdf: Buffer, ca?: KeyAndCertificate): Promise<strin
   }
 }
 
-/** A test CA with a leader's key and a unit seal key, made fresh per test file. */
+/**
+ * A test CA with a leader's key and a unit seal key, made fresh per test file. Its certificates name
+ * a CRL served on loopback (helpers/crl.ts), so their revocation can be checked; `issue` makes more.
+ */
 export function testPki(unitName = 'Ủy ban nhân dân huyện Thử') {
   const ca = createCa({ commonName: 'Test CA lienthong', organization: 'Test' });
-  const leader = issueCertificate(ca, { commonName: 'Nguyễn Văn Hùng', organization: unitName, organizationalUnit: 'Chủ tịch' });
-  const seal = issueCertificate(ca, { commonName: unitName, organization: unitName });
-  return { ca, leader, seal };
+  const { issue, crlUrl } = withCrl(ca);
+  const leader = issue({ commonName: 'Nguyễn Văn Hùng', organization: unitName, organizationalUnit: 'Chủ tịch' });
+  const seal = issue({ commonName: unitName, organization: unitName });
+  return { ca, leader, seal, issue, crlUrl };
 }
 
 /** Every form the private key could leak in: PEM body, DER as base64 and hex. */

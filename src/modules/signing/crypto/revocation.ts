@@ -220,14 +220,17 @@ async function lookUp(certificate: Cert, issuer: Cert, now: Date, timeoutMs: num
 
 /**
  * Is `certificate` (issued by `issuer`) revoked? From the memory cache, else the store, else its
- * OCSP responder, else its CRL (see the header). A certificate that names neither is 'good' with
- * source 'none': there is nothing to ask (RFC 5280 §6.3 leaves that case to local policy; this
- * app follows what it did before revocation was checked, and the verdict says source 'none').
+ * OCSP responder, else its CRL (see the header). A certificate that names neither cannot be
+ * checked: 'unknown' with source 'none' (RFC 5280 §6.3 leaves it to local policy; we do not call
+ * "good" what nobody was asked — the summary is then 'indeterminate', never 'valid').
  */
 export async function checkRevocation(certificate: Cert, issuer: Cert | null, opts: RevocationOptions = {}): Promise<RevocationAnswer> {
   const now = (opts.now ?? (() => new Date()))();
   if (!certificate.ocspUrls.length && !certificate.crlUrls.length) {
-    return { status: 'good', source: 'none', checkedAt: now, expiresAt: new Date(now.getTime() + MAX_GOOD_MS) };
+    return {
+      status: 'unknown', source: 'none', checkedAt: now, expiresAt: new Date(now.getTime() + MAX_GOOD_MS),
+      detail: 'the certificate names no OCSP responder and no CRL distribution point',
+    };
   }
   if (!issuer) {
     return { status: 'unknown', source: 'none', checkedAt: now, expiresAt: new Date(now.getTime() + UNKNOWN_RETRY_MS), detail: 'issuer certificate not known' };
