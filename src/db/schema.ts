@@ -6,3 +6,4 @@ export * from '../modules/events/tables.js';
 export * from '../modules/signing/tables.js';
 export * from '../modules/realtime/tables.js';
 export * from '../modules/handling/tables.js';
+export * from '../modules/exchange/tables.js';

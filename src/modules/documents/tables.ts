@@ -33,6 +33,11 @@ export const documents = pgTable(
     /** Recipient unit ids as drafted; checked again when issuing. */
     recipients: uuid('recipients').array().notNull().default(sql`'{}'::uuid[]`),
     status: text('status').$type<DocumentStatus>().notNull().default('draft'),
+    /**
+     * For a document received from another system (edXML): the sender's DocumentId
+     * (`OrganId,yyyy/MM/dd,number/notation`), so answers (status packages) name it. Null for our own.
+     */
+    externalId: text('external_id'),
     /** Numbering series the number was taken from, e.g. "state:2026" or "party:2025-2030:NQ". */
     series: text('series'),
     number: integer('number'),
@@ -46,6 +51,7 @@ export const documents = pgTable(
   },
   (t) => [
     unique('documents_series_number_uq').on(t.issuerUnitId, t.series, t.number),
+    unique('documents_external_uq').on(t.issuerUnitId, t.externalId),
     index('documents_issuer_idx').on(t.issuerUnitId, t.createdAt),
     check('documents_subject_len', sql`char_length(${t.subject}) between 1 and 500`),
   ],

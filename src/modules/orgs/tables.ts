@@ -21,6 +21,13 @@ export const units = pgTable(
     partyTerm: text('party_term'),
     /** The built-in administrators' unit: never a recipient, never listed for picking. */
     internal: boolean('internal').notNull().default(false),
+    /**
+     * A unit served by another system on the province's exchange axis (from the axis directory):
+     * that system's id and name. Null for the units this system serves. Such a unit is a valid
+     * recipient; what is sent to it leaves as an edXML package.
+     */
+    systemId: text('system_id'),
+    systemName: text('system_name'),
     /** Set when a reorganisation dissolves or merges the unit; its documents stay. */
     dissolvedAt: timestamp('dissolved_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
