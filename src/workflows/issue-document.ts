@@ -3,12 +3,13 @@ import type { Actor } from '../lib/actor.js';
 import type { StagedObject } from '../storage/object-store.js';
 import { scheduleAlarms } from '../modules/dispatch/alarms.js';
 import { insertDeliveries, recordDeliveriesCreated } from '../modules/dispatch/create-deliveries.js';
+import { queueDocumentPackage } from '../modules/dispatch/outbound.js';
 import { loadDocument, loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
 import { checkIssuable, checkIssuableDraft, listStuckIssuing, markIssued, numberDraft } from '../modules/documents/issue-steps.js';
 import { presentDocument, type DocumentRow, type FileRow } from '../modules/documents/present.js';
-import { getUnit, type Unit } from '../modules/orgs/units.js';
+import { findActiveUnits, getUnit, isExternal, type Unit } from '../modules/orgs/units.js';
 import { checkSealable, loadSealKey, sealPdfBytes } from '../modules/signing/seal.js';
 import { fileSignatureVerdicts, summarise } from '../modules/signing/verdicts.js';
 import { recallReplaced } from './recall-document.js';
@@ -101,12 +102,16 @@ export async function finishIssue(
         if (f.role === 'main') signature = summarise(verdicts);
       }
       const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: doc.recipients, at: deps.clock() });
+      // Recipients served by other systems get the document as one edXML package through the axis,
+      // sent after commit by the exchange worker; their systems ring their own flash alarms.
+      const remote = new Map((await findActiveUnits(tx, doc.recipients)).filter(isExternal).map((u) => [u.id, u.code]));
       const row = await markIssued(tx, actor, locked, deps.clock(), { sealed: Boolean(seal), signature, timestamped });
       await recordDeliveriesCreated(tx, {
         documentId: doc.id, issuerUnitId: issuer.id, at: deps.clock(), actor, deliveries: delivered,
         document: { subject: doc.subject, urgency: doc.urgency, issuerName: issuer.name },
       });
-      if (doc.urgency === 'flash') await scheduleAlarms(deps, tx, delivered.map((d) => d.id), deps.clock());
+      if (doc.urgency === 'flash') await scheduleAlarms(deps, tx, delivered.filter((d) => !remote.has(d.recipientUnitId)).map((d) => d.id), deps.clock());
+      await queueDocumentPackage(tx, { documentId: doc.id, toOrganIds: [...remote.values()], businessDocType: doc.replaces ? 3 : 0, at: deps.clock() });
       if (doc.replaces) await recallReplaced(tx, { oldId: doc.replaces, by: { id: doc.id, notation: doc.notation! }, issuerUnitId: issuer.id, at, actor });
       return row;
     });

@@ -7,6 +7,7 @@ import { loadOwnDocument } from '../documents/access.js';
 import { documents, type Urgency } from '../documents/tables.js';
 import { units } from '../orgs/tables.js';
 import { type DeliveryStatus, deliveries } from './tables.js';
+import { transportByOrganId } from './outbound.js';
 import { deliveryCan } from './policy.js';
 import { mainFileSummaries } from '../signing/verdicts.js';
 import { events } from '../events/tables.js';
@@ -74,16 +75,19 @@ export async function listInbox(
 export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, documentId: string) {
   const doc = await loadOwnDocument(deps.db, actor, documentId);
   const rows = await deps.db
-    .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName } })
+    .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName, systemId: units.systemId, systemName: units.systemName } })
     .from(deliveries)
     .innerJoin(units, eq(units.id, deliveries.recipientUnitId))
     .where(eq(deliveries.documentId, doc.id))
     .orderBy(asc(units.code));
   const history = await deliveryHistory(deps.db, doc.id);
+  const transport = rows.some((r) => r.unit.systemId) ? await transportByOrganId(deps.db, doc.id) : new Map();
   return {
     deliveries: rows.map(({ d, unit }) => ({
       deliveryId: d.id,
-      unit,
+      unit: { id: unit.id, code: unit.code, name: unit.name, shortName: unit.shortName, ...(unit.systemId ? { external: true, systemId: unit.systemId, systemName: unit.systemName } : {}) },
+      /** For a recipient on another system: how far the package got (queued, sent, delivered, failed), apart from `status`. */
+      ...(unit.systemId ? { transport: transport.get(unit.code)?.transport ?? 'queued', transportReason: transport.get(unit.code)?.reason ?? null } : {}),
       status: d.status,
       deliveredAt: d.deliveredAt.toISOString(),
       readAt: iso(d.readAt),

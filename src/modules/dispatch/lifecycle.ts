@@ -4,15 +4,21 @@ import type { Actor } from '../../lib/actor.js';
 import { conflict, deliveryNotFound } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { documents } from '../documents/tables.js';
+import { units } from '../orgs/tables.js';
 import { recordEvents } from '../events/service.js';
 import { stopAlarms } from './alarms.js';
+import { queueStatusPackage } from './outbound.js';
 import { type DeliveryStatus, STATUS_CODES, deliveries } from './tables.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
 /** A delivery locked for change, with what its rules and events need of its document. */
 export interface LockedDelivery extends DeliveryRow {
-  document: { id: string; issuerUnitId: string; subject: string; urgency: string; dueDate: string | null };
+  document: {
+    id: string; issuerUnitId: string; subject: string; urgency: string; dueDate: string | null;
+    /** The issuer's OrganId, and whether another system serves it (the document came as an edXML package). */
+    issuerCode: string; issuerExternal: boolean;
+  };
 }
 
 /** The delivery, locked until commit, joined to its document; undefined if there is none. */
@@ -22,12 +28,14 @@ export async function lockDelivery(tx: Tx, id: string): Promise<LockedDelivery |
     .select({
       d: deliveries,
       document: { id: documents.id, issuerUnitId: documents.issuerUnitId, subject: documents.subject, urgency: documents.urgency, dueDate: documents.dueDate },
+      issuer: { code: units.code, systemId: units.systemId },
     })
     .from(deliveries)
     .innerJoin(documents, eq(documents.id, deliveries.documentId))
+    .innerJoin(units, eq(units.id, documents.issuerUnitId))
     .where(eq(deliveries.id, id))
     .for('update', { of: deliveries });
-  return row ? { ...row.d, document: row.document } : undefined;
+  return row ? { ...row.d, document: { ...row.document, issuerCode: row.issuer.code, issuerExternal: row.issuer.systemId !== null } } : undefined;
 }
 
 /**
@@ -118,7 +126,11 @@ export async function transitionDelivery(
   actor: Actor | null,
   d: LockedDelivery,
   change: DeliveryChange,
-  p: { at: Date; set?: Partial<typeof deliveries.$inferInsert>; data?: Record<string, unknown>; reason?: string },
+  p: {
+    at: Date; set?: Partial<typeof deliveries.$inferInsert>; data?: Record<string, unknown>; reason?: string;
+    /** The change was reported by the other system (a status package): nothing is sent back. */
+    fromRemote?: boolean;
+  },
 ): Promise<DeliveryRow> {
   const rule = RULES[change];
   if (!changeAllowed(d, change)) {
@@ -129,6 +141,15 @@ export async function transitionDelivery(
   const [row] = await tx.update(deliveries).set(set).where(eq(deliveries.id, d.id)).returning();
   if (rule.stopsAlarm) await stopAlarms(tx, [d.id], p.at);
   const issuerUnitId = d.document.issuerUnitId;
+  // A document from another system: its sender learns every business step as a status package
+  // (QCVN 102), and the acknowledgement of a flash document as 01 "Đã nhận văn bản hỏa tốc".
+  if (d.document.issuerExternal && !p.fromRemote) {
+    const code = change === 'acknowledged' ? '01' : rule.code;
+    if (code) {
+      const description = change === 'acknowledged' ? `Đã nhận văn bản hỏa tốc lúc ${vnDateTime(p.at)}` : (p.reason ?? DESCRIPTIONS[change] ?? '');
+      await queueStatusPackage(tx, { documentId: d.documentId, deliveryId: d.id, toOrganId: d.document.issuerCode, statusCode: code, at: p.at, data: { description, staffUserId: actor?.userId ?? null } });
+    }
+  }
   await recordEvents(tx, [{
     type: rule.event, at: p.at, actor, documentId: d.documentId, deliveryId: d.id, unitIds: [issuerUnitId, d.recipientUnitId],
     data: {
@@ -140,3 +161,15 @@ export async function transitionDelivery(
 }
 
 export const statusCode = (s: DeliveryStatus) => STATUS_CODES[s];
+
+/** The words of a status package, in Vietnamese as the receiving clerk reads them. */
+const DESCRIPTIONS: Partial<Record<DeliveryChange, string>> = {
+  accepted: 'Đã tiếp nhận, vào sổ văn bản đến', assigned: 'Đã phân công xử lý', in_progress: 'Đang xử lý',
+  completed: 'Đã hoàn thành xử lý', recalled: 'Đồng ý thu hồi',
+};
+
+/** dd/MM/yyyy HH:mm in Vietnam time (UTC+7). */
+function vnDateTime(at: Date): string {
+  const v = new Date(at.getTime() + 7 * 3600_000).toISOString();
+  return `${v.slice(11, 16)} ${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`;
+}

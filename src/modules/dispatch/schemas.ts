@@ -72,8 +72,13 @@ export const HistoryStep = Type.Object({
 export const TrackingRow = Type.Object(
   {
     deliveryId: Uuid,
-    unit: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), shortName: Type.String() }),
+    unit: Type.Object({
+      id: Uuid, code: Type.String(), name: Type.String(), shortName: Type.String(),
+      external: Type.Optional(Type.Boolean()), systemId: Type.Optional(Type.String()), systemName: Type.Optional(Nullable(Type.String())),
+    }),
     status: OneOf(DELIVERY_STATUSES),
+    transport: Type.Optional(Type.String({ description: 'recipients on another system: queued | sent | delivered | failed (transport, apart from status)' })),
+    transportReason: Type.Optional(Nullable(Type.String())),
     deliveredAt: Timestamp,
     readAt: Nullable(Timestamp),
     acknowledgedAt: Nullable(Timestamp),

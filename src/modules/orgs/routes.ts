@@ -18,8 +18,14 @@ export async function orgRoutes(app: App, deps: Deps) {
     return { user: presentUser(user) };
   });
 
-  app.get('/api/units', { schema: { tags: ['units'], summary: 'Danh sách đơn vị', security: Security, response: { 200: S.UnitsBody, ...S.Errors } } }, async () => ({
-    units: (await listUnits(deps.db)).map(presentUnit),
+  app.get('/api/units', {
+    schema: {
+      tags: ['units'], summary: 'Danh sách đơn vị (external=1: cả đơn vị của hệ thống khác trên trục liên thông)', security: Security,
+      querystring: Type.Object({ external: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')])) }),
+      response: { 200: S.UnitsBody, ...S.Errors },
+    },
+  }, async (req) => ({
+    units: (await listUnits(deps.db, { external: req.query.external === '1' || req.query.external === 'true' })).map(presentUnit),
   }));
 
   app.get('/api/units/:id/users', { schema: { tags: ['units'], summary: 'Người của một đơn vị (của mình hoặc phòng ban trực thuộc)', security: Security, params: IdParams, response: { 200: S.UnitPeopleBody, ...S.Errors } } }, async (req) => ({

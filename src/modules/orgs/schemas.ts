@@ -23,6 +23,9 @@ export const Unit = Type.Object({
   shortName: Type.String(),
   kind: OneOf(UNIT_KINDS),
   parentId: Nullable(Uuid),
+  external: Type.Optional(Type.Boolean({ description: 'served by another system on the exchange axis' })),
+  systemId: Type.Optional(Nullable(Type.String())),
+  systemName: Type.Optional(Nullable(Type.String())),
 });
 
 /** A person of a unit, for picking an assignee or a deputy (listUnitPeople). */

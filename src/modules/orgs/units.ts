@@ -21,8 +21,15 @@ export interface NewUnit {
 export const ORGAN_ID = /^[0-9A-Za-z.]{1,35}$/;
 
 export function presentUnit(u: Unit) {
-  return { id: u.id, code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, parentId: u.parentId };
+  return {
+    id: u.id, code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, parentId: u.parentId,
+    /** Served by another system on the exchange axis: what is sent to it leaves as an edXML package. */
+    external: u.systemId !== null, systemId: u.systemId, systemName: u.systemName,
+  };
 }
+
+/** Is this unit served by another system (its documents travel as edXML packages)? */
+export const isExternal = (u: Pick<Unit, 'systemId'>) => u.systemId !== null;
 
 /** Units are created by an admin; the OrganId `code` is unique and the parent must exist. */
 export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit, at: Date): Promise<Unit> {
@@ -58,9 +65,74 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
   });
 }
 
-/** Every active unit, for picking recipients: names and codes of units are public within the system. */
-export async function listUnits(db: DbOrTx): Promise<Unit[]> {
-  return db.select().from(units).where(and(isNull(units.dissolvedAt), eq(units.internal, false))).orderBy(asc(units.code));
+/**
+ * Every active unit, for picking recipients: names and codes of units are public within the
+ * system. Units of other systems (from the axis directory) only when asked for (`external`).
+ */
+export async function listUnits(db: DbOrTx, opts: { external?: boolean } = {}): Promise<Unit[]> {
+  return db
+    .select()
+    .from(units)
+    .where(and(isNull(units.dissolvedAt), eq(units.internal, false), opts.external ? undefined : isNull(units.systemId)))
+    .orderBy(asc(units.code));
+}
+
+export interface DirectoryUnit {
+  organId: string;
+  name: string;
+  parentOrganId: string | null;
+  systemId: string;
+  systemName: string;
+}
+
+/**
+ * The province's directory (from the axis) as local units of other systems: one row per OrganId,
+ * keeping its id across refreshes (deliveries point at it); a unit that left the directory is
+ * dissolved (its documents stay), one that comes back is active again. A code that one of our own
+ * units uses is never taken over (returned in `skipped`). One transaction.
+ */
+export async function syncDirectoryUnits(db: DbOrTx, list: DirectoryUnit[], at: Date): Promise<{ added: number; updated: number; removed: number; skipped: string[] }> {
+  const valid = list.filter((u) => ORGAN_ID.test(u.organId) && u.name.trim());
+  return db.transaction(async (tx) => {
+    const existing = await tx.select().from(units);
+    const byCode = new Map(existing.map((u) => [u.code, u]));
+    const out = { added: 0, updated: 0, removed: 0, skipped: [] as string[] };
+    const seen = new Set<string>();
+    for (const d of valid) {
+      seen.add(d.organId);
+      const cur = byCode.get(d.organId);
+      if (cur && cur.systemId === null) {
+        out.skipped.push(d.organId);
+        continue;
+      }
+      const values = { name: d.name.trim().slice(0, 300), shortName: d.name.trim().slice(0, 40), systemId: d.systemId, systemName: d.systemName, dissolvedAt: null };
+      if (!cur) {
+        const [row] = await tx.insert(units).values({ code: d.organId, kind: 'other', ...values }).returning();
+        byCode.set(d.organId, row!);
+        out.added++;
+      } else if (cur.name !== values.name || cur.systemId !== d.systemId || cur.systemName !== d.systemName || cur.dissolvedAt) {
+        await tx.update(units).set(values).where(eq(units.id, cur.id));
+        out.updated++;
+      }
+    }
+    // Parents, once every unit of the list exists.
+    for (const d of valid) {
+      const me = byCode.get(d.organId);
+      if (!me || me.systemId === null) continue;
+      const parentId = d.parentOrganId ? (byCode.get(d.parentOrganId)?.id ?? null) : null;
+      if (me.parentId !== parentId) await tx.update(units).set({ parentId }).where(eq(units.id, me.id));
+    }
+    for (const u of existing) {
+      if (u.systemId !== null && !u.dissolvedAt && !seen.has(u.code)) {
+        await tx.update(units).set({ dissolvedAt: at }).where(eq(units.id, u.id));
+        out.removed++;
+      }
+    }
+    if (out.added || out.updated || out.removed) {
+      await recordEvents(tx, [{ type: 'directory.synced', at, unitIds: [], data: { added: out.added, updated: out.updated, removed: out.removed } }]);
+    }
+    return out;
+  });
 }
 
 export async function getUnit(db: DbOrTx, id: string): Promise<Unit | undefined> {

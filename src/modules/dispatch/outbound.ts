@@ -1,0 +1,83 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { exchangeOutbox, type TransportState } from './tables.js';
+
+export type OutboundRow = typeof exchangeOutbox.$inferSelect;
+
+/**
+ * In the issuing (or recalling, replacing) transaction: one document package to the recipients
+ * served by other systems. BussinessDocType 0 new, 1 revoke, 2 update, 3 replace. Written once:
+ * the same document, type and recipients make the same row.
+ */
+export async function queueDocumentPackage(
+  tx: Tx, p: { documentId: string; toOrganIds: string[]; businessDocType: 0 | 1 | 2 | 3; at: Date; data?: Record<string, unknown> },
+): Promise<void> {
+  if (p.toOrganIds.length === 0) return;
+  const to = [...new Set(p.toOrganIds)].sort();
+  await tx.insert(exchangeOutbox).values({
+    kind: 'edoc', documentId: p.documentId, toOrganIds: to, businessDocType: p.businessDocType, data: p.data ?? {},
+    dedupKey: `edoc|${p.documentId}|${p.businessDocType}|${to.join(',')}|${p.businessDocType === 0 ? '' : p.at.toISOString()}`,
+    createdAt: p.at, nextAttemptAt: p.at,
+  }).onConflictDoNothing();
+}
+
+/**
+ * In the transaction of a status change of a delivery of a document that came from another system:
+ * the status package (QCVN 102 code) that tells its sender. One per delivery, code and time.
+ */
+export async function queueStatusPackage(
+  tx: Tx, p: { documentId: string; deliveryId: string; toOrganId: string; statusCode: string; at: Date; data?: Record<string, unknown> },
+): Promise<void> {
+  await tx.insert(exchangeOutbox).values({
+    kind: 'status', documentId: p.documentId, deliveryId: p.deliveryId, toOrganIds: [p.toOrganId], statusCode: p.statusCode, data: p.data ?? {},
+    dedupKey: `status|${p.deliveryId}|${p.statusCode}|${p.at.toISOString()}`, createdAt: p.at, nextAttemptAt: p.at,
+  }).onConflictDoNothing();
+}
+
+/** Packages due to be sent, oldest first, claimed (SKIP LOCKED) by the caller's transaction. */
+export async function claimDueOutbound(tx: Tx, now: Date, limit: number): Promise<OutboundRow[]> {
+  return tx
+    .select()
+    .from(exchangeOutbox)
+    .where(and(eq(exchangeOutbox.transport, 'queued'), lte(exchangeOutbox.nextAttemptAt, now)))
+    .orderBy(asc(exchangeOutbox.createdAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** The axis accepted it (its doc id), or a send failed and is retried with backoff (at most every 5 minutes). */
+export async function recordSendResult(db: DbOrTx, id: string, r: { ok: true; axisDocId: string; at: Date } | { ok: false; error: string; at: Date; attempts: number }): Promise<void> {
+  if (r.ok) {
+    await db.update(exchangeOutbox).set({ transport: 'sent', axisDocId: r.axisDocId, sentAt: r.at, lastError: null }).where(eq(exchangeOutbox.id, id));
+    return;
+  }
+  const backoff = Math.min(300_000, 1000 * 2 ** Math.min(r.attempts, 9));
+  await db.update(exchangeOutbox)
+    .set({ attempts: r.attempts, lastError: r.error.slice(0, 500), nextAttemptAt: new Date(r.at.getTime() + backoff) })
+    .where(eq(exchangeOutbox.id, id));
+}
+
+/** What the axis says of a package we sent, per destination: the row's transport status follows the worst. */
+export async function recordTransport(db: DbOrTx, axisDocId: string, transport: TransportState, reason: string | null): Promise<void> {
+  await db.update(exchangeOutbox).set({ transport, transportReason: reason }).where(eq(exchangeOutbox.axisDocId, axisDocId));
+}
+
+/** Transport status of the packages that carried a document to each remote recipient (for tracking). */
+export async function transportByOrganId(db: DbOrTx, documentId: string): Promise<Map<string, { transport: TransportState; reason: string | null }>> {
+  const rows = await db
+    .select({ to: exchangeOutbox.toOrganIds, transport: exchangeOutbox.transport, reason: exchangeOutbox.transportReason, at: exchangeOutbox.createdAt })
+    .from(exchangeOutbox)
+    .where(and(eq(exchangeOutbox.documentId, documentId), eq(exchangeOutbox.kind, 'edoc')))
+    .orderBy(asc(exchangeOutbox.createdAt));
+  const out = new Map<string, { transport: TransportState; reason: string | null }>();
+  for (const r of rows) for (const o of r.to) out.set(o, { transport: r.transport, reason: r.reason });
+  return out;
+}
+
+export async function outboundByIds(db: DbOrTx, ids: string[]): Promise<OutboundRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(exchangeOutbox).where(inArray(exchangeOutbox.id, ids));
+}
+
+export const countQueued = async (db: DbOrTx) =>
+  Number((await db.select({ n: sql<number>`count(*)::int` }).from(exchangeOutbox).where(eq(exchangeOutbox.transport, 'queued')))[0]?.n ?? 0);
