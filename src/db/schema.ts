@@ -7,3 +7,4 @@ export * from '../modules/signing/tables.js';
 export * from '../modules/realtime/tables.js';
 export * from '../modules/handling/tables.js';
 export * from '../modules/exchange/tables.js';
+export * from '../modules/axis/tables.js';
