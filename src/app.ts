@@ -24,6 +24,7 @@ import { startWorkers } from './jobs/workers.js';
 import { webRoutes } from './web/plugin.js';
 import { workflowRoutes } from './workflows/routes.js';
 import { signingWorkflowRoutes } from './workflows/signing-routes.js';
+import { exchangeRoutes } from './workflows/exchange-routes.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -101,8 +102,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await realtimeRoutes(app, deps);
   await registerRoutes(app, deps);
   await handlingRoutes(app, deps);
+  await (await import('./modules/axis/routes.js')).axisRoutes(app, deps);
   await workflowRoutes(app, deps);
   await signingWorkflowRoutes(app, deps);
+  await exchangeRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

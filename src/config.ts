@@ -31,6 +31,10 @@ export interface Config {
   maxUploadBytes: number;
   /** Largest accepted JSON body, in bytes. */
   maxJsonBytes: number;
+  /** Serve the province's exchange axis (`/axis/v1/*` and `/api/axis/*`). */
+  axis: boolean;
+  /** Largest edXML package the axis accepts, in bytes. */
+  maxPackageBytes: number;
   tokenTtlSeconds: number;
   /** A flash delivery rings again this often until acknowledged. */
   alarmRepeatSeconds: number;
@@ -133,6 +137,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     keySecret,
     maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,
     maxJsonBytes: int('MAX_JSON_KB', 1024, 1, 65536) * 1024,
+    axis: bool('AXIS', false),
+    maxPackageBytes: int('MAX_PACKAGE_MB', 100, 1, 4096) * 1024 * 1024,
     tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,
     alarmRepeatSeconds: int('ALARM_REPEAT_SECONDS', 60, 1, 3600),
     escalateAfterMinutes: int('ESCALATE_AFTER_MINUTES', 10, 1, 24 * 60),

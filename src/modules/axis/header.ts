@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import { AppError, badRequest } from '../../lib/errors.js';
+import { EdxmlError, readPackageHeader } from '../exchange/edxml/index.js';
+import type { AxisMessageType } from './tables.js';
+
+/** What the axis needs of a package's edXMLHeader. */
+export interface AxisHeader {
+  kind: AxisMessageType;
+  fromOrganId: string;
+  /** Document packages: every To/OrganId; status packages: the organ the status is for (ResponseFor/OrganId). */
+  toOrganIds: string[];
+  /** edXML DocumentId; for a status package ResponseFor/DocumentId. */
+  documentId: string;
+  statusCode?: string;
+  timestamp?: string;
+}
+
+/**
+ * Reads edXMLHeader with the exchange codec (streamed; DOCTYPE refused; a header signature that
+ * does not verify refused). The codec's errors become 400 with its message (413 for its size limit).
+ */
+export async function readHeader(stream: Readable, maxBytes: number): Promise<AxisHeader> {
+  let h;
+  try {
+    h = await readPackageHeader(stream, { maxBytes });
+  } catch (err) {
+    if (err instanceof EdxmlError) throw new AppError(err.code === 'too_large' ? 'payload_too_large' : 'bad_request', err.text);
+    throw err;
+  }
+  if (h.kind === 'status') {
+    // A status package names no To: it goes to the organ of the document it answers.
+    const organ = h.responseFor?.organId ?? h.documentId.split(',')[0] ?? '';
+    if (!h.documentId || !organ) {
+      throw badRequest('Gói trạng thái thiếu ResponseFor/DocumentId hoặc OrganId', 'The status package lacks ResponseFor/DocumentId or OrganId');
+    }
+    return {
+      kind: 'status', fromOrganId: h.from.organId, toOrganIds: [organ], documentId: h.documentId,
+      ...(h.statusCode ? { statusCode: h.statusCode } : {}), ...(h.timestamp ? { timestamp: h.timestamp } : {}),
+    };
+  }
+  return {
+    kind: 'edoc', fromOrganId: h.from.organId, toOrganIds: h.to.map((o) => o.organId), documentId: h.documentId,
+    ...(h.timestamp ? { timestamp: h.timestamp } : {}),
+  };
+}
