@@ -10,3 +10,4 @@ export {
   type HeaderReadOptions, type HeaderTap, type PackageRead, type ReadPackageOptions,
 } from './reader.js';
 export { checkSealTrust, verifyHeaderXml, type SealKey, type SealTrust } from './signature.js';
+export { writeDocumentPackage, writeStatusPackage, type WriteOptions } from './writer.js';

@@ -152,14 +152,14 @@ export class Scanner {
       }
       return;
     }
-    if (this.capture) return this.captureOpen(t, scope);
+    if (this.capture) return this.captureOpen(t);
     const path = this.frames.map((f) => f.local);
     const std = isEdxml(t);
     if (std && t.local === 'edXMLHeader' && path.length === 3 && path[1] === 'edXMLEnvelope') {
       if (this.headerSeen) throw malformed('more than one edXMLHeader');
-      this.startCapture('header', t, scope, parent?.scope ?? {});
+      this.startCapture('header', t, parent?.scope ?? {});
     } else if (std && t.local === 'edXMLManifest' && path[path.length - 2] === 'edXMLBody') {
-      this.startCapture('manifest', t, scope, {});
+      this.startCapture('manifest', t, {});
     } else if (std && t.local === 'Attachment' && path[path.length - 2] === 'AttachmentEncoded') {
       this.inAttachment = true;
       this.h.attachmentStart?.();
@@ -168,11 +168,11 @@ export class Scanner {
         this.inContent = true;
         this.h.contentStart?.();
         if (!t.isSelfClosing) this.raw = true;
-      } else this.startCapture('field', t, scope, {});
+      } else this.startCapture('field', t, {});
     }
   }
 
-  private startCapture(kind: Capture['kind'], t: SaxesTagNS, scope: Record<string, string>, inherited: Record<string, string>): void {
+  private startCapture(kind: Capture['kind'], t: SaxesTagNS, inherited: Record<string, string>): void {
     const el: El = { local: t.local, uri: t.uri, attrs: attrsOf(t), children: [], text: '' };
     this.capture = { kind, stack: [el], root: el, parts: kind === 'header' ? [] : null, size: 0 };
     if (kind === 'header') {
@@ -185,11 +185,9 @@ export class Scanner {
       }
       this.append(`<${t.name}${decl.join('')}${serialAttrs(t)}>`);
     }
-    void scope;
-    if (t.isSelfClosing) return; // closetag follows immediately
   }
 
-  private captureOpen(t: SaxesTagNS, _scope: Record<string, string>): void {
+  private captureOpen(t: SaxesTagNS): void {
     const c = this.capture!;
     const el: El = { local: t.local, uri: t.uri, attrs: attrsOf(t), children: [], text: '' };
     c.stack[c.stack.length - 1]!.children.push(el);

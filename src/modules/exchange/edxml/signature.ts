@@ -138,15 +138,21 @@ export function verifyHeaderXml(headerXml: string): SignatureReport {
       continue;
     }
     const sig = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
+    let valid = false;
+    let problem: string | undefined;
     try {
       sig.loadSignature(sigEl as unknown as Node);
-      if (sig.checkSignature(headerXml)) {
-        return { signed: true, valid: true, certificate: der, ...(certs.length > 1 ? { chain: certs.filter((_, j) => j !== i) } : {}) };
-      }
+      // The callback form reports why (the boolean form only says false); it is called before checkSignature returns.
+      sig.checkSignature(headerXml, (err, ok) => {
+        valid = !err && ok === true;
+        problem = err?.message;
+      });
     } catch (e) {
-      lastProblem = (e as Error).message.split('\n')[0] ?? lastProblem;
-      if (/digest|reference/i.test(lastProblem)) return bad(`the header was changed after signing (${lastProblem})`, certs[0], certs.slice(1));
+      problem = (e as Error).message;
     }
+    if (valid) return { signed: true, valid: true, certificate: der, ...(certs.length > 1 ? { chain: certs.filter((_, j) => j !== i) } : {}) };
+    if (problem) lastProblem = problem.split('\n')[0]!.slice(0, 300);
+    if (/digest|reference/i.test(lastProblem)) return bad(`the header was changed after signing (${lastProblem})`, certs[0], certs.slice(1));
   }
   return bad(lastProblem, certs[0], certs.slice(1));
 }
