@@ -25,7 +25,7 @@ export async function insertDeliveries(
 export async function recordDeliveriesCreated(
   tx: Tx,
   p: {
-    documentId: string; issuerUnitId: string; at: Date; actor: Actor; deliveries: Array<{ id: string; recipientUnitId: string }>;
+    documentId: string; issuerUnitId: string; at: Date; actor: Actor | null; deliveries: Array<{ id: string; recipientUnitId: string }>;
     /** Shown by the recipient's screen the moment it arrives, so kept with the event. */
     document: { subject: string; urgency: string; issuerName: string };
   },

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, deliveryNotFound } from '../../lib/errors.js';
@@ -172,4 +172,10 @@ const DESCRIPTIONS: Partial<Record<DeliveryChange, string>> = {
 function vnDateTime(at: Date): string {
   const v = new Date(at.getTime() + 7 * 3600_000).toISOString();
   return `${v.slice(11, 16)} ${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`;
+}
+
+/** The delivery of `documentId` to `unitId`, locked (a status package from that unit's system names it so). */
+export async function lockDeliveryOf(tx: Tx, documentId: string, unitId: string): Promise<LockedDelivery | undefined> {
+  const [row] = await tx.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.documentId, documentId), eq(deliveries.recipientUnitId, unitId)));
+  return row ? lockDelivery(tx, row.id) : undefined;
 }

@@ -11,3 +11,9 @@ export async function findDeliveryForUnit(db: DbOrTx, documentId: string, unitId
     .where(and(eq(deliveries.documentId, documentId), eq(deliveries.recipientUnitId, unitId)));
   return d;
 }
+
+/** A delivery by id, without a lock (to build what is sent about it). */
+export async function findDelivery(db: DbOrTx, id: string): Promise<DeliveryRow | undefined> {
+  const [d] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  return d;
+}

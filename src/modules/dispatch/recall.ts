@@ -9,7 +9,7 @@ import { isRecipientClerk, recallPending } from './policy.js';
 import { deliveries } from './tables.js';
 
 /** In the issuer's recall transaction: every recipient is asked (code 13) to agree to withdraw its copy. */
-export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor; reason: string }) {
+export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor | null; reason: string }) {
   const rows = await tx
     .update(deliveries)
     .set({ recallRequestedAt: p.at, recallReason: p.reason, recallAnsweredAt: null, recallRefusalReason: null })

@@ -157,3 +157,19 @@ export async function findUnitByCode(db: DbOrTx, code: string): Promise<Unit | u
   const [u] = await db.select().from(units).where(eq(units.code, code));
   return u;
 }
+
+/**
+ * The unit of another system that sent us a package: known from the directory, or — a sender the
+ * directory does not (yet) list, e.g. a package registered by hand — created as an external unit
+ * named as the package names it. Never one of our own units (null then).
+ */
+export async function ensureExternalUnit(tx: DbOrTx, p: { organId: string; name: string; systemId?: string | null; systemName?: string | null }): Promise<Unit | null> {
+  if (!ORGAN_ID.test(p.organId)) return null;
+  const [known] = await tx.select().from(units).where(eq(units.code, p.organId));
+  if (known) return known.systemId === null ? null : known;
+  const name = (p.name.trim() || p.organId).slice(0, 300);
+  const [row] = await tx.insert(units).values({
+    code: p.organId, name, shortName: name.slice(0, 40), kind: 'other', systemId: p.systemId ?? 'unknown', systemName: p.systemName ?? 'Hệ thống khác',
+  }).onConflictDoNothing().returning();
+  return row ?? (await tx.select().from(units).where(eq(units.code, p.organId)))[0] ?? null;
+}
