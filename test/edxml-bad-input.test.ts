@@ -158,6 +158,8 @@ test('missing and bad elements', async () => {
   await assert.rejects(readPackage(Readable.from([pkg(att('AAAA', 'x') + att('AAAA', 'x'))])), isCode('bad_value'));
   const status = writeStatusPackage(fullStatusHeader()).toString('utf8');
   await assert.rejects(readPackage(Readable.from([Buffer.from(status.replace('<StatusCode>03</StatusCode>', '<StatusCode>99</StatusCode>'))])), isCode('bad_value'));
+  await assert.rejects(readPackage(Readable.from([Buffer.from(status.replace(/<DocumentId>[^<]*<\/DocumentId>/, ''))])), isCode('missing_element'));
+  await assert.rejects(readPackageHeader(Readable.from([Buffer.from(status.replace(/<Timestamp>[^<]*<\/Timestamp>/, ''))])), isCode('missing_element'));
   await assert.rejects(
     readPackage(Readable.from([Buffer.from(status.replace('</edXMLEnvelope>', `</edXMLEnvelope><AttachmentEncoded>${att('AAAA')}</AttachmentEncoded>`))])),
     isCode('malformed'),

@@ -263,3 +263,52 @@ test('the writer refuses control characters and missing required values', () => 
   assert.throws(() => writeStatusPackage({ ...fullStatusHeader(), statusCode: '07' as '01' }), (e: unknown) => e instanceof EdxmlError && e.code === 'bad_value');
   assert.throws(() => writeStatusPackage({ ...fullStatusHeader(), timestamp: '2026/11/30' }), (e: unknown) => e instanceof EdxmlError && e.code === 'bad_value');
 });
+
+test('a header signed in place in a prefixed document (namespace declared on the root only) verifies', async () => {
+  // Pretty-printed, a comment, CDATA, entities and CRLF line ends in the header: the reader rebuilds
+  // the header from parser events, and exclusive C14N makes that equal to the signed bytes.
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016" xmlns:unused="urn:x">',
+    '  <edXML:edXMLEnvelope>',
+    '    <edXML:edXMLHeader Id="hdr">',
+    '      <edXML:MessageHeader>',
+    '        <!-- a comment -->',
+    '        <edXML:From><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:From>',
+    '        <edXML:To><edXML:OrganId>000.00.01.H53</edXML:OrganId></edXML:To>',
+    '        <edXML:DocumentId>000.00.00.G22,2026/11/28,12/BNV-VP</edXML:DocumentId>',
+    '        <edXML:Subject><![CDATA[Báo cáo <quý IV>]]> &amp; &#x1EA0;nh &quot;số&quot;</edXML:Subject>',
+    '      </edXML:MessageHeader>',
+    '    </edXML:edXMLHeader>',
+    '  </edXML:edXMLEnvelope>',
+    '</edXML:edXML>',
+  ].join('\r\n');
+  const sig = new SignedXml({
+    privateKey: seal.privateKeyPem,
+    publicCert: `-----BEGIN CERTIFICATE-----\n${seal.certificate.toString('base64')}\n-----END CERTIFICATE-----\n`,
+    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  });
+  sig.addReference({
+    xpath: "//*[local-name(.)='edXMLHeader']",
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='edXMLHeader']", action: 'append' }, prefix: 'ds' });
+  const signed = Buffer.from(sig.getSignedXml());
+  const r = await readPackage(chunked(signed, 50));
+  assert.equal(r.signature.valid, true, r.signature.problem);
+  assert.equal(r.kind === 'document' && r.header.subject, 'Báo cáo <quý IV> & Ạnh "số"');
+  const changed = Buffer.from(signed.toString('utf8').replace('quý IV', 'quý V'));
+  await assert.rejects(readPackage(Readable.from([changed])), (e: unknown) => e instanceof EdxmlError && e.code === 'bad_signature');
+});
+
+test('the tap refuses a package over maxBytes', async () => {
+  const bytes = await readAll(writeDocumentPackage(fullDocumentHeader(), sources()));
+  const tap = createHeaderTap({ maxBytes: 50_000 });
+  await assert.rejects(
+    pipeline(chunked(bytes, 8192), tap, async function* (src) { for await (const _ of src); }),
+    (e: unknown) => e instanceof EdxmlError && e.code === 'too_large',
+  );
+  await assert.rejects(tap.header, (e: unknown) => e instanceof EdxmlError && e.code === 'too_large');
+});

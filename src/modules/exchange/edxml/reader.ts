@@ -76,7 +76,7 @@ function headerInfo(tree: El, xml: string, opts: HeaderReadOptions): PackageHead
   if (kind === 'status') {
     const h = statusHeaderOf(tree);
     return {
-      kind, from: h.from, to: [], documentId: h.responseFor.documentId ?? '', statusCode: h.statusCode, timestamp: h.timestamp,
+      kind, from: h.from, to: [], documentId: h.responseFor.documentId, statusCode: h.statusCode, timestamp: h.timestamp,
       responseFor: h.responseFor, signature,
     };
   }

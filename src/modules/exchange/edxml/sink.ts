@@ -184,7 +184,7 @@ export class AttachmentSink {
   }
 
   private keepTail(b: Buffer): void {
-    this.tail.push(Buffer.from(b));
+    this.tail.push(b); // decoded buffers are fresh, never reused: no copy
     this.tailLen += b.length;
     while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= TAIL_KEEP) this.tailLen -= this.tail.shift()!.length;
   }

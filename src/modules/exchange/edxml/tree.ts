@@ -157,6 +157,7 @@ export function statusHeaderOf(header: El): StatusHeader {
   if (!mh) throw missing('edXMLHeader/MessageHeader');
   const rf = responseFor(kid(mh, 'ResponseFor'));
   if (!rf) throw missing('MessageHeader/ResponseFor');
+  if (!rf.documentId) throw missing('MessageHeader/ResponseFor/DocumentId');
   const code = need(mh, 'StatusCode', 'MessageHeader');
   if (!(STATUS_CODES as readonly string[]).includes(code)) throw badValue('MessageHeader/StatusCode', code);
   const timestamp = need(mh, 'Timestamp', 'MessageHeader');
@@ -164,7 +165,7 @@ export function statusHeaderOf(header: El): StatusHeader {
   const st = kid(mh, 'StaffInfo');
   const { traceHeaders } = traces(header);
   return compact({
-    responseFor: rf,
+    responseFor: rf as StatusHeader['responseFor'],
     from: organ(kid(mh, 'From'), 'MessageHeader/From'),
     staffInfo: st ? compact({ department: txt(st, 'Department'), staff: txt(st, 'Staff'), mobile: txt(st, 'Mobile'), email: txt(st, 'Email') }) : undefined,
     statusCode: code as StatusCode,

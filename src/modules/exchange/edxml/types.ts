@@ -98,7 +98,8 @@ export interface StaffInfo {
 
 /** MessageHeader of a status package (no attachments). */
 export interface StatusHeader {
-  responseFor: ResponseFor;
+  /** The document answered; its DocumentId is required. */
+  responseFor: ResponseFor & { documentId: string };
   from: Organ;
   staffInfo?: StaffInfo;
   statusCode: StatusCode;

@@ -104,10 +104,10 @@ function statusHeaderXml(h: StatusHeader): string {
   if (!(STATUS_CODES as readonly string[]).includes(h.statusCode)) {
     throw edxmlError('bad_value', `Mã trạng thái không hợp lệ: ${h.statusCode}`, `Invalid StatusCode: ${h.statusCode}`);
   }
-  if (!h.responseFor) throw edxmlError('missing_element', 'Thiếu ResponseFor', 'ResponseFor is missing');
+  need(h.responseFor?.documentId, 'ResponseFor/DocumentId');
   const s = h.staffInfo;
   const mh = [
-    responseFor(h.responseFor) || '<ResponseFor/>',
+    responseFor(h.responseFor),
     organ('From', h.from),
     s ? group('StaffInfo', `${el('Department', s.department)}${el('Staff', s.staff)}${el('Mobile', s.mobile)}${el('Email', s.email)}`) : '',
     el('StatusCode', h.statusCode),
