@@ -181,3 +181,18 @@ test('a failing or lazy onAttachment stops reading with attachment_failed', asyn
     isCode('attachment_failed'),
   );
 });
+
+test('a failing input stream is its own error, not a bad package', async () => {
+  const broken = () => new Readable({
+    read() {
+      this.push(pkg(att('AAAA')).subarray(0, 200));
+      this.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    },
+  });
+  await assert.rejects(readPackage(broken()), (e: unknown) => !(e instanceof EdxmlError) && (e as { code?: string }).code === 'ECONNRESET');
+  await assert.rejects(readPackageHeader(broken()), (e: unknown) => !(e instanceof EdxmlError) && (e as { code?: string }).code === 'ECONNRESET');
+  // And a bad package still destroys its input (nothing left reading).
+  const input = Readable.from([Buffer.from('<!DOCTYPE x><edXML/>'), Buffer.alloc(10)]);
+  await assert.rejects(readPackage(input), isCode('doctype'));
+  assert.equal(input.destroyed, true);
+});

@@ -94,7 +94,7 @@ const noHeader = () => edxmlError('missing_element', 'Gói tin không có edXMLH
 
 /**
  * Only what the axis needs, from edXMLHeader; the rest of the stream is consumed (counted against
- * maxBytes) but not parsed. Throws EdxmlError.
+ * maxBytes) but not parsed. Throws EdxmlError, or the input stream's own error (see readPackage).
  */
 export async function readPackageHeader(input: Input, opts: HeaderReadOptions = {}): Promise<PackageHeaderInfo> {
   let info: PackageHeaderInfo | undefined;
@@ -129,7 +129,7 @@ export function createHeaderTap(opts: HeaderReadOptions = {}): HeaderTap {
   scanner.stopAfterHeader = true;
   const feeder = new Feeder(scanner);
   let resolve!: (h: PackageHeaderInfo) => void;
-  let reject!: (e: EdxmlError) => void;
+  let reject!: (e: Error) => void;
   const header = new Promise<PackageHeaderInfo>((res, rej) => { resolve = res; reject = rej; });
   header.catch(() => {}); // the pipeline reports the same error
   let failed = false;
@@ -172,7 +172,8 @@ interface Current {
 /**
  * The whole package: header (signature verified, see `badSignature`), manifest, and each
  * attachment streamed to `opts.onAttachment`. Throws EdxmlError (a failure of onAttachment is
- * wrapped as attachment_failed, with it as the cause).
+ * wrapped as attachment_failed, with it as the cause), or the input stream's own error, unchanged,
+ * when reading the input failed (a broken connection is not a bad package).
  */
 export async function readPackage(input: Input, opts: ReadPackageOptions = {}): Promise<PackageRead> {
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & ReadPackageOptions;

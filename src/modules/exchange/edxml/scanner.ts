@@ -293,15 +293,41 @@ export class Feeder {
   }
 }
 
+/** The input stream itself failed (a network or disk error): not a fault of the package. */
+export class InputFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super((failure as Error)?.message ?? String(failure));
+  }
+}
+
 /** An input stream (or any async iterable of chunks) → scanner. */
 export async function drive(input: AsyncIterable<Uint8Array | string>, scanner: Scanner): Promise<void> {
   const f = new Feeder(scanner);
-  for await (const chunk of input) await f.push(chunk);
+  const it = input[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let r: IteratorResult<Uint8Array | string>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        throw new InputFailure(e);
+      }
+      if (r.done) break;
+      await f.push(r.value);
+    }
+  } catch (e) {
+    if (!(e instanceof InputFailure)) await it.return?.().catch(() => {}); // destroys a Readable
+    throw e;
+  }
   await f.end();
 }
 
-/** Anything thrown by saxes or the handlers becomes an EdxmlError. */
-export function asEdxmlError(e: unknown): EdxmlError {
+/**
+ * What the readers throw: EdxmlError for anything about the package; the input's own error,
+ * unchanged, when the input stream failed (so a broken connection is not taken for a bad package).
+ */
+export function asEdxmlError(e: unknown): EdxmlError | Error {
   if (e instanceof EdxmlError) return e;
+  if (e instanceof InputFailure) return e.failure instanceof Error ? e.failure : new Error(String(e.failure));
   return malformed((e as Error)?.message ?? String(e));
 }
