@@ -22,6 +22,14 @@ Lệnh (commands):
   import-units <tệp.csv>   Nhập đơn vị từ tệp CSV có dòng tiêu đề
                            code,name,short_name,kind,parent_code; mã đã có thì bỏ qua
                            (import units from a CSV file; existing codes are skipped)
+  axis-systems list        Các hệ thống kết nối trục liên thông (AXIS=1)
+                           (the systems connected to the exchange axis)
+  axis-systems add <mã> <tên> [--prefix P]...
+                           Đăng ký hệ thống; in mật khẩu kết nối MỘT LẦN (chỉ lưu bản băm);
+                           --prefix giới hạn mã định danh hệ thống được phục vụ
+                           (register a system; prints its secret ONCE, only a hash is kept;
+                           --prefix limits the OrganIds it may serve)
+  axis-systems remove <mã> Gỡ hệ thống khỏi trục (remove a system from the axis)
   help                     Hiện hướng dẫn này (show this help)
 
 Cơ sở dữ liệu lấy theo DATABASE_URL, nếu không có thì dùng PostgreSQL nhúng trong DATA_DIR;
@@ -116,6 +124,49 @@ async function importUnitsCommand(args: string[]): Promise<number> {
   }
 }
 
+async function axisSystemsCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const positional: string[] = [];
+  const prefixes: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--prefix') {
+      const p = rest[++i];
+      if (!p) throw new UsageError('--prefix cần một giá trị (--prefix needs a value)');
+      prefixes.push(p);
+    } else positional.push(rest[i]!);
+  }
+  const usage = 'axis-systems list | add <systemId> <name> [--prefix P]... | remove <systemId>';
+  if (sub === 'list' ? positional.length !== 0 || prefixes.length : sub === 'add' ? positional.length !== 2 : sub === 'remove' ? positional.length !== 1 || prefixes.length : true) {
+    throw new UsageError(`Cách dùng (usage): ${usage}`);
+  }
+  const cfg = config();
+  const systems = await import('../modules/axis/systems.js');
+  const { AppError } = await import('../lib/errors.js');
+  try {
+    return await withRuntime(cfg, async (runtime) => {
+      const deps = runtime.deps;
+      if (sub === 'list') {
+        const rows = await systems.listSystems(deps.db);
+        if (!rows.length) process.stdout.write('Chưa có hệ thống nào (no systems).\n');
+        for (const s of rows) {
+          process.stdout.write(`${s.systemId}\t${s.name}\t${s.organIdPrefixes.join(',') || '*'}\t${s.createdAt.toISOString()}\n`);
+        }
+      } else if (sub === 'add') {
+        const { system, secret } = await systems.addSystem(deps, null, { systemId: positional[0]!, name: positional[1]!, organIdPrefixes: prefixes });
+        process.stdout.write(`Đã đăng ký hệ thống (registered) ${system.systemId}.\n`);
+        process.stdout.write(`Mật khẩu kết nối, chỉ hiện một lần (secret, shown once): ${secret}\n`);
+      } else {
+        await systems.removeSystem(deps, null, positional[0]!);
+        process.stdout.write(`Đã gỡ hệ thống (removed) ${positional[0]}.\n`);
+      }
+      return 0;
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw new UsageError(err.text.vi === err.text.en ? err.text.en : `${err.text.vi} (${err.text.en})`);
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -131,6 +182,8 @@ async function main(argv: string[]): Promise<number> {
       return devCaCommand(args);
     case 'import-units':
       return importUnitsCommand(args);
+    case 'axis-systems':
+      return axisSystemsCommand(args);
     default:
       process.stderr.write(`Lệnh không hợp lệ (unknown command): ${command}\n\n${USAGE}`);
       return 2;
