@@ -312,3 +312,29 @@ test('the tap refuses a package over maxBytes', async () => {
   );
   await assert.rejects(tap.header, (e: unknown) => e instanceof EdxmlError && e.code === 'too_large');
 });
+
+test('a wrapper zip is told from an attachment that is itself a zip (docx, odt, a .zip sent as such)', async () => {
+  const docx = Buffer.from(zipSync({ '[Content_Types].xml': Buffer.from('<Types/>'), 'word/document.xml': Buffer.from('<w:document/>') }));
+  const odt = Buffer.from(zipSync({ mimetype: Buffer.from('application/vnd.oasis.opendocument.text'), 'content.xml': Buffer.from('<x/>') }, { level: 0 }));
+  const bundle = Buffer.from(zipSync({ 'a.txt': Buffer.from('a'), 'b.txt': Buffer.from('b') }));
+  const inner = Buffer.from(zipSync({ 'x.txt': Buffer.from('x') }));
+  const files = [
+    { id: 'docx', name: 'Tờ trình.docx', sent: docx, expect: docx, zipped: false },
+    { id: 'docx-wrapped', name: 'Tờ trình.docx', sent: Buffer.from(zipSync({ 'Tờ trình.docx': docx })), expect: docx, zipped: true },
+    { id: 'odt', name: 'Báo cáo.odt', sent: odt, expect: odt, zipped: false },
+    { id: 'bundle', name: 'Hồ sơ.zip', sent: bundle, expect: bundle, zipped: false },
+    { id: 'zip-wrapped', name: 'Hồ sơ.zip', sent: Buffer.from(zipSync({ 'Hồ sơ.zip': inner })), expect: inner, zipped: true },
+  ];
+  const xml = `<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader><MessageHeader>
+<From><OrganId>A</OrganId></From><To><OrganId>B</OrganId></To><DocumentId>A,2026/11/30,1/CV</DocumentId></MessageHeader></edXMLHeader></edXMLEnvelope><AttachmentEncoded>${files
+    .map((f) => `<Attachment><ContentId>${f.id}</ContentId><AttachmentName>${f.name}</AttachmentName><ContentType>application/octet-stream</ContentType><ContentTransferEncoded>${f.sent.toString('base64')}</ContentTransferEncoded></Attachment>`)
+    .join('')}</AttachmentEncoded></edXML>`;
+  const got = collector();
+  const r = await readPackage(chunked(Buffer.from(xml), 100), { onAttachment: got.onAttachment });
+  assert.equal(r.kind, 'document');
+  if (r.kind !== 'document') return;
+  for (const [i, f] of files.entries()) {
+    assert.ok(got.files[i]!.data.equals(f.expect), f.id);
+    assert.equal(r.attachments[i]!.zipped, f.zipped, f.id);
+  }
+});

@@ -259,9 +259,9 @@ export async function readPackage(input: Input, opts: ReadPackageOptions = {}): 
       contentStart: () => {
         const c = cur!;
         if (c.sink) throw edxmlError('malformed', 'Tệp đính kèm có hai nội dung', 'An attachment has two ContentTransferEncoded');
-        const limits = { maxAttachmentBytes: o.maxAttachmentBytes, maxRatio: o.maxZipRatio, unzip: o.unzip ?? true };
         const id = c.fields.ContentId;
-        const name = c.fields.AttachmentName ?? manifest.find((m) => m.contentId === id)?.name;
+        const name = c.fields.AttachmentName || manifest.find((m) => m.contentId === id)?.name;
+        const limits = { maxAttachmentBytes: o.maxAttachmentBytes, maxRatio: o.maxZipRatio, unzip: o.unzip ?? true, ...(name ? { name } : {}) };
         if (id && name) {
           c.info = infoOf(c.fields, manifest);
           const pt = new PassThrough({ highWaterMark: 256 * 1024 });

@@ -54,6 +54,25 @@ export interface SinkLimits {
   maxRatio: number;
   /** Extract a zip (true) or hand the zip itself (false). */
   unzip: boolean;
+  /** AttachmentName, when known: tells a wrapper zip from an attachment that is itself a zip. */
+  name?: string;
+}
+
+/** First entries of files that are zips themselves (OOXML, ODF, EPUB, JAR …): never a wrapper. */
+const PACKAGE_PART = /^(\[Content_Types\]\.xml|mimetype|_rels\/|docProps\/|word\/|xl\/|ppt\/|META-INF\/|customXml\/)/i;
+
+/**
+ * Is a zip whose first entry is `entry` the national SDK's wrapper around one file (extract it),
+ * or the attachment itself (a .docx, .odt, a .zip sent as such: hand it as it is)? A wrapper's
+ * first entry is a plain file; when the attachment is named *.zip, the entry must bear that name.
+ */
+export function isWrapperZip(entry: string, attachmentName: string | undefined): boolean {
+  if (entry.endsWith('/') || PACKAGE_PART.test(entry)) return false;
+  if (attachmentName && /\.zip$/i.test(attachmentName)) {
+    const base = (n: string) => n.split(/[\\/]/).pop()!.normalize('NFC').toLowerCase();
+    return base(entry) === base(attachmentName);
+  }
+  return true;
 }
 
 const ZIP_SIG = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -129,11 +148,18 @@ export class AttachmentSink {
         }
         const flags = all.readUInt16LE(6);
         const method = all.readUInt16LE(8);
+        const name = all.subarray(30, 30 + nlen).toString(flags & 0x800 ? 'utf8' : 'latin1');
+        this.head = [];
+        this.headLen = 0;
+        if (!isWrapperZip(name, this.limits.name)) {
+          // The attachment is itself a zip-based file: its bytes, as they are.
+          this.mode = 'plain';
+          this.emit(all);
+          return;
+        }
+        const csize = all.readUInt32LE(18);
         if (flags & 0x01) throw badZip('encrypted entry');
         if (method !== 0 && method !== 8) throw badZip(`compression method ${method} not supported`);
-        const name = all.subarray(30, 30 + nlen).toString(flags & 0x800 ? 'utf8' : 'latin1');
-        if (name.endsWith('/')) throw badZip('the first entry is a folder, not a file');
-        const csize = all.readUInt32LE(18);
         this.zipInfo = { flags, method, crc: all.readUInt32LE(14), csize, name };
         if (method === 0) {
           if (flags & 0x08) throw badZip('stored entry without sizes');
@@ -148,8 +174,6 @@ export class AttachmentSink {
             this.inflater!.once('close', resolve);
           });
         }
-        this.head = [];
-        this.headLen = 0;
         this.mode = 'zip-data';
         const rest = all.subarray(30 + nlen + xlen);
         if (rest.length) this.bytes(rest);
