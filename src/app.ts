@@ -20,6 +20,7 @@ import { realtimeRoutes } from './modules/realtime/routes.js';
 import { registerRoutes } from './modules/registers/routes.js';
 import { handlingRoutes } from './modules/handling/routes.js';
 import { createSocketServer } from './modules/realtime/socket.js';
+import { startExchange } from './jobs/exchange.js';
 import { startWorkers } from './jobs/workers.js';
 import { webRoutes } from './web/plugin.js';
 import { workflowRoutes } from './workflows/routes.js';
@@ -110,9 +111,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const io = createSocketServer(app.server, deps);
   const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });
+  // Connected to the province's exchange axis: publish, send, receive (jobs/exchange.ts).
+  const exchange = deps.config.axisClient ? startExchange(deps) : null;
+  app.decorate('exchange', exchange);
   app.decorate('io', io);
   // Before the HTTP server closes: it would otherwise wait for open websockets forever.
   app.addHook('preClose', async () => {
+    await exchange?.stop();
     await workers.stop();
     io.disconnectSockets(true);
     io.engine.close();

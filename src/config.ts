@@ -35,6 +35,8 @@ export interface Config {
   axis: boolean;
   /** Largest edXML package the axis accepts, in bytes. */
   maxPackageBytes: number;
+  /** Connect to an exchange axis as this system (AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET); null when not connected. */
+  axisClient: { url: string; systemId: string; secret: string } | null;
   tokenTtlSeconds: number;
   /** A flash delivery rings again this often until acknowledged. */
   alarmRepeatSeconds: number;
@@ -113,6 +115,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     problems.push('S3_ACCESS_KEY/S3_BUCKET are set but S3_ENDPOINT is not');
   }
 
+  const axisUrl = url('AXIS_URL', ['http:', 'https:']);
+  const axisSystemId = str('AXIS_SYSTEM_ID');
+  const axisSecret = str('AXIS_SECRET');
+  let axisClient: Config['axisClient'] = null;
+  if (axisUrl || axisSystemId || axisSecret) {
+    if (!axisUrl || !axisSystemId || !axisSecret) problems.push('AXIS_URL, AXIS_SYSTEM_ID and AXIS_SECRET must be set together');
+    else axisClient = { url: axisUrl.replace(/\/+$/, ''), systemId: axisSystemId, secret: axisSecret };
+  }
+
   const appSecret = str('APP_SECRET');
   if (appSecret !== null && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters');
   const keySecret = str('KEY_SECRET');
@@ -139,6 +150,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxJsonBytes: int('MAX_JSON_KB', 1024, 1, 65536) * 1024,
     axis: bool('AXIS', false),
     maxPackageBytes: int('MAX_PACKAGE_MB', 100, 1, 4096) * 1024 * 1024,
+    axisClient,
     tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,
     alarmRepeatSeconds: int('ALARM_REPEAT_SECONDS', 60, 1, 3600),
     escalateAfterMinutes: int('ESCALATE_AFTER_MINUTES', 10, 1, 24 * 60),

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The socket.io server sharing this HTTP server. */
     io: import('socket.io').Server;
+    /** The connection to the province's exchange axis, when AXIS_URL is set (null otherwise). */
+    exchange: { wake(): void; refreshDirectory(): Promise<void>; stop(): Promise<void> } | null;
   }
   interface FastifyContextConfig {
     /** Route answers without a session token. */

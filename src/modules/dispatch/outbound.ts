@@ -34,21 +34,18 @@ export async function queueStatusPackage(
   }).onConflictDoNothing();
 }
 
-/** Packages due to be sent, oldest first, claimed (SKIP LOCKED) by the caller's transaction. */
-export async function claimDueOutbound(tx: Tx, now: Date, limit: number): Promise<OutboundRow[]> {
-  return tx
-    .select()
-    .from(exchangeOutbox)
-    .where(and(eq(exchangeOutbox.transport, 'queued'), lte(exchangeOutbox.nextAttemptAt, now)))
-    .orderBy(asc(exchangeOutbox.createdAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
-}
-
 /** The axis accepted it (its doc id), or a send failed and is retried with backoff (at most every 5 minutes). */
-export async function recordSendResult(db: DbOrTx, id: string, r: { ok: true; axisDocId: string; at: Date } | { ok: false; error: string; at: Date; attempts: number }): Promise<void> {
+export async function recordSendResult(
+  db: DbOrTx, id: string,
+  r: { ok: true; axisDocId: string; at: Date } | { ok: false; error: string; at: Date; attempts: number; permanent?: boolean },
+): Promise<void> {
   if (r.ok) {
     await db.update(exchangeOutbox).set({ transport: 'sent', axisDocId: r.axisDocId, sentAt: r.at, lastError: null }).where(eq(exchangeOutbox.id, id));
+    return;
+  }
+  if (r.permanent) {
+    // The axis refused the package itself (not a passing failure): retrying the same bytes will not help.
+    await db.update(exchangeOutbox).set({ transport: 'failed', transportReason: r.error.slice(0, 500), lastError: r.error.slice(0, 500), attempts: r.attempts }).where(eq(exchangeOutbox.id, id));
     return;
   }
   const backoff = Math.min(300_000, 1000 * 2 ** Math.min(r.attempts, 9));
@@ -81,3 +78,18 @@ export async function outboundByIds(db: DbOrTx, ids: string[]): Promise<Outbound
 
 export const countQueued = async (db: DbOrTx) =>
   Number((await db.select({ n: sql<number>`count(*)::int` }).from(exchangeOutbox).where(eq(exchangeOutbox.transport, 'queued')))[0]?.n ?? 0);
+
+/**
+ * Packages due to be sent, leased for `leaseMs` to the caller (several replicas share the work; a
+ * crash mid-send only delays the package until the lease runs out). Sending happens outside any
+ * transaction; `recordSendResult` closes the lease.
+ */
+export async function leaseDueOutbound(db: DbOrTx, now: Date, limit: number, leaseMs: number): Promise<OutboundRow[]> {
+  const rows = (await db.execute(sql`
+    update exchange_outbox set next_attempt_at = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
+    where id in (select id from exchange_outbox where transport = 'queued' and next_attempt_at <= ${now.toISOString()}::timestamptz
+                 order by created_at limit ${limit} for update skip locked)
+    returning id`)) as unknown as Array<{ id: string }>;
+  if (rows.length === 0) return [];
+  return db.select().from(exchangeOutbox).where(inArray(exchangeOutbox.id, rows.map((r) => r.id))).orderBy(asc(exchangeOutbox.createdAt));
+}
