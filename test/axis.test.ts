@@ -305,3 +305,24 @@ test('axis: a removed system is refused; what waited for it fails with system_re
   const dir = await env.app.inject({ url: '/axis/v1/directory', headers: A });
   assert.deepEqual(dir.json().units.map((u: { organId: string }) => u.organId), ['A.01', 'A.02']);
 });
+
+test('axis: every axis route is in the OpenAPI document with a 2xx and an error response', async (t) => {
+  const env = await buildTestEnv(t, { axis: true });
+  const r = await env.app.inject({ url: '/docs/json' });
+  assert.equal(r.statusCode, 200);
+  const spec = r.json() as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: { content?: Record<string, unknown> } }>> };
+  const expected = [
+    'post /api/axis/systems', 'get /api/axis/systems', 'delete /api/axis/systems/{systemId}',
+    'put /axis/v1/directory', 'get /axis/v1/directory', 'post /axis/v1/edocs', 'get /axis/v1/edocs',
+    'get /axis/v1/edocs/{docId}', 'post /axis/v1/edocs/{docId}/done', 'get /axis/v1/sent',
+  ];
+  for (const id of expected) {
+    const [method, path] = id.split(' ') as [string, string];
+    const op = spec.paths[path]?.[method];
+    assert.ok(op, `${id} documented`);
+    const codes = Object.keys(op.responses ?? {});
+    assert.ok(codes.some((c) => /^2/.test(c)), `${id}: a 2xx response`);
+    assert.ok(codes.some((c) => /^4/.test(c)), `${id}: an error response`);
+  }
+  assert.ok(spec.paths['/axis/v1/edocs']!.post!.requestBody?.content?.['application/xml'], 'the package body is described as application/xml');
+});

@@ -142,7 +142,25 @@ export async function authenticateSystem(db: Db, header: string | undefined): Pr
   if (!system) throw denied();
   const key = `${system.secretHash}\0${createHash('sha256').update(secret).digest('hex')}`;
   if (verified.get(key)) return system;
-  if (!(await verifyPassword(system.secretHash, secret))) throw denied();
+  if (!(await verifyLimited(system.secretHash, secret))) throw denied();
   verified.set(key, true);
   return system;
+}
+
+/** argon2 checks running at once (each takes 64 MiB): a burst of wrong secrets queues instead of exhausting memory. */
+const MAX_VERIFYING = 4;
+let verifying = 0;
+const queue: Array<() => void> = [];
+
+async function verifyLimited(hash: string, secret: string): Promise<boolean> {
+  // A finishing check hands its slot straight to the next in line.
+  if (verifying >= MAX_VERIFYING) await new Promise<void>((resolve) => queue.push(resolve));
+  else verifying++;
+  try {
+    return await verifyPassword(hash, secret);
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else verifying--;
+  }
 }
