@@ -92,3 +92,62 @@ test('a flash document crosses the axis from A to a commune of B; B acknowledges
 });
 
 
+
+test('the axis is down for 30 s while A issues to B: after it restarts every package arrives exactly once, and every status once', { timeout: 180_000 }, async (t) => {
+  const hub = await buildTestEnv(t, { axis: true }, { realClock: true });
+  const hubUrl = await listen(hub);
+  const port = Number(new URL(hubUrl).port);
+  const admin = await buildUser(hub, { roles: ['admin'] });
+  const secret = async (systemId: string) => (await hub.app.inject({ method: 'POST', url: '/api/axis/systems', headers: admin.auth, payload: { systemId, name: systemId } })).json().secret as string;
+  const [secretA, secretB] = [await secret('sys-a'), await secret('sys-b')];
+  const a = await buildTestEnv(t, { axisClient: { url: hubUrl, systemId: 'sys-a', secret: secretA } }, { realClock: true });
+  const b = await buildTestEnv(t, { axisClient: { url: hubUrl, systemId: 'sys-b', secret: secretB } }, { realClock: true });
+  const unitA = await buildUnit(a, { code: '000.00.11.H41', name: 'UBND huyện A2' });
+  const clerkA = await buildUser(a, { unit: unitA, roles: ['clerk'] });
+  const communeB = await buildUnit(b, { code: '000.02.21.H41', name: 'UBND xã B2' });
+  const clerkB = await buildUser(b, { unit: communeB, roles: ['clerk'] });
+  await a.app.exchange!.refreshDirectory();
+  await b.app.exchange!.refreshDirectory();
+  await a.app.exchange!.refreshDirectory();
+  const remote = (await a.app.inject({ url: '/api/units?external=1', headers: clerkA.auth })).json().units.find((u: { code: string }) => u.code === communeB.code);
+
+  // The axis goes down.
+  await hub.app.close();
+  const docs = [];
+  for (const urgency of ['flash', 'normal'] as const) {
+    const { doc } = await buildDocument(a, { author: clerkA, recipients: [remote.id], urgency, subject: `Gửi khi trục ngừng (${urgency})` });
+    assert.equal((await a.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: clerkA.auth })).statusCode, 200);
+    docs.push(doc);
+  }
+  await new Promise((r) => setTimeout(r, 30_000));
+  const waiting = (await a.db.execute(sql`select transport, attempts, last_error from exchange_outbox`)) as unknown as Array<{ transport: string; attempts: number; last_error: string | null }>;
+  assert.equal(waiting.length, 2);
+  assert.ok(waiting.every((w) => w.transport === 'queued' && w.attempts >= 2 && w.last_error), 'queued, retried, with the error kept');
+
+  // It comes back on the same address and database.
+  const hub2 = await buildTestEnv(t, { axis: true }, { realClock: true, database: { url: hub.dbUrl } });
+  await hub2.app.listen({ port, host: '127.0.0.1' });
+  const inbox = await until('both documents on B', async () => {
+    const items = (await b.app.inject({ url: '/api/inbox', headers: clerkB.auth })).json().items;
+    return items.length === 2 ? items : null;
+  }, 60_000);
+  assert.deepEqual(inbox.map((i: { document: { subject: string } }) => i.document.subject).sort(), ['Gửi khi trục ngừng (flash)', 'Gửi khi trục ngừng (normal)']);
+  // A hears "arrived" (01) for both and the transport is delivered; nothing twice anywhere.
+  await until('transport delivered on A', async () => {
+    const rows = (await a.db.execute(sql`select transport from exchange_outbox`)) as unknown as Array<{ transport: string }>;
+    return rows.every((r) => r.transport === 'delivered');
+  }, 30_000);
+  await until('01 back on B\'s queue sent', async () => {
+    const rows = (await b.db.execute(sql`select transport from exchange_outbox`)) as unknown as Array<{ transport: string }>;
+    return rows.length === 2 && rows.every((r) => r.transport !== 'queued');
+  }, 30_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  const [{ n: onB }] = (await b.db.execute(sql`select count(*)::int as n from documents`)) as unknown as [{ n: number }];
+  assert.equal(onB, 2);
+  const [{ n: deliveriesOnB }] = (await b.db.execute(sql`select count(*)::int as n from deliveries`)) as unknown as [{ n: number }];
+  assert.equal(deliveriesOnB, 2);
+  const [{ n: packages }] = (await hub2.db.execute(sql`select count(*)::int as n from axis_packages`)) as unknown as [{ n: number }];
+  assert.equal(packages, 4, 'two documents and two 01 statuses, each kept once');
+  const [{ n: received }] = (await b.db.execute(sql`select count(*)::int as n from exchange_inbox`)) as unknown as [{ n: number }];
+  assert.equal(received, 2);
+});

@@ -34,7 +34,7 @@ export async function queueStatusPackage(
   }).onConflictDoNothing();
 }
 
-/** The axis accepted it (its doc id), or a send failed and is retried with backoff (at most every 5 minutes). */
+/** The axis accepted it (its doc id), or a send failed and is retried with backoff (at most every 15 s). */
 export async function recordSendResult(
   db: DbOrTx, id: string,
   r: { ok: true; axisDocId: string; at: Date } | { ok: false; error: string; at: Date; attempts: number; permanent?: boolean },
@@ -48,7 +48,8 @@ export async function recordSendResult(
     await db.update(exchangeOutbox).set({ transport: 'failed', transportReason: r.error.slice(0, 500), lastError: r.error.slice(0, 500), attempts: r.attempts }).where(eq(exchangeOutbox.id, id));
     return;
   }
-  const backoff = Math.min(300_000, 1000 * 2 ** Math.min(r.attempts, 9));
+  // 2, 4, 8 s … at most 15 s: an axis back after an outage gets what waited within 15 s.
+  const backoff = Math.min(15_000, 1000 * 2 ** Math.min(r.attempts, 9));
   await db.update(exchangeOutbox)
     .set({ attempts: r.attempts, lastError: r.error.slice(0, 500), nextAttemptAt: new Date(r.at.getTime() + backoff) })
     .where(eq(exchangeOutbox.id, id));
