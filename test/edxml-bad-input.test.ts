@@ -170,6 +170,17 @@ test('a failing or lazy onAttachment stops reading with attachment_failed', asyn
   const bytes = pkg(att(makePdf('x', 200_000).toString('base64')));
   await assert.rejects(readPackage(chunked(bytes, 8192), { onAttachment: async () => { throw new Error('store down'); } }), isCode('attachment_failed'));
   await assert.rejects(readPackage(chunked(bytes, 8192), { onAttachment: async () => {} }), isCode('attachment_failed'));
+  // The store destroys the stream with its own error.
+  await assert.rejects(
+    readPackage(chunked(bytes, 8192), {
+      onAttachment: async (_i, s) => {
+        await new Promise((r) => setTimeout(r, 5));
+        s.destroy(new Error('upload aborted'));
+        throw new Error('upload aborted');
+      },
+    }),
+    isCode('attachment_failed'),
+  );
   // The store fails midway.
   await assert.rejects(
     readPackage(chunked(bytes, 8192), {

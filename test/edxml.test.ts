@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { SignedXml } from 'xml-crypto';
 import { createCa, issueCertificate, type KeyAndCertificate } from '../src/modules/signing/crypto/dev-ca.js';
 import {
@@ -118,10 +118,17 @@ test('zipped attachments (the national SDK way) round trip', async () => {
   assert.ok(files.files[0]!.data.equals(pdfA));
   assert.ok(files.files[1]!.data.equals(pdfB));
   assert.equal(r.kind === 'document' && r.attachments.every((a) => a.zipped), true);
-  // unzip: false hands the zip itself.
+  // unzip: false hands the zip itself; an independent unzip (fflate) reads it: one file, its name.
   const raw = collector();
   await readPackage(Readable.from([bytes]), { onAttachment: raw.onAttachment, unzip: false });
   assert.equal(raw.files[0]!.data.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const unzipped = unzipSync(new Uint8Array(raw.files[1]!.data));
+  assert.deepEqual(Object.keys(unzipped), ['Phụ lục & bảng <1>.pdf']);
+  assert.ok(Buffer.from(unzipped['Phụ lục & bảng <1>.pdf']!).equals(pdfB));
+  const py = spawnSync('python3', ['-c', 'import sys,zipfile,io; z=zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())); assert z.testzip() is None; print(z.namelist()[0])'], {
+    input: raw.files[0]!.data, encoding: 'utf8',
+  });
+  if (!py.error) assert.equal(py.stdout.trim(), 'Quyết định 125.pdf', py.stderr);
 });
 
 test('a package in the national SDK shape: edXML: prefix, zip in base64, no namespace under AttachmentEncoded, optional elements missing', async () => {

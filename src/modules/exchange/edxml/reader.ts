@@ -297,12 +297,14 @@ export async function readPackage(input: Input, opts: ReadPackageOptions = {}): 
     await drive(input, scanner);
     while (pending.length) await pending.shift();
   } catch (e) {
-    const err = asEdxmlError(e);
+    let err = asEdxmlError(e);
     const c = cur as Current | null;
     if (c) {
       c.sink?.abort();
       c.out?.destroy(err);
       await c.consumer?.catch(() => {});
+      // The attachment stream broke because the consumer failed: say so (attachment_failed).
+      if (c.failure && !(e instanceof EdxmlError)) err = c.failure;
     }
     await Promise.allSettled(pending);
     throw err;

@@ -1,9 +1,11 @@
 // Writing packages. A document package is a stream: the header (signed when a seal key is given)
 // and the manifest first, then each attachment read from its own stream and base64-encoded on the
-// fly (optionally zipped first, as the national axis SDK sends them), so no file is ever held
+// fly (optionally zipped first with zlib, as the national axis SDK sends them), so no file is ever held
 // whole. A status package is small and returned as a Buffer.
 import { Readable } from 'node:stream';
-import { Zip, ZipDeflate } from 'fflate';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { crc32 } from './crc32.js';
 import { parseEdxmlDate, parseEdxmlTime } from './convert.js';
 import { newHeaderId, type SealKey, signHeaderXml } from './signature.js';
 import {
@@ -154,26 +156,81 @@ const toU8 = (c: unknown): Uint8Array => {
   throw edxmlError('bad_value', 'Luồng tệp đính kèm không phải byte', 'An attachment stream does not yield bytes');
 };
 
-/** A zip holding one file, streamed (fflate; deflated, data descriptor after the data). */
+/** MS-DOS time and date of `d` (local fields of Vietnam time, as a Vietnamese unzip shows them). */
+function dosTime(d: Date): { time: number; date: number } {
+  const v = new Date(d.getTime() + 7 * 3600_000);
+  return {
+    time: (v.getUTCHours() << 11) | (v.getUTCMinutes() << 5) | (v.getUTCSeconds() >> 1),
+    date: ((Math.max(v.getUTCFullYear(), 1980) - 1980) << 9) | ((v.getUTCMonth() + 1) << 5) | v.getUTCDate(),
+  };
+}
+
+/**
+ * A zip holding one file, streamed: local header (sizes in the data descriptor, UTF-8 name), the
+ * file deflated by zlib as it is read, data descriptor, central directory. No Zip64: a file over
+ * 4 GiB is refused (attachments are far smaller).
+ */
 async function* zipOf(name: string, src: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
-  const out: Uint8Array[] = [];
-  let failure: Error | null = null;
-  const zip = new Zip((err, data) => {
-    if (err) failure = err;
-    else out.push(data);
-  });
-  const file = new ZipDeflate(name, { level: 6 });
-  zip.add(file);
-  for await (const c of src) {
-    const u = toU8(c);
-    for (let i = 0; i < u.length; i += 256 * 1024) file.push(u.subarray(i, i + 256 * 1024));
-    if (failure) throw failure;
-    while (out.length) yield out.shift()!;
+  const nameBuf = Buffer.from(name, 'utf8');
+  const { time, date } = dosTime(new Date());
+  const FLAGS = 0x0808; // data descriptor, UTF-8 name
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(FLAGS, 6);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt16LE(time, 10);
+  local.writeUInt16LE(date, 12);
+  local.writeUInt16LE(nameBuf.length, 26);
+  yield Buffer.concat([local, nameBuf]);
+
+  let crc = 0;
+  let usize = 0;
+  let csize = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const c of src) {
+      const u = toU8(c);
+      crc = crc32(u, crc);
+      usize += u.length;
+      if (usize > 0xffffffff) throw edxmlError('too_large', 'Tệp đính kèm quá 4 GiB', 'Attachment over 4 GiB');
+      yield u;
+    }
   }
-  file.push(new Uint8Array(0), true);
-  zip.end();
-  if (failure) throw failure;
-  while (out.length) yield out.shift()!;
+  const deflate = zlib.createDeflateRaw({ level: 6 });
+  const done = pipeline(Readable.from(counted()), deflate).catch(() => {}); // a failure surfaces through `deflate`
+  for await (const c of deflate) {
+    csize += (c as Buffer).length;
+    yield c as Buffer;
+  }
+  await done;
+
+  const dd = Buffer.alloc(16);
+  dd.writeUInt32LE(0x08074b50, 0);
+  dd.writeUInt32LE(crc >>> 0, 4);
+  dd.writeUInt32LE(csize, 8);
+  dd.writeUInt32LE(usize, 12);
+  const cd = Buffer.alloc(46);
+  cd.writeUInt32LE(0x02014b50, 0);
+  cd.writeUInt16LE(20, 4);
+  cd.writeUInt16LE(20, 6);
+  cd.writeUInt16LE(FLAGS, 8);
+  cd.writeUInt16LE(8, 10);
+  cd.writeUInt16LE(time, 12);
+  cd.writeUInt16LE(date, 14);
+  cd.writeUInt32LE(crc >>> 0, 16);
+  cd.writeUInt32LE(csize, 20);
+  cd.writeUInt32LE(usize, 24);
+  cd.writeUInt16LE(nameBuf.length, 28);
+  // extra, comment, disk, internal and external attributes, local header offset: all 0
+  const cdOffset = 30 + nameBuf.length + csize + dd.length;
+  if (cdOffset > 0xffffffff) throw edxmlError('too_large', 'Tệp đính kèm quá 4 GiB', 'Attachment over 4 GiB');
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(cd.length + nameBuf.length, 12);
+  eocd.writeUInt32LE(cdOffset, 16);
+  yield Buffer.concat([dd, cd, nameBuf, eocd]);
 }
 
 /**
