@@ -67,9 +67,15 @@ test('base64 that is not base64', async () => {
   await assert.rejects(readPackage(Readable.from([pkg(att('AA==AAAA'))])), isCode('bad_base64'));
   await assert.rejects(readPackage(Readable.from([pkg(att('AAAAA'))])), isCode('bad_base64'));
   await assert.rejects(readPackage(Readable.from([pkg(att('AAAA&amp;'))])), isCode('bad_base64'));
-  // Whitespace and line breaks are fine.
+  await assert.rejects(readPackage(Readable.from([pkg(att('QUJD&#65;AAA'))])), isCode('bad_base64'));
+  // Whitespace and line breaks are fine, also written as character references (split across chunks).
   const r = await readPackage(Readable.from([pkg(att('QUJD\r\n  REVG\n'))]), { onAttachment: collector().onAttachment });
   assert.equal(r.kind === 'document' && r.attachments[0]!.size, 6);
+  for (const size of [1, 2, 3, 5, 7]) {
+    const got = collector();
+    await readPackage(chunked(pkg(att('QUJD&#xD;&#xA;REVG&#13;&#10;&#x9;&#32;R0g=')), size), { onAttachment: got.onAttachment });
+    assert.equal(got.files[0]!.data.toString(), 'ABCDEFGH');
+  }
 });
 
 test('broken zips: two files, a bad CRC', async () => {

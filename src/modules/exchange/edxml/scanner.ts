@@ -35,6 +35,7 @@ export interface ScanHandlers {
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 const DOCTYPE = '<!DOCTYPE';
 const PIECE = 64 * 1024;
+const WS_REF = /^&#(x0*(9|a|d|20)|0*(9|10|13|32));$/i;
 
 const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
 const escAttr = (s: string) =>
@@ -66,6 +67,8 @@ export class Scanner {
   private readonly frames: Frame[] = [];
   private capture: Capture | null = null;
   private raw = false;
+  /** An unfinished character reference at the end of a chunk of base64 content. */
+  private carry = '';
   private inContent = false;
   private inAttachment = false;
   private seenRoot = false;
@@ -103,17 +106,37 @@ export class Scanner {
   async feed(text: string, byteLength: number): Promise<void> {
     this.bytes += byteLength;
     if (this.bytes > this.limits.maxBytes) throw tooLarge('package', this.limits.maxBytes);
+    if (this.carry) {
+      text = this.carry + text;
+      this.carry = '';
+    }
     let pos = 0;
     while (pos < text.length && !this.done) {
       if (this.raw) {
         const lt = text.indexOf('<', pos);
-        const end = Math.min(lt < 0 ? text.length : lt, pos + PIECE);
+        const amp = text.indexOf('&', pos);
+        let stop = lt < 0 ? text.length : lt;
+        if (amp >= 0 && amp < stop) stop = amp;
+        const end = Math.min(stop, pos + PIECE);
         if (end > pos) {
           this.h.contentText?.(text.slice(pos, end));
           await this.h.ready?.();
         }
         pos = end;
-        if (lt === end) this.raw = false;
+        if (end === amp) {
+          // Line breaks written as character references (&#xD; &#10; …) are whitespace; nothing
+          // else has any business in base64.
+          const semi = text.indexOf(';', amp);
+          if (semi < 0 && text.length - amp < 12) {
+            this.carry = text.slice(amp);
+            return;
+          }
+          const ref = semi < 0 ? text.slice(amp, amp + 12) : text.slice(amp, semi + 1);
+          if (!WS_REF.test(ref)) {
+            throw edxmlError('bad_base64', `Nội dung tệp đính kèm không phải base64 (${ref})`, `Attachment content is not base64 (${ref})`);
+          }
+          pos = semi + 1;
+        } else if (end === lt) this.raw = false;
         continue;
       }
       const gt = text.indexOf('>', pos);
@@ -134,6 +157,7 @@ export class Scanner {
   /** The end of the input. */
   end(): void {
     if (this.done) return;
+    if (this.carry) throw malformed('the input ends inside a character reference');
     this.parser.close();
     if (!this.seenRoot) throw malformed('no root element');
   }
