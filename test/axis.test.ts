@@ -282,6 +282,7 @@ test('axis: From not served by the caller → 403; malformed, DOCTYPE, missing h
   const { Readable } = await import('node:stream');
   const r = await env.app.inject({ method: 'POST', url: '/axis/v1/edocs', headers: { ...A, ...XML }, payload: Readable.from([Buffer.from(big)]) });
   assert.equal(r.statusCode, 413, r.body);
+  assert.equal(r.json().error.message, 'Gói tin vượt quá 1 MB', 'the same words whichever reader meets the limit first');
   const wrongType = await env.app.inject({ method: 'POST', url: '/axis/v1/edocs', headers: { ...A, 'content-type': 'application/json' }, payload: '{}' });
   assert.equal(wrongType.statusCode, 415);
   assert.deepEqual(await storeState(env), before, 'nothing stored, nothing left in staging');

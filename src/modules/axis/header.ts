@@ -15,6 +15,13 @@ export interface AxisHeader {
   timestamp?: string;
 }
 
+/** 413, the same words whichever reader (the store's or the codec's) meets the limit first. */
+export const tooLarge = (maxBytes: number) =>
+  new AppError('payload_too_large', {
+    vi: `Gói tin vượt quá ${Math.round(maxBytes / 1024 / 1024)} MB`,
+    en: `The package exceeds ${Math.round(maxBytes / 1024 / 1024)} MB`,
+  });
+
 /**
  * Reads edXMLHeader with the exchange codec (streamed; DOCTYPE refused; a header signature that
  * does not verify refused). The codec's errors become 400 with its message (413 for its size limit).
@@ -24,7 +31,7 @@ export async function readHeader(stream: Readable, maxBytes: number): Promise<Ax
   try {
     h = await readPackageHeader(stream, { maxBytes });
   } catch (err) {
-    if (err instanceof EdxmlError) throw new AppError(err.code === 'too_large' ? 'payload_too_large' : 'bad_request', err.text);
+    if (err instanceof EdxmlError) throw err.code === 'too_large' ? tooLarge(maxBytes) : new AppError('bad_request', err.text);
     throw err;
   }
   if (h.kind === 'status') {

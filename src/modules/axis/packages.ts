@@ -3,22 +3,16 @@ import type { Readable } from 'node:stream';
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
-import { AppError, badRequest, forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
 import { adoptStaged, forgetUnreferenced } from '../documents/blobs.js';
 import { ORGAN_ID } from '../orgs/units.js';
 import { insertDestinations, lockSenders, notifyAxis, writeChanges, type Wake } from './changes.js';
-import { readHeader, type AxisHeader } from './header.js';
+import { readHeader, tooLarge, type AxisHeader } from './header.js';
 import type { AxisSystem } from './systems.js';
 import { SourceAborted, tee } from './tee.js';
 import { axisDestinations, axisDirectory, axisPackages, axisTransportChanges, type AxisMessageType } from './tables.js';
-
-const tooLarge = (maxBytes: number) =>
-  new AppError('payload_too_large', {
-    vi: `Gói tin vượt quá ${Math.round(maxBytes / 1024 / 1024)} MB`,
-    en: `The package exceeds ${Math.round(maxBytes / 1024 / 1024)} MB`,
-  });
 
 /** The identity of a package: the same one sent again is kept once (see docs/api.md). */
 export function dedupKey(h: AxisHeader): string {
