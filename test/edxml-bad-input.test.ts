@@ -76,6 +76,16 @@ test('base64 that is not base64', async () => {
     await readPackage(chunked(pkg(att('QUJD&#xD;&#xA;REVG&#13;&#10;&#x9;&#32;R0g=')), size), { onAttachment: got.onAttachment });
     assert.equal(got.files[0]!.data.toString(), 'ABCDEFGH');
   }
+  // Base64 in CDATA sections (also next to plain text), split anywhere.
+  const pdf = makePdf('cdata', 3000);
+  const b64 = pdf.toString('base64');
+  const mixed = `\n<![CDATA[${b64.slice(0, 400)}]]>${b64.slice(400, 800)}<![CDATA[\r\n${b64.slice(800)}]]>\n`;
+  for (const size of [1, 2, 3, 4, 9, 10, 4096]) {
+    const got = collector();
+    await readPackage(chunked(pkg(att(mixed)), size), { onAttachment: got.onAttachment });
+    assert.ok(got.files[0]!.data.equals(pdf), `chunks of ${size}`);
+  }
+  await assert.rejects(readPackage(Readable.from([pkg(att('<![CDATA[AAAA]]]]>'))])), isCode('bad_base64'));
 });
 
 test('broken zips: two files, a bad CRC', async () => {

@@ -5,7 +5,8 @@
 // saxes keeps the text of an element in memory until the next tag; a ContentTransferEncoded is
 // tens of MB of base64, so the driver feeds saxes up to each `>` and, right after the start tag of
 // a ContentTransferEncoded, takes the text up to the next `<` itself and hands it to the
-// attachment's decoder. saxes then sees `<ContentTransferEncoded></ContentTransferEncoded>`.
+// attachment's decoder (CDATA sections and whitespace character references included). saxes then
+// sees `<ContentTransferEncoded></ContentTransferEncoded>`.
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { type El, isEdxml } from './tree.js';
 import { edxmlError, EdxmlError } from './types.js';
@@ -35,6 +36,7 @@ export interface ScanHandlers {
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 const DOCTYPE = '<!DOCTYPE';
 const PIECE = 64 * 1024;
+const CDATA = '<![CDATA[';
 const WS_REF = /^&#(x0*(9|a|d|20)|0*(9|10|13|32));$/i;
 
 const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
@@ -69,6 +71,7 @@ export class Scanner {
   private raw = false;
   /** An unfinished character reference at the end of a chunk of base64 content. */
   private carry = '';
+  private cdata = false;
   private inContent = false;
   private inAttachment = false;
   private seenRoot = false;
@@ -112,6 +115,26 @@ export class Scanner {
     }
     let pos = 0;
     while (pos < text.length && !this.done) {
+      if (this.cdata) {
+        // Base64 wrapped in CDATA: taken as it is up to `]]>` (the last two characters wait for
+        // the next chunk, in case `]]>` is split).
+        const close = text.indexOf(']]>', pos);
+        const end = close >= 0 ? close : Math.max(pos, text.length - 2);
+        const piece = Math.min(end, pos + PIECE);
+        if (piece > pos) {
+          this.h.contentText?.(text.slice(pos, piece));
+          await this.h.ready?.();
+        }
+        pos = piece;
+        if (piece === close) {
+          this.cdata = false;
+          pos = close + 3;
+        } else if (close < 0 && pos === end) {
+          this.carry = text.slice(pos);
+          return;
+        }
+        continue;
+      }
       if (this.raw) {
         const lt = text.indexOf('<', pos);
         const amp = text.indexOf('&', pos);
@@ -136,7 +159,17 @@ export class Scanner {
             throw edxmlError('bad_base64', `Nội dung tệp đính kèm không phải base64 (${ref})`, `Attachment content is not base64 (${ref})`);
           }
           pos = semi + 1;
-        } else if (end === lt) this.raw = false;
+        } else if (end === lt) {
+          const rest = text.slice(lt, lt + CDATA.length);
+          if (rest.length < CDATA.length && CDATA.startsWith(rest)) {
+            this.carry = text.slice(lt);
+            return;
+          }
+          if (rest === CDATA) {
+            this.cdata = true;
+            pos = lt + CDATA.length;
+          } else this.raw = false;
+        }
         continue;
       }
       const gt = text.indexOf('>', pos);
@@ -157,7 +190,7 @@ export class Scanner {
   /** The end of the input. */
   end(): void {
     if (this.done) return;
-    if (this.carry) throw malformed('the input ends inside a character reference');
+    if (this.carry) throw malformed('the input ends inside an attachment');
     this.parser.close();
     if (!this.seenRoot) throw malformed('no root element');
   }
