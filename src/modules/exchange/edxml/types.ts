@@ -148,6 +148,8 @@ export interface AttachmentRead extends AttachmentInfo {
   sha256: string;
   /** The attachment was a zip holding the file (the national SDK's way). */
   zipped: boolean;
+  /** When zipped: the name of the file in the zip. */
+  zipEntryName?: string;
 }
 
 /** The header signature as read: trust (the chain to anchors) is the caller's decision. */
