@@ -98,14 +98,16 @@ export async function removeSystem(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
     if (units.length) {
       // The packages still queued for its units: their senders learn they will not be fetched.
       const organIds = units.map((u) => u.organId);
-      const queued = await tx
+      const queuedFor = () => tx
         .select({ docId: axisDestinations.docId, toOrganId: axisDestinations.toOrganId, senderSystemId: axisPackages.senderSystemId })
         .from(axisDestinations)
         .innerJoin(axisPackages, eq(axisPackages.docId, axisDestinations.docId))
         .where(and(inArray(axisDestinations.toOrganId, organIds), eq(axisDestinations.transport, 'queued')));
-      if (queued.length) {
-        const senders = [...new Set(queued.map((q) => q.senderSystemId))];
+      const senders = [...new Set((await queuedFor()).map((q) => q.senderSystemId))];
+      if (senders.length) {
+        // Read again under the senders' locks: a `done` that committed meanwhile is not overwritten.
         await lockSenders(tx, senders);
+        const queued = (await queuedFor()).filter((q) => senders.includes(q.senderSystemId));
         await writeChanges(tx, queued.map((q) => ({ ...q, transport: 'failed' as const, reason: 'system_removed' })), at);
         await notifyAxis(tx, senders.map((s) => ({ kind: 'sent' as const, systemId: s })));
       }
