@@ -223,3 +223,37 @@ test('a failing input stream is its own error, not a bad package', async () => {
   await assert.rejects(readPackage(input), isCode('doctype'));
   assert.equal(input.destroyed, true);
 });
+
+test('random damage to a package: an EdxmlError or a clean read, never another exception or a hang', async () => {
+  const bytes = await readAll(writeDocumentPackage(fullDocumentHeader(), [
+    { contentId: 'a', name: 'a.pdf', contentType: 'application/pdf', open: () => Readable.from([makePdf('a', 2000)]) },
+    { contentId: 'b', name: 'b.pdf', contentType: 'application/pdf', open: () => Readable.from([makePdf('b', 500)]) },
+  ], { seal, zipAttachments: true }));
+  let seed = 12345;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const outcomes = new Map<string, number>();
+  for (let i = 0; i < 200; i++) {
+    const b = Buffer.from(bytes);
+    const kind = rand(3);
+    let input: Buffer;
+    if (kind === 0) input = b.subarray(0, rand(b.length));
+    else if (kind === 1) {
+      for (let k = 0; k <= rand(4); k++) b[rand(b.length)] = rand(256);
+      input = b;
+    } else {
+      const at = rand(b.length);
+      input = Buffer.concat([b.subarray(0, at), b.subarray(at + 1 + rand(20))]);
+    }
+    let outcome: string;
+    try {
+      await readPackage(chunked(input, 1 + rand(5000)), { onAttachment: collector().onAttachment });
+      outcome = 'ok';
+    } catch (e) {
+      assert.ok(e instanceof EdxmlError, `iteration ${i}: ${String((e as Error)?.stack ?? e)}`);
+      outcome = e.code;
+    }
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  assert.ok((outcomes.get('malformed') ?? 0) > 0);
+  if (process.env.EDXML_DEBUG) console.log(Object.fromEntries(outcomes));
+});
