@@ -222,6 +222,13 @@ test('axis: the same package twice is kept once; a package to two units of B is 
   // Done once for the package: both of B's entries leave its queue.
   const done = await env.app.inject({ method: 'POST', url: `/axis/v1/edocs/${r1.json().docId}/done`, headers: B });
   assert.deepEqual(done.json().to, ['B.01', 'B.02']);
+  // Sent three times at once: one package, one docId.
+  const xml2 = await edocXml({ from: 'A.01', to: ['B.01'], documentId: 'A.01,2026/11/30,17/UBND' });
+  const parallel = await Promise.all([post(A, xml2), post(A, xml2), post(A, xml2)]);
+  assert.deepEqual(parallel.map((p) => p.statusCode), [202, 202, 202]);
+  assert.equal(new Set(parallel.map((p) => p.json().docId)).size, 1);
+  assert.equal((await env.db.select().from(axisPackages)).length, 2);
+  assert.equal((await storeState(env)).staging, 0);
   // A different To list is a different package.
   const r4 = await post(A, await edocXml({ from: 'A.01', to: ['B.01'], documentId: 'A.01,2026/11/30,13/UBND' }));
   assert.notEqual(r4.json().docId, r1.json().docId);
