@@ -253,15 +253,31 @@ test('axis: status packages go to ResponseFor/OrganId and are kept once by Statu
   assert.equal(r.statusCode, 400);
 });
 
-test('axis: a To no system serves is failed/unknown_recipient; the package is still accepted', async (t) => {
-  const { env, A, B, post } = await world(t);
-  const r = await post(A, await edocXml({ from: 'A.01', to: ['B.01', 'Z.99'], documentId: 'A.01,2026/11/30,15/UBND' }));
+test('axis: a To no system serves is failed/unknown_recipient; the package is still accepted; sent again once served, it is queued', async (t) => {
+  const { env, admin, A, B, post } = await world(t);
+  const xml = await edocXml({ from: 'A.01', to: ['B.01', 'Z.99'], documentId: 'A.01,2026/11/30,15/UBND' });
+  const r = await post(A, xml);
   assert.equal(r.statusCode, 202);
   const sent = await env.app.inject({ url: '/axis/v1/sent', headers: A });
   const items = sent.json().items as Array<{ to: string; transport: string; reason?: string }>;
   assert.deepEqual(items.map((i) => [i.to, i.transport, i.reason ?? null]).sort(), [['B.01', 'queued', null], ['Z.99', 'failed', 'unknown_recipient']]);
   const inbox = await env.app.inject({ url: '/axis/v1/edocs', headers: B });
   assert.equal(inbox.json().items.length, 1);
+
+  // Sent again while Z.99 is still unknown: nothing changes.
+  assert.equal((await post(A, xml)).json().docId, r.json().docId);
+  let later = await env.app.inject({ url: `/axis/v1/sent?since=${sent.json().cursor}`, headers: A });
+  assert.deepEqual(later.json().items, []);
+  // System C now serves Z.99; the same package sent again is queued for it (same docId, no new copy).
+  const c = await addSystem(env, admin, { systemId: 'sysC', name: 'Hệ thống C' });
+  const C = basic('sysC', c.secret);
+  await env.app.inject({ method: 'PUT', url: '/axis/v1/directory', headers: C, payload: { units: [{ organId: 'Z.99', name: 'Xã Z' }] } });
+  assert.equal((await post(A, xml)).json().docId, r.json().docId);
+  later = await env.app.inject({ url: `/axis/v1/sent?since=${sent.json().cursor}`, headers: A });
+  assert.deepEqual(later.json().items.map((i: { to: string; transport: string }) => `${i.to} ${i.transport}`), ['Z.99 queued']);
+  const forC = await env.app.inject({ url: '/axis/v1/edocs', headers: C });
+  assert.deepEqual(forC.json().items.map((i: { docId: string; to: string }) => [i.docId, i.to]), [[r.json().docId, 'Z.99']]);
+  assert.equal((await env.db.select().from(axisPackages)).length, 1);
 });
 
 test('axis: From not served by the caller → 403; malformed, DOCTYPE, missing header → 400; too large → 413; nothing stored', async (t) => {

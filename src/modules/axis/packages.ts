@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -14,9 +14,14 @@ import type { AxisSystem } from './systems.js';
 import { SourceAborted, tee } from './tee.js';
 import { axisDestinations, axisDirectory, axisPackages, axisTransportChanges, type AxisMessageType } from './tables.js';
 
-/** The identity of a package: the same one sent again is kept once (see docs/api.md). */
+/**
+ * The identity of a package: the same one sent again is kept once (see docs/api.md). The kind of a
+ * document package includes its BussinessDocType, so a revoke (1) or replace (3) of a document is
+ * not taken for the document itself (a new one, 0, keeps the key it always had).
+ */
 export function dedupKey(h: AxisHeader): string {
   const parts = [h.kind, h.documentId, h.fromOrganId, [...h.toOrganIds].sort(), h.kind === 'status' ? h.statusCode : null, h.kind === 'status' ? h.timestamp : null];
+  if (h.kind === 'edoc' && h.businessDocType) parts.push(`bussiness:${h.businessDocType}`);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -106,8 +111,14 @@ async function keepPackage(
   try {
     const result = await deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`axis-package:${key}`}, 0))`);
-      const [known] = await tx.select({ docId: axisPackages.docId }).from(axisPackages).where(eq(axisPackages.dedupKey, key));
-      if (known) return { docId: known.docId, created: false };
+      const [known] = await tx
+        .select({ docId: axisPackages.docId, sender: axisPackages.senderSystemId })
+        .from(axisPackages)
+        .where(eq(axisPackages.dedupKey, key));
+      if (known) {
+        await requeueNowServed(tx, known.docId, known.sender, at);
+        return { docId: known.docId, created: false };
+      }
       promoted = await adoptStaged(deps, tx, [staged]);
       const [pkg] = await tx
         .insert(axisPackages)
@@ -143,6 +154,34 @@ async function keepPackage(
     await forgetUnreferenced(deps, promoted);
     throw err;
   }
+}
+
+/**
+ * A package sent again whose destinations failed because no system served them (or the one that
+ * did was removed): those now served are queued again for their new system. Otherwise sending the
+ * same package again changes nothing.
+ */
+async function requeueNowServed(tx: Tx, docId: string, sender: string, at: Date): Promise<void> {
+  await lockSenders(tx, [sender]);
+  const now = await tx
+    .select({ toOrganId: axisDestinations.toOrganId, systemId: axisDirectory.systemId })
+    .from(axisDestinations)
+    .innerJoin(axisDirectory, eq(axisDirectory.organId, axisDestinations.toOrganId))
+    .where(and(
+      eq(axisDestinations.docId, docId),
+      eq(axisDestinations.transport, 'failed'),
+      inArray(axisDestinations.reason, ['unknown_recipient', 'system_removed']),
+    ))
+    .for('update', { of: axisDestinations });
+  if (!now.length) return;
+  await writeChanges(tx, now.map((d) => ({ docId, toOrganId: d.toOrganId, senderSystemId: sender, transport: 'queued' as const })), at);
+  for (const d of now) {
+    await tx
+      .update(axisDestinations)
+      .set({ toSystemId: d.systemId })
+      .where(and(eq(axisDestinations.docId, docId), eq(axisDestinations.toOrganId, d.toOrganId)));
+  }
+  await notifyAxis(tx, [{ kind: 'sent', systemId: sender }, ...now.map((d) => ({ kind: 'inbox' as const, systemId: d.systemId }))]);
 }
 
 export interface InboxItem {
