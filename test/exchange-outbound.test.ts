@@ -39,7 +39,7 @@ test('units of other systems come from the directory: stable ids across refreshe
   assert.ok(!after.some((u: { code: string }) => u.code === '000.00.20.H41'));
 });
 
-test('issuing to a unit of another system: a delivery and one document package queued in the same transaction, transport shown in tracking; a recall asks it with BussinessDocType 1', async (t) => {
+test('issuing to a unit of another system: a delivery and one document package queued in the same transaction, transport shown in tracking; a recall asks them with BussinessDocType 1', async (t) => {
   const env = await buildTestEnv(t);
   const clerk = await buildUser(env);
   const localCommune = await buildUnit(env);
@@ -63,9 +63,10 @@ test('issuing to a unit of another system: a delivery and one document package q
 
   const recall = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/recall`, headers: clerk.auth, payload: { reason: 'Sai nơi nhận' } });
   assert.equal(recall.statusCode, 200, recall.body);
+  // The remote recipients are asked with the document package again, BussinessDocType 1 and the reason.
   const after = await outbox(env, doc.id);
   assert.equal(after.length, 2);
-  assert.deepEqual([after[1]!.kind, after[1]!.business_doc_type, after[1]!.data.reason], ['edoc', 1, 'Sai nơi nhận']);
+  assert.deepEqual([after[1]!.kind, after[1]!.business_doc_type, after[1]!.to_organ_ids, after[1]!.data.reason], ['edoc', 1, ['000.01.20.H41', '000.02.20.H41'], 'Sai nơi nhận']);
 });
 
 test('a secret document never produces a package (409 at issue, nothing queued)', async (t) => {

@@ -11,7 +11,8 @@ const LONG_POLL_S = 25;
 
 /**
  * A system connected to the province's axis (AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET):
- * - publishes the units it serves and reads the province's directory (at start, then every minute);
+ * - publishes the units it serves (at start and within 10 s of a change) and reads the province's
+ *   directory (every 15 s);
  * - sends the packages its transactions queued (woken by each commit; retried with backoff, so an
  *   axis that is down delays a package, never loses or duplicates it — the axis keeps a package once);
  * - long-polls what waits for its units, imports each (kept once), then marks it done;
@@ -35,7 +36,7 @@ export function startExchange(deps: Deps) {
   // --- directory -----------------------------------------------------------------------------
   let published = '';
   let lastPull = 0;
-  /** Publishes our units when they changed (checked every 10 s) and reads the province's directory every minute. */
+  /** Publishes our units when they changed (checked every 10 s) and reads the province's directory every 15 s. */
   let directoryRun: Promise<void> = Promise.resolve();
   // One at a time, in order: a slow earlier run must not publish an older list after a newer one.
   const directory = (force = false) => (directoryRun = directoryRun.catch(() => {}).then(() => directoryOnce(force)));
@@ -49,7 +50,7 @@ export function startExchange(deps: Deps) {
       await axis.putDirectory(list);
       published = key;
     }
-    if (changed || force || Date.now() - lastPull > 60_000) {
+    if (changed || force || Date.now() - lastPull > 15_000) {
       const others = (await axis.getDirectory()).filter((u) => u.systemId !== settings.systemId);
       lastPull = Date.now();
       const r = await syncDirectoryUnits(deps.db, others, deps.clock());

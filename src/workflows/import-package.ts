@@ -112,7 +112,7 @@ async function importDocument(
       if (fields.businessDocType === 1) {
         if (!existing) throw new RefusedPackage('unknown_document', 'Không có văn bản được đề nghị thu hồi', 'The document to recall was never received', 'not_found');
         if (!seen) {
-          await requestRecallOfDeliveries(tx, { documentId: existing.id, issuerUnitId: issuer.id, at, actor: null, reason: fields.reason ?? 'Đơn vị gửi đề nghị thu hồi' });
+          await requestRecallOfDeliveries(tx, { documentId: existing.id, issuerUnitId: issuer.id, at, actor: null, reason: fields.reason ?? 'Đơn vị gửi đề nghị thu hồi', fromRemote: true });
           await recordReceived(tx, { key, kind: 'edoc', fromOrganId: h.from.organId, axisDocId, documentId: existing.id, result: 'imported', at });
         }
         return { kind: 'edoc' as const, result: 'recall_requested' as const, documentId: existing.id };
@@ -164,6 +164,8 @@ async function importStatus(deps: Deps, read: Extract<PackageRead, { kind: 'stat
     throw new RefusedPackage('unknown_document', 'Gói trạng thái không nêu văn bản hợp lệ (ResponseFor/DocumentId)', 'The status package names no valid document (ResponseFor/DocumentId)');
   }
   const issuer = await findUnitByCode(deps.db, parts.organId);
+  // 13: the issuer of a document we received asks us to agree to withdraw it (our clerk answers 15/16).
+  if (h.statusCode === '13') return askedToRecall(deps, h, key, axisDocId, issuer ?? null, documentId);
   const number = Number.parseInt(parts.codeNumber, 10);
   const doc = issuer && !isExternal(issuer) && Number.isFinite(number)
     ? await findIssuedDocument(deps.db, { issuerUnitId: issuer.id, number, notationTail: parts.codeNotation, day: parts.promulgationDate })
@@ -200,6 +202,21 @@ async function importStatus(deps: Deps, read: Extract<PackageRead, { kind: 'stat
     }
     await recordReceived(tx, { key, kind: 'status', fromOrganId: h.from.organId, axisDocId, documentId: doc.id, result: result === 'ignored' ? 'ignored' : 'imported', reason, at: deps.clock() });
     return { kind: 'status' as const, result, documentId: doc.id, ...(reason ? { reason } : {}) };
+  });
+}
+
+async function askedToRecall(
+  deps: Deps, h: Extract<PackageRead, { kind: 'status' }>['header'], key: string, axisDocId: string | null,
+  issuer: Awaited<ReturnType<typeof findUnitByCode>> | null, documentId: string,
+): Promise<ImportResult> {
+  const doc = issuer && isExternal(issuer) && h.from.organId === issuer.code ? await findReceivedDocument(deps.db, issuer.id, documentId) : undefined;
+  if (!doc || !issuer) throw new RefusedPackage('unknown_document', 'Đề nghị thu hồi cho một văn bản không nhận từ đơn vị này', 'A recall request for a document not received from this unit', 'not_found');
+  const at = deps.clock();
+  return deps.db.transaction(async (tx) => {
+    if (await findReceived(tx, key)) return { kind: 'status' as const, result: 'duplicate' as const, documentId: doc.id };
+    await requestRecallOfDeliveries(tx, { documentId: doc.id, issuerUnitId: issuer.id, at, actor: null, reason: h.description?.trim() || 'Đơn vị gửi đề nghị thu hồi', fromRemote: true });
+    await recordReceived(tx, { key, kind: 'status', fromOrganId: h.from.organId, axisDocId, documentId: doc.id, result: 'imported', at });
+    return { kind: 'status' as const, result: 'applied' as const, documentId: doc.id };
   });
 }
 

@@ -4,7 +4,7 @@ import { findDelivery } from '../modules/dispatch/lookup.js';
 import type { OutboundRow } from '../modules/dispatch/outbound.js';
 import { loadDocument } from '../modules/documents/access.js';
 import { writeStatusPackage, type StatusCode } from '../modules/exchange/edxml/index.js';
-import { statusHeader } from '../modules/exchange/mapping.js';
+import { documentIdOf, statusHeader } from '../modules/exchange/mapping.js';
 import { getUnit } from '../modules/orgs/units.js';
 import { getUser } from '../modules/orgs/users.js';
 import { loadSealKey } from '../modules/signing/seal.js';
@@ -23,13 +23,15 @@ export async function packageForOutbound(deps: Deps, row: OutboundRow): Promise<
   }
   const doc = await loadDocument(deps.db, row.documentId);
   const delivery = await findDelivery(deps.db, row.deliveryId!);
-  const answering = (await getUnit(deps.db, delivery!.recipientUnitId))!;
   const sender = (await getUnit(deps.db, doc.issuerUnitId))!;
+  // Our document (a recall request, 13, from its issuer) or one we received (an answer from its recipient).
+  const ours = doc.externalId === null;
+  const answering = ours ? sender : (await getUnit(deps.db, delivery!.recipientUnitId))!;
   const staffId = row.data.staffUserId as string | null | undefined;
   const staff = staffId ? await getUser(deps.db, staffId) : undefined;
   const seal = await loadSealKey(deps, deps.db, { userId: staffId ?? doc.createdBy, unitId: answering.id }, deps.clock()).catch(() => null);
   const header = statusHeader({
-    documentId: doc.externalId!, sender, answering, statusCode: row.statusCode as StatusCode,
+    documentId: ours ? documentIdOf(doc, sender) : doc.externalId!, sender, answering, statusCode: row.statusCode as StatusCode,
     description: String(row.data.description ?? ''), at: row.createdAt, staff: staff ? { fullName: staff.fullName } : null,
   });
   return writeStatusPackage(header, seal ? { seal: { privateKey: seal.key.privateKey, certificate: seal.key.certificate, chain: seal.key.chain } } : {});

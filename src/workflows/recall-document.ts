@@ -8,8 +8,6 @@ import { markRecalled } from '../modules/documents/issue-steps.js';
 import { mayRecall } from '../modules/documents/policy.js';
 import { presentDocument } from '../modules/documents/present.js';
 import { cancelAssignments } from '../modules/handling/cancel.js';
-import { queueDocumentPackage } from '../modules/dispatch/outbound.js';
-import { findActiveUnits, isExternal } from '../modules/orgs/units.js';
 
 /**
  * The issuer's clerk recalls (thu hồi) an issued document with a reason: it is frozen at the
@@ -26,7 +24,6 @@ export async function recallDocument(deps: Deps, actor: Actor, documentId: strin
     if (doc.status !== 'issued') throw conflict('Chỉ thu hồi được văn bản đã ban hành', 'Only an issued document can be recalled');
     const row = await markRecalled(tx, actor, doc, { at, reason: why });
     await requestRecallOfDeliveries(tx, { documentId: doc.id, issuerUnitId: doc.issuerUnitId, at, actor, reason: why });
-    await askRemoteRecipients(tx, doc, { at, reason: why });
     return row;
   });
   return presentDocument(doc);
@@ -42,15 +39,6 @@ export async function recallReplaced(tx: Tx, p: { oldId: string; by: { id: strin
   const reason = `Được thay thế bởi văn bản số ${p.by.notation}`;
   await markRecalled(tx, p.actor, old, { at: p.at, reason, replacedBy: p.by.id });
   await requestRecallOfDeliveries(tx, { documentId: old.id, issuerUnitId: old.issuerUnitId, at: p.at, actor: p.actor, reason });
-}
-
-/**
- * Recipients served by other systems are asked through the axis: the document package again with
- * BussinessDocType 1 (revoke) and the reason; their clerks' answers come back as 15 or 16.
- */
-async function askRemoteRecipients(tx: Tx, doc: { id: string; recipients: string[] }, p: { at: Date; reason: string }) {
-  const remote = (await findActiveUnits(tx, doc.recipients)).filter(isExternal).map((u) => u.code);
-  await queueDocumentPackage(tx, { documentId: doc.id, toOrganIds: remote, businessDocType: 1, at: p.at, data: { reason: p.reason } });
 }
 
 /** The recipient's clerk agrees to a recall (code 15): the copy is withdrawn from the inbox and its handling stops. */

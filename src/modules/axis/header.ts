@@ -13,6 +13,8 @@ export interface AxisHeader {
   documentId: string;
   statusCode?: string;
   timestamp?: string;
+  /** Document packages: 0 new, 1 revoke, 2 update, 3 replace — a revoke of a document is another package than the document. */
+  businessDocType?: number;
 }
 
 /** 413, the same words whichever reader (the store's or the codec's) meets the limit first. */
@@ -47,6 +49,6 @@ export async function readHeader(stream: Readable, maxBytes: number): Promise<Ax
   }
   return {
     kind: 'edoc', fromOrganId: h.from.organId, toOrganIds: h.to.map((o) => o.organId), documentId: h.documentId,
-    ...(h.timestamp ? { timestamp: h.timestamp } : {}),
+    ...(h.timestamp ? { timestamp: h.timestamp } : {}), businessDocType: h.bussinessDocType ?? 0,
   };
 }

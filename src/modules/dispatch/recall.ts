@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import type { Actor } from '../../lib/actor.js';
@@ -6,10 +6,14 @@ import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import { recordEvents } from '../events/service.js';
 import { type LockedDelivery, lockDeliveryForUnit, transitionDelivery } from './lifecycle.js';
 import { isRecipientClerk, recallPending } from './policy.js';
+import { units } from '../orgs/tables.js';
+import { queueDocumentPackage } from './outbound.js';
 import { deliveries } from './tables.js';
 
 /** In the issuer's recall transaction: every recipient is asked (code 13) to agree to withdraw its copy. */
-export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor | null; reason: string }) {
+export async function requestRecallOfDeliveries(
+  tx: Tx, p: { documentId: string; issuerUnitId: string; at: Date; actor: Actor | null; reason: string; /** Asked by the other system: nothing is sent back. */ fromRemote?: boolean },
+) {
   const rows = await tx
     .update(deliveries)
     .set({ recallRequestedAt: p.at, recallReason: p.reason, recallAnsweredAt: null, recallRefusalReason: null })
@@ -20,6 +24,13 @@ export async function requestRecallOfDeliveries(tx: Tx, p: { documentId: string;
     unitIds: [p.issuerUnitId, d.recipientUnitId],
     data: { status: d.status, code: '13', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, reason: p.reason },
   })));
+  // Recipients on other systems are asked through the axis: the document package again with
+  // BussinessDocType 1 (revoke) and the reason; their clerks' answers come back as 15 or 16.
+  if (!p.fromRemote && rows.length) {
+    const remote = await tx.select({ code: units.code }).from(units)
+      .where(and(inArray(units.id, rows.map((r) => r.recipientUnitId)), isNotNull(units.systemId)));
+    await queueDocumentPackage(tx, { documentId: p.documentId, toOrganIds: remote.map((u) => u.code), businessDocType: 1, at: p.at, data: { reason: p.reason } });
+  }
   return rows.length;
 }
 

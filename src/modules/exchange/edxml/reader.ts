@@ -86,6 +86,7 @@ function headerInfo(tree: El, xml: string, opts: HeaderReadOptions): PackageHead
     kind, from: h.from, to: h.to, documentId: h.documentId,
     ...(last ? { timestamp: last.timestamp } : {}),
     ...(h.responseFor ? { responseFor: h.responseFor } : {}),
+    ...(h.bussiness?.bussinessDocType !== undefined ? { bussinessDocType: h.bussiness.bussinessDocType } : {}),
     signature,
   };
 }

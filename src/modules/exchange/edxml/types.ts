@@ -123,6 +123,8 @@ export interface PackageHeaderInfo {
   /** Status packages: Timestamp; documents: the last TraceHeader's Timestamp, if any. */
   timestamp?: string;
   responseFor?: ResponseFor;
+  /** Document packages: Bussiness/BussinessDocType (0 new, 1 revoke, 2 update, 3 replace; absent = 0). */
+  bussinessDocType?: BussinessDocType;
   signature: SignatureReport;
 }
 
