@@ -159,9 +159,14 @@ export function upload(path, form, onProgress) {
 
 /** @type {Promise<Unit[]> | null} */
 let unitsPromise = null;
-/** The unit list, fetched once per session (the tree rarely changes). @returns {Promise<Unit[]>} */
-export function units() {
-  unitsPromise ??= /** @type {Promise<{ units: Unit[] }>} */ (api('/api/units')).then((r) => r.units, (e) => {
+/**
+ * The unit list with the units of other systems on the exchange axis (`external`), fetched once per
+ * session (the tree rarely changes); `fresh` fetches it again (a sender not yet in the list).
+ * @returns {Promise<Unit[]>}
+ */
+export function units(fresh = false) {
+  if (fresh) unitsPromise = null;
+  unitsPromise ??= /** @type {Promise<{ units: Unit[] }>} */ (api('/api/units?external=1')).then((r) => r.units, (e) => {
     unitsPromise = null;
     throw e;
   });

@@ -1,8 +1,8 @@
 // @ts-check
 // Soạn văn bản đi: the draft's fields, recipients from the unit tree, PDFs uploaded with a progress
 // bar; then the draft page offers signing and issuing, as the server's `can` allows.
-import { useState } from 'preact/hooks';
-import { api, upload } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { api, units, upload } from './api.js';
 import { DOC_TYPES, t } from './i18n.js';
 import { ErrorBox, go, html, onValue, Progress, toast, useAction } from './ui.js';
 import { UnitPicker } from './unitpicker.js';
@@ -24,6 +24,12 @@ export function Compose() {
   const [progress, setProgress] = useState(/** @type {{ name: string, value: number } | null} */ (null));
   const [draftId, setDraftId] = useState(/** @type {string | null} */ (null));
   const { busy, error, run, setError } = useAction();
+  // Units of other systems among the recipients: their copy leaves as an edXML package over the axis.
+  const [external, setExternal] = useState(() => /** @type {Set<string>} */ (new Set()));
+  useEffect(() => {
+    units().then((all) => setExternal(new Set(all.filter((u) => u.external).map((u) => u.id))), () => {});
+  }, []);
+  const viaAxis = recipients.filter((id) => external.has(id)).length;
 
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
@@ -84,6 +90,7 @@ export function Compose() {
       <fieldset class="field">
         <legend>${t('recipients')}</legend>
         <${UnitPicker} selected=${recipients} onChange=${(/** @type {string[]} */ ids) => !draftId && setRecipients(ids)} />
+        ${viaAxis > 0 && html`<p class="notice notice-info" data-via-axis=${viaAxis}>${t('viaAxisNote', { n: viaAxis })}</p>`}
       </fieldset>
       ${secrecy === 'none' && html`<label class="field">${t('chooseFiles')}
         <input type="file" accept="application/pdf,.pdf" multiple onChange=${(/** @type {Event} */ e) => setFiles([.../** @type {HTMLInputElement} */ (e.currentTarget).files ?? []])} />

@@ -43,6 +43,12 @@ const VI = {
   install: 'Cài ứng dụng lên màn hình chính', roles: 'Vai trò', 'role.clerk': 'Văn thư', 'role.leader': 'Lãnh đạo', 'role.officer': 'Chuyên viên', 'role.admin': 'Quản trị',
   error: 'Có lỗi: {message}', networkError: 'Không kết nối được máy chủ', outboxEmpty: 'Chưa có văn bản đi', drafts: 'Dự thảo',
   newDelivery: 'Văn bản mới: {subject}', signersLabel: 'Người ký', needAccept: 'Văn thư cần tiếp nhận (vào sổ) văn bản trước khi giao việc.',
+  otherSystem: 'hệ thống khác', otherSystems: 'Đơn vị của hệ thống khác (liên thông)', interSystem: 'Liên thông',
+  interSystemFrom: 'Liên thông — {system}', systemUnits: '{n} đơn vị',
+  headerSigned: 'Gói tin có chữ ký số của cơ quan gửi', headerUnsigned: 'Gói tin không có chữ ký số',
+  headerInvalid: 'Chữ ký số của gói tin không hợp lệ', headerUntrusted: 'Gói tin có chữ ký số nhưng chứng thư chưa được tin cậy',
+  'transport.queued': 'đang chuyển', 'transport.sent': 'đang chuyển', 'transport.delivered': 'đã chuyển', 'transport.failed': 'lỗi chuyển',
+  transportLabel: 'Chuyển qua trục liên thông', viaAxisNote: '{n} nơi nhận thuộc hệ thống khác: văn bản sẽ được chuyển qua trục liên thông.', transportReason: 'Lý do lỗi chuyển: {reason}',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -86,6 +92,12 @@ const EN = {
   install: 'Install on the home screen', roles: 'Roles', 'role.clerk': 'Secretary', 'role.leader': 'Leader', 'role.officer': 'Officer', 'role.admin': 'Administrator',
   error: 'Error: {message}', networkError: 'Cannot reach the server', outboxEmpty: 'No outgoing documents yet', drafts: 'Drafts',
   newDelivery: 'New document: {subject}', signersLabel: 'Signed by', needAccept: 'The secretary must accept (register) the document before work can be assigned.',
+  otherSystem: 'other system', otherSystems: 'Units of other systems (inter-system exchange)', interSystem: 'Inter-system',
+  interSystemFrom: 'Inter-system — {system}', systemUnits: '{n} units',
+  headerSigned: "The package carries the sending agency's digital signature", headerUnsigned: 'The package is not digitally signed',
+  headerInvalid: "The package's digital signature is not valid", headerUntrusted: 'The package is digitally signed, but its certificate is not trusted',
+  'transport.queued': 'in transit', 'transport.sent': 'in transit', 'transport.delivered': 'transferred', 'transport.failed': 'transfer failed',
+  transportLabel: 'Transfer over the exchange axis', viaAxisNote: '{n} recipients are on other systems: the document will travel over the exchange axis.', transportReason: 'Transfer failed because: {reason}',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */

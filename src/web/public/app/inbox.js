@@ -1,19 +1,19 @@
 // @ts-check
 // Văn bản đến: unacknowledged flash first, then newest; live updates; pull down to refresh.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api.js';
+import { api, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
-import { docHref, ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
-/** @import { AppEventName, InboxItem as Item, Page, SignatureSummary } from './types' */
+import { docHref, ErrorBox, ExternalBadge, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
+/** @import { AppEventName, InboxItem as Item, Page, SignatureSummary, Unit } from './types' */
 
 const PAGE = 30;
 
 /** @type {Record<SignatureSummary, string>} every summary the server gives has its words */
 const SIG = { valid: 'sigValid', invalid: 'sigInvalid', untrusted: 'sigUntrusted', indeterminate: 'sigIndeterminate', unsigned: 'sigNone' };
 
-/** @param {{ item: Item }} props */
-function InboxItem({ item }) {
+/** @param {{ item: Item, issuer?: Unit }} props `issuer`: the issuing unit from the unit list, when known */
+function InboxItem({ item, issuer }) {
   const d = item.document;
   const pending = d.urgency === 'flash' && !item.acknowledgedAt;
   const cls = ['card', 'doc-item', pending ? 'card-flash' : '', item.readAt ? '' : 'unread'].join(' ');
@@ -24,6 +24,7 @@ function InboxItem({ item }) {
         <${StatusBadge} status=${item.status} />
         ${item.readAt ? null : html`<span class="badge badge-unread">${t('unread')}</span>`}
         ${item.acknowledgedAt && d.urgency === 'flash' ? html`<span class="badge badge-ack">${t('acknowledged')}</span>` : null}
+        <${ExternalBadge} unit=${issuer} />
       </span>
       <span class="doc-subject">${d.subject}</span>
       <span class="doc-meta">${[d.notation, d.issuer?.name].filter(Boolean).join(' · ')}</span>
@@ -41,6 +42,25 @@ export function Inbox() {
   const [pull, setPull] = useState(0);
   const touch = useRef(/** @type {number | null} */ (null));
   const timer = useRef(/** @type {number | undefined} */ (undefined));
+  // The units (ours and other systems'), to tell which documents came over the exchange axis.
+  const [unitById, setUnitById] = useState(/** @type {Map<string, Unit> | null} */ (null));
+  const asked = useRef(false);
+  const refetched = useRef(/** @type {Set<string>} */ (new Set()));
+  useEffect(() => {
+    if (!items) return;
+    const keep = (/** @type {Unit[]} */ all) => setUnitById(new Map(all.map((u) => [u.id, u])));
+    if (!unitById) {
+      if (asked.current) return;
+      asked.current = true;
+      units().then(keep, () => (asked.current = false));
+      return;
+    }
+    // A sender first seen after the list was fetched (a package registered by hand): fetch it again, once per sender.
+    const unknown = items.map((i) => i.document.issuer?.id ?? '').filter((id) => id && !unitById.has(id) && !refetched.current.has(id));
+    if (unknown.length === 0) return;
+    for (const id of unknown) refetched.current.add(id);
+    units(true).then(keep, () => {});
+  }, [items, unitById]);
 
   const load = async () => {
     setBusy(true);
@@ -108,7 +128,7 @@ export function Inbox() {
     <${ErrorBox} error=${error} onRetry=${load} />
     ${items === null ? (error ? null : html`<${Loading} />`) : items.length === 0
       ? html`<p class="muted">${t('empty')}</p>`
-      : html`<ul class="list">${items.map((i) => html`<${InboxItem} key=${i.deliveryId} item=${i} />`)}</ul>`}
+      : html`<ul class="list">${items.map((i) => html`<${InboxItem} key=${i.deliveryId} item=${i} issuer=${i.document.issuer ? unitById?.get(i.document.issuer.id) : undefined} />`)}</ul>`}
     ${cursor && html`<button type="button" class="btn btn-block" onClick=${more}>${t('more')}</button>`}
   </section>`;
 }

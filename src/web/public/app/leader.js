@@ -86,7 +86,7 @@ export function AssignForm({ deliveryId, dueDate, onDone }) {
   const [coop, setCoop] = useState(/** @type {string[]} */ ([]));
   const { busy, error, run, setError } = useAction();
   useEffect(() => {
-    units().then((all) => setDepartments(all.filter((u) => u.parentId === session.user?.unitId)), setError);
+    units().then((all) => setDepartments(all.filter((u) => !u.external && u.parentId === session.user?.unitId)), setError);
   }, []);
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();

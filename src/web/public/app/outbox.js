@@ -5,7 +5,14 @@ import { api } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
 import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from './ui.js';
-/** @import { AppEvents, Document, Page, TrackingRow } from './types' */
+/** @import { AppEvents, Document, Page, TrackingRow, TransportState } from './types' */
+
+/**
+ * A recipient on another system: how far its package got on the axis ("đang chuyển", "đã chuyển",
+ * "lỗi chuyển"), as a badge's colour.
+ * @type {Record<TransportState, string>}
+ */
+const TRANSPORT_CSS = { queued: 'moving', sent: 'moving', delivered: 'done', failed: 'failed' };
 
 export function Outbox() {
   const { data, error, reload } = useResource(() => /** @type {Promise<Page<Document>>} */ (api('/api/outbox?limit=50')), []);
@@ -59,6 +66,13 @@ export function Tracking({ id }) {
     };
   }, [id]);
   const rows = tracking.data?.deliveries ?? [];
+  // A package still on its way to another system: its transport is looked at again every 30 s.
+  const moving = rows.some((d) => d.transport === 'queued' || d.transport === 'sent');
+  useEffect(() => {
+    if (!moving) return undefined;
+    const every = setInterval(tracking.reload, 30_000);
+    return () => clearInterval(every);
+  }, [moving, id]);
   const count = (/** @type {(row: TrackingRow) => unknown} */ f) => rows.filter(f).length;
   return html`<section class="view" aria-labelledby="tracking-title">
     <p class="back"><a class="btn btn-link" href="#/outbox">← ${t('back')}</a></p>
@@ -71,13 +85,19 @@ export function Tracking({ id }) {
       read: count((d) => d.readAt), ack: count((d) => d.acknowledgedAt), acc: count((d) => d.acceptedAt), total: rows.length,
     })}</p>`}
     <ul class="list">
-      ${rows.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}>
+      ${rows.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}
+        data-transport=${d.transport}>
         <span class="track-unit">${d.unit.name}</span>
+        ${d.unit.external && html`<span class="doc-meta">${d.unit.systemName || d.unit.systemId} · ${t('otherSystem')}</span>`}
         <span class="doc-badges"><${StatusBadge} status=${d.status} />
+          ${d.transport && html`<span class=${`badge badge-transport badge-transport-${TRANSPORT_CSS[d.transport] ?? 'moving'}`}
+            title=${d.transport === 'failed' && d.transportReason ? t('transportReason', { reason: d.transportReason }) : t('transportLabel')}>
+            ${t(`transport.${d.transport}`)}</span>`}
           ${d.readAt ? html`<span class="badge badge-ack">${t('read')}</span>` : html`<span class="badge badge-unread">${t('unread')}</span>`}
           ${d.incomingNumber && html`<span class="badge">${t('incomingNumber')}: ${d.incomingNumber}</span>`}</span>
         <ul class="steps">${steps(d).map(([k, at]) => html`<li>${t(k)}: ${fmtDate(at)}</li>`)}</ul>
         ${d.refusalReason && html`<p class="muted">${t('refuseReason')}: ${d.refusalReason}</p>`}
+        ${d.transport === 'failed' && d.transportReason && html`<p class="transport-reason">${t('transportReason', { reason: d.transportReason })}</p>`}
       </li>`)}
     </ul>
   </section>`;

@@ -9,8 +9,11 @@ import { fmtDate, t } from './i18n.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
-import { ErrorBox, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
-/** @import { Delivery, Document, DocumentDetail } from './types' */
+import { ErrorBox, ExternalBadge, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
+/** @import { Delivery, Document, DocumentDetail, HeaderSignature, Unit } from './types' */
+
+/** Issuers looked for again in a fresh unit list (once each). @type {Set<string>} */
+const refetchedIssuers = new Set();
 
 /**
  * "Chữ ký hợp lệ — <signers>", "Chữ ký không hợp lệ" or "Chưa được ký số", for the main file.
@@ -32,6 +35,24 @@ export function Verdict({ signatures }) {
       <summary>${t('sigDetails')}</summary>
       <ul>${main.map((s) => html`<li>${s.signer ?? s.signerOrganization ?? '?'} — ${s.revocation === 'revoked' ? t('sigRevoked') : s.integrity === 'valid' && s.trust === 'trusted' ? (s.revocation === 'unknown' ? t('sigIndeterminate') : t('sigValid')) : s.integrity === 'invalid' ? t('sigInvalid') : t('sigUntrusted')}${s.signedAt ? ` (${t('sigAt')} ${fmtDate(s.signedAt)})` : ''}</li>`)}</ul>
     </details>
+  </div>`;
+}
+
+/**
+ * The seal on the edXML header of a document received from another system (its `document.received`
+ * event): "Gói tin có chữ ký số của cơ quan gửi", "Gói tin không có chữ ký số", or what is wrong.
+ * @param {{ events: DocumentDetail['events'] }} props
+ */
+export function HeaderSeal({ events }) {
+  const received = events.find((e) => e.type === 'document.received');
+  const sig = /** @type {HeaderSignature | null | undefined} */ (received?.data?.headerSignature);
+  if (!sig) return null;
+  const kind = !sig.signed ? 'unsigned' : sig.valid === false ? 'invalid' : sig.valid && sig.trusted ? 'valid' : 'untrusted';
+  const words = { unsigned: 'headerUnsigned', invalid: 'headerInvalid', valid: 'headerSigned', untrusted: 'headerUntrusted' }[kind];
+  const css = kind === 'unsigned' ? 'none' : kind;
+  return html`<div class=${`verdict verdict-${css} verdict-header`} data-header-seal=${kind}>
+    <p class="verdict-head">${kind === 'valid' ? '✔ ' : kind === 'unsigned' ? '' : '⚠ '}${t(words)}</p>
+    ${kind !== 'valid' && sig.problems?.length > 0 && html`<ul class="verdict-problems">${sig.problems.map((p) => html`<li>${p}</li>`)}</ul>`}
   </div>`;
 }
 
@@ -105,7 +126,7 @@ export function Reader({ id }) {
   const [data, setData] = useState(/** @type {DocumentDetail | null} */ (null));
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [fileId, setFileId] = useState(/** @type {string | null} */ (null));
-  const [issuerName, setIssuerName] = useState('');
+  const [issuerUnit, setIssuerUnit] = useState(/** @type {Unit | null} */ (null));
   const load = async () => {
     try {
       /** @type {DocumentDetail} */
@@ -113,7 +134,17 @@ export function Reader({ id }) {
       setData(r);
       setError(null);
       setFileId((f) => f ?? r.files.find((x) => x.role === 'main')?.id ?? r.files[0]?.id ?? null);
-      units().then((all) => setIssuerName(all.find((u) => u.id === r.document.issuerUnitId)?.name ?? ''), () => {});
+      // The issuer, ours or another system's (a sender first seen after the list was fetched: fetch it again, once).
+      const issuerId = r.document.issuerUnitId;
+      const find = (/** @type {Unit[]} */ all) => all.find((u) => u.id === issuerId);
+      units().then(async (all) => {
+        let unit = find(all);
+        if (!unit && !refetchedIssuers.has(issuerId)) {
+          refetchedIssuers.add(issuerId);
+          unit = find(await units(true));
+        }
+        setIssuerUnit(unit ?? null);
+      }).catch(() => {});
     } catch (err) {
       setError(err);
     }
@@ -121,6 +152,7 @@ export function Reader({ id }) {
   useEffect(() => {
     setData(null);
     setFileId(null);
+    setIssuerUnit(null);
     load();
     /** @type {Array<'delivery:updated' | 'synced'>} */
     const events = ['delivery:updated', 'synced'];
@@ -138,14 +170,16 @@ export function Reader({ id }) {
     <p class="back"><a class="btn btn-link" href=${issuer ? '#/outbox' : '#/inbox'}>← ${t('back')}</a></p>
     <p class="doc-badges"><${UrgencyBadge} urgency=${doc.urgency} />
       ${doc.secrecy !== 'none' && html`<span class="badge badge-flash">${t(`secrecy.${doc.secrecy}`)}</span>`}
-      ${issuer && html`<${StatusBadge} status=${doc.status} prefix="doc" />`}</p>
+      ${issuer && html`<${StatusBadge} status=${doc.status} prefix="doc" />`}
+      <${ExternalBadge} unit=${issuerUnit} /></p>
     <h1 id="doc-title" class="doc-title">${doc.subject}</h1>
     <div class="metas">
       <${Meta} label=${t('notation')} value=${doc.notation} />
-      <${Meta} label=${t('from')} value=${issuerName} />
+      <${Meta} label=${t('from')} value=${issuerUnit?.name} />
       <${Meta} label=${t('issuedAt')} value=${doc.issuedAt} date="day" />
       <${Meta} label=${t('dueDate')} value=${doc.dueDate} date="day" />
     </div>
+    ${issuerUnit?.external && html`<${HeaderSeal} events=${data.events} />`}
     <${Verdict} signatures=${data.signatures} />
     ${delivery && html`<${RecipientActions} delivery=${delivery} doc=${doc} onChange=${load} />`}
     ${issuer && html`<${IssuerActions} doc=${doc} onChange=${load} />`}

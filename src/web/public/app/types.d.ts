@@ -20,7 +20,7 @@ export interface User {
   title: string;
 }
 
-/** GET /api/units. */
+/** GET /api/units (`?external=1`: with the units of other systems on the exchange axis). */
 export interface Unit {
   id: string;
   code: string;
@@ -28,6 +28,22 @@ export interface Unit {
   shortName: string;
   kind: string;
   parentId: string | null;
+  /** Served by another system on the exchange axis (what is sent to it leaves as an edXML package). */
+  external: boolean;
+  /** That system's id and name; null for our own units. */
+  systemId: string | null;
+  systemName: string | null;
+}
+
+/** How far a package to a unit of another system got on the axis (apart from the recipient's status). */
+export type TransportState = 'queued' | 'sent' | 'delivered' | 'failed';
+
+/** `data.headerSignature` of a `document.received` event: the edXML header's seal. */
+export interface HeaderSignature {
+  signed: boolean;
+  valid: boolean | null;
+  trusted: boolean | null;
+  problems: string[];
 }
 
 /**
@@ -199,7 +215,10 @@ export interface Assignment {
 /** GET /api/documents/:id/tracking `deliveries`: one recipient's progress, for the issuer. */
 export interface TrackingRow {
   deliveryId: string;
-  unit: { id: string; code: string; name: string; shortName: string };
+  unit: { id: string; code: string; name: string; shortName: string; external?: boolean; systemId?: string | null; systemName?: string | null };
+  /** Recipients on another system only: the package's transport on the axis, and why it failed. */
+  transport?: TransportState;
+  transportReason?: string | null;
   status: DeliveryStatus;
   deliveredAt: string;
   readAt: string | null;

@@ -4,7 +4,7 @@ import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 import { fmtDate, t } from './i18n.js';
-/** @import { Urgency } from './types' */
+/** @import { Unit, Urgency } from './types' */
 
 /** Tagged templates for preact: html`<${Component} prop=${value} />`. */
 export const html = htm.bind(h);
@@ -46,6 +46,15 @@ export function UrgencyBadge({ urgency }) {
 /** @param {{ status: string, prefix?: string }} props */
 export function StatusBadge({ status, prefix = 'status' }) {
   return html`<span class=${`badge badge-status badge-${status}`}>${t(`${prefix}.${status}`)}</span>`;
+}
+
+/**
+ * "Liên thông — <system>": the document came from a unit of another system on the exchange axis.
+ * @param {{ unit: Unit | null | undefined }} props
+ */
+export function ExternalBadge({ unit }) {
+  if (!unit?.external) return null;
+  return html`<span class="badge badge-ext" data-external="1">${t('interSystemFrom', { system: unit.systemName || unit.systemId || t('otherSystem') })}</span>`;
 }
 
 /** @param {{ error: unknown, onRetry?: () => unknown }} props */
