@@ -7,6 +7,11 @@ import { sql } from 'drizzle-orm';
 import { buildTestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser } from './helpers/factories.js';
 import { connect, listen, waitFor } from './helpers/sockets.js';
+import { Readable } from 'node:stream';
+import { axisClient } from '../src/modules/exchange/axis-client.js';
+import { writeDocumentPackage } from '../src/modules/exchange/edxml/index.js';
+import { makePdf } from './helpers/pdf.js';
+import { testPki } from './helpers/signing.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -76,10 +81,12 @@ test('a flash document crosses the axis from A to a commune of B; B acknowledges
 
   // A's tracking follows, live, exactly as for a local recipient.
   await waitFor(() => issuerPhone.of('delivery:updated').some((u) => u.status === 'accepted'), 15_000, 'accepted on A');
+  let last: unknown;
   const row = await until('A tracking accepted', async () => {
     const d = (await a.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: clerkA.auth })).json().deliveries[0];
+    last = d;
     return d.status === 'accepted' && d.acknowledgedAt && d.transport === 'delivered' ? d : null;
-  });
+  }, 30_000).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
   assert.equal(row.unit.code, communeB.code);
   assert.deepEqual(row.history.map((h: { event: string }) => h.event), ['created', 'acknowledged', 'accepted']);
   assert.deepEqual(row.history.map((h: { code: string | null }) => h.code), ['01', null, '03']);
@@ -150,4 +157,49 @@ test('the axis is down for 30 s while A issues to B: after it restarts every pac
   assert.equal(packages, 4, 'two documents and two 01 statuses, each kept once');
   const [{ n: received }] = (await b.db.execute(sql`select count(*)::int as n from exchange_inbox`)) as unknown as [{ n: number }];
   assert.equal(received, 2);
+});
+
+test('a tampered sealed header is refused by the axis (400); a package B cannot take is answered with 02 and the reason, nothing stored on B', { timeout: 120_000 }, async (t) => {
+  const hub = await buildTestEnv(t, { axis: true }, { realClock: true });
+  const hubUrl = await listen(hub);
+  const admin = await buildUser(hub, { roles: ['admin'] });
+  const secret = async (systemId: string) => (await hub.app.inject({ method: 'POST', url: '/api/axis/systems', headers: admin.auth, payload: { systemId, name: systemId } })).json().secret as string;
+  const [secretA, secretB] = [await secret('sys-a3'), await secret('sys-b3')];
+  const b = await buildTestEnv(t, { axisClient: { url: hubUrl, systemId: 'sys-b3', secret: secretB } }, { realClock: true });
+  const communeB = await buildUnit(b, { code: '000.03.22.H41', name: 'UBND xã B3' });
+  await b.app.exchange!.refreshDirectory();
+  // A sends by hand through the axis (as another vendor's system would). A sealed header changed after
+  // signing is refused by the axis itself (400 to the sender); a package B cannot take (no PDF) is
+  // accepted by the axis and refused by B, which answers 02 with the reason.
+  const axisA = axisClient({ url: hubUrl, systemId: 'sys-a3', secret: secretA });
+  await axisA.putDirectory([{ organId: '000.00.12.H41', name: 'UBND huyện A3', parentOrganId: null }]);
+  const pki = testPki('UBND huyện A3');
+  const header = {
+    from: { organId: '000.00.12.H41', organName: 'UBND huyện A3' }, to: [{ organId: communeB.code, organName: 'UBND xã B3' }],
+    documentId: '000.00.12.H41,2026/11/30,9/UBND-VP', code: { codeNumber: '9', codeNotation: 'UBND-VP' }, subject: 'Về việc kiểm tra', otherInfo: { priority: 0 as const },
+  };
+  const bytes = async (r: Readable) => {
+    const parts: Buffer[] = [];
+    for await (const c of r) parts.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(parts);
+  };
+  const seal = { seal: { privateKeyPem: pki.seal.privateKeyPem, certificate: pki.seal.certificate } };
+  const signed = await bytes(writeDocumentPackage(header, [{ contentId: 'f1', name: 'cv.pdf', contentType: 'application/pdf', open: () => Readable.from([makePdf('cv')]) }], seal));
+  const tampered = Buffer.from(signed.toString('utf8').replace('Về việc kiểm tra', 'Về việc chuyển tiền'));
+  await assert.rejects(axisA.send(tampered), (e: Error & { status?: number }) => e.status === 400 && /chữ ký số/i.test(e.message));
+  await axisA.send(await bytes(writeDocumentPackage(header, [], seal)));
+  const answer = await until('02 from B on the axis', async () => {
+    const rows = (await hub.db.execute(sql`select kind, status_code, from_organ_id from axis_packages where kind = 'status'`)) as unknown as Array<{ kind: string; status_code: string; from_organ_id: string }>;
+    return rows.find((r) => r.status_code === '02' && r.from_organ_id === communeB.code) ?? null;
+  }, 30_000);
+  assert.ok(answer);
+  // A (its system) finds the refusal and its reason waiting for it.
+  const waiting = await axisA.waiting(0);
+  const status = waiting.find((w) => w.messagetype === 'status');
+  assert.ok(status, 'the refusal waits for A');
+  const body = (await bytes(await axisA.fetchPackage(status!.docId))).toString('utf8');
+  assert.match(body, /<StatusCode>02<\/StatusCode>/);
+  assert.match(body, /Từ chối: Gói tin không có tệp PDF/);
+  const [{ n }] = (await b.db.execute(sql`select count(*)::int as n from documents`)) as unknown as [{ n: number }];
+  assert.equal(n, 0);
 });

@@ -5,6 +5,7 @@ import { AxisError, axisClient, type AxisClient } from '../modules/exchange/axis
 import { listUnits, syncDirectoryUnits } from '../modules/orgs/units.js';
 import { importPackage, RefusedPackage } from '../workflows/import-package.js';
 import { packageForOutbound } from '../workflows/outbound-packages.js';
+import { refusalFor } from '../workflows/refuse-package.js';
 
 const LEASE_MS = 3 * 60_000;
 const LONG_POLL_S = 25;
@@ -89,10 +90,13 @@ export function startExchange(deps: Deps) {
   };
 
   // --- receiving -----------------------------------------------------------------------------
+  let polling: AbortController | null = null;
   async function receive(client: AxisClient) {
     while (!stopped) {
       try {
-        const items = await client.waiting(LONG_POLL_S, stopping.signal);
+        // One controller per long-poll (aborted by stop), so no listener piles up on a shared signal.
+        polling = new AbortController();
+        const items = await client.waiting(LONG_POLL_S, polling.signal);
         for (const item of items) {
           if (stopped) return;
           try {
@@ -101,6 +105,12 @@ export function startExchange(deps: Deps) {
           } catch (err) {
             if (!(err instanceof RefusedPackage)) throw err;
             log.warn({ docId: item.docId, reason: err.reason, message: err.text.en }, 'package refused');
+            // The sender is told why (02 with the reason), not left believing it was taken.
+            if (item.messagetype === 'edoc') {
+              await refusalFor(deps, await client.fetchPackage(item.docId), err.text)
+                .then((answer) => answer && client.send(answer))
+                .catch((e) => log.warn({ err: (e as Error).message, docId: item.docId }, 'could not answer a refused package'));
+            }
           }
           await client.done(item.docId);
         }
@@ -155,6 +165,7 @@ export function startExchange(deps: Deps) {
       stopped = true;
       clearInterval(timer);
       stopping.abort();
+      polling?.abort();
       await (await listener)?.unlisten().catch(() => {});
       await Promise.allSettled([...loops, sending]);
     },
