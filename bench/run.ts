@@ -6,7 +6,9 @@
 // 1). BENCH_ISSUE_N (default 150) sets documents per timed issue pass; BENCH_SIGNING_RUNS
 // (default 30), BENCH_SIGNING_WARMUP (default 10) and BENCH_SIGNING_PROFILE=1 tune the signing
 // bench. The fanout bench (10,000 socket.io clients in child processes) takes BENCH_FANOUT_USERS
-// (default 10000), BENCH_FANOUT_PROCS (default 4) and BENCH_FANOUT_ROUNDS (default 3).
+// (default 10000), BENCH_FANOUT_PROCS (default 4) and BENCH_FANOUT_ROUNDS (default 3). The exchange
+// bench (an axis and two connected systems, each its own database on the shared PostgreSQL) takes
+// BENCH_EXCHANGE_DOCS (default 200) and BENCH_EXCHANGE_UNITS (default 10).
 import type { BenchEnv } from './env.js';
 import { printTable, type SummaryRow } from './stats.js';
 
@@ -19,13 +21,16 @@ type Bench =
  * in a young process; after the issue bench the allocator holds freed memory that the upload then
  * reuses, which would hide growth. Fanout after issue: it adds 1,000 units and 10,000 users to the
  * shared database, which the issue bench should not see, and its 10,000 sockets are closed before
- * anything else runs. Signing last: it is CPU-bound and needs no database, so it runs
+ * anything else runs. Exchange after fanout: its four apps use their own databases (dropped at its
+ * end), so it cannot disturb the shared one; its import-memory figure is cleanest on its own
+ * (`-- exchange`), in a young process. Signing last: it is CPU-bound and needs no database, so it runs
  * once PostgreSQL has been stopped, and checkpoints or autovacuum cannot take CPU from it.
  */
 const BENCHES: Record<string, Bench> = {
   upload: { needsEnv: true, load: async () => (await import('./upload.js')).benchUpload },
   issue: { needsEnv: true, load: async () => (await import('./issue.js')).benchIssue },
   fanout: { needsEnv: true, load: async () => (await import('./fanout.js')).benchFanout },
+  exchange: { needsEnv: true, load: async () => (await import('./exchange.js')).benchExchange },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */
