@@ -30,8 +30,13 @@ export function startExchange(deps: Deps) {
   let stopped = false;
   const sleep = (ms: number) => new Promise<void>((r) => {
     if (stopping.signal.aborted) return r();
-    const t = setTimeout(r, ms);
-    stopping.signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+    const done = () => {
+      clearTimeout(t);
+      stopping.signal.removeEventListener('abort', done);
+      r();
+    };
+    const t = setTimeout(done, ms);
+    stopping.signal.addEventListener('abort', done, { once: true });
   });
 
   // --- directory -----------------------------------------------------------------------------
