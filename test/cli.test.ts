@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { asc } from 'drizzle-orm';
 import { formatReport, importUnits } from '../src/cli/import-units.js';
 import type { Db } from '../src/db/client.js';
@@ -12,8 +10,8 @@ import { units } from '../src/modules/orgs/tables.js';
 import { createUnit, findUnitByCode } from '../src/modules/orgs/units.js';
 import { buildTestEnv } from './helpers/app.js';
 import { freshDatabase } from './helpers/db.js';
+import { runCli } from './helpers/cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-cli-'));
@@ -127,27 +125,7 @@ test('importUnits: a parent cycle is rejected; a file without the header columns
   assert.equal(await findUnitByCode(env.db, 'X.1'), undefined);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // Settings of the developer's shell must not leak into the child (e.g. a real S3).
-  for (const k of Object.keys(childEnv)) if (k.startsWith('S3_') && !(k in env)) delete childEnv[k];
-  if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('cli import-units: real process against DATABASE_URL, exit 1 when rows are rejected', async (t) => {
   const fresh = await freshDatabase();
