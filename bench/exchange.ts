@@ -29,8 +29,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import pino from 'pino';
 import postgres from 'postgres';
 import { io, type Socket } from 'socket.io-client';
@@ -54,6 +52,7 @@ import { importPackage } from '../src/workflows/import-package.js';
 import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';
 import { fmt, median, percentile, timedPool, type SummaryRow } from './stats.js';
+import { gcFunction } from './gc.js';
 
 function intFromEnv(name: string, def: number, min: number, max: number): number {
   const v = Number(process.env[name]);
@@ -92,17 +91,6 @@ function say(msg: string) {
   process.stdout.write(`[exchange] ${msg}\n`);
 }
 
-/** The V8 gc() without --expose-gc on the command line (as bench/fanout.ts does). */
-function gcFunction(): () => void {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as unknown;
-    if (typeof gc === 'function') return gc as () => void;
-  } catch {
-    // fall through
-  }
-  return () => {};
-}
 
 /** The embedded server's URL for another database, from the shared pool's own options. */
 function serverUrl(env: BenchEnv, database: string): string {

@@ -25,8 +25,6 @@ import os from 'node:os';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { issueToken } from '../src/modules/auth/service.js';
 import { createDraft } from '../src/modules/documents/create-draft.js';
 import { uploadFiles, type UploadPart } from '../src/modules/documents/upload-files.js';
@@ -36,6 +34,7 @@ import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';
 import type { FromClient, ToClient } from './fanout-client.js';
 import { fmt, median, percentile, type SummaryRow } from './stats.js';
+import { gcFunction } from './gc.js';
 
 function intFromEnv(name: string, def: number, min: number, max: number): number {
   const v = Number(process.env[name]);
@@ -69,17 +68,6 @@ function say(msg: string) {
   process.stdout.write(`[fanout] ${msg}\n`);
 }
 
-/** The V8 gc() without --expose-gc on the command line, so the RSS readings start from a collected heap. */
-function gcFunction(): () => void {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as unknown;
-    if (typeof gc === 'function') return gc as () => void;
-  } catch {
-    // fall through
-  }
-  return () => {};
-}
 
 function fdLimit(): { soft: number; hard: number } {
   const read = (flag: string) => {
