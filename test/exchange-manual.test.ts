@@ -107,7 +107,7 @@ test('a package exported by A and registered by hand on B: the same fields, file
 test('statuses travel back: B accepts (03), assigns (04), completes (06) — A\'s tracking moves as for a local recipient, each status once', { timeout: 90_000 }, async (t) => {
   const s = await twoSystems(t);
   const remoteB = (await s.a.app.inject({ url: '/api/units?external=1', headers: s.clerkA.auth })).json().units.find((u: { code: string }) => u.code === s.communeB.code);
-  const { doc } = await buildDocument(s.a, { author: s.clerkA, recipients: [remoteB.id] });
+  const { doc } = await buildDocument(s.a, { author: s.clerkA, recipients: [remoteB.id], urgency: 'flash' });
   assert.equal((await s.a.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: s.clerkA.auth })).statusCode, 200);
   const [edoc] = (await s.a.db.execute(sql`select * from exchange_outbox where kind = 'edoc'`)) as unknown as Array<Record<string, unknown>>;
   // The worker's package for the queued row, carried to B (here by hand, as the axis would).
@@ -117,6 +117,8 @@ test('statuses travel back: B accepts (03), assigns (04), completes (06) — A\'
   const imported = await importPackage(s.b.deps, Readable.from([pkg]), { axisDocId: 'axis-1' });
   assert.equal(imported.kind, 'edoc');
   const deliveryB = (await s.b.app.inject({ url: '/api/inbox', headers: s.clerkB.auth })).json().items[0].deliveryId;
+  // "Đã nhận" at once — within the same second as the arrival's 01: still a package of its own.
+  assert.equal((await s.b.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryB}/acknowledge`, headers: s.clerkB.auth })).statusCode, 200);
   assert.equal((await s.b.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryB}/accept`, headers: s.clerkB.auth })).statusCode, 200);
   const dept = await buildUnit(s.b, { kind: 'department', parentId: s.communeB.id });
   const staff = await buildUser(s.b, { unit: dept, roles: ['officer'] });
@@ -126,7 +128,9 @@ test('statuses travel back: B accepts (03), assigns (04), completes (06) — A\'
 
   // B's queue holds 01, 03, 04, 05, 06 for A; each travels as a status package.
   const statuses = await s.b.db.select().from(exchangeOutbox).where(sql`${exchangeOutbox.kind} = 'status'`).orderBy(exchangeOutbox.createdAt);
-  assert.deepEqual(statuses.map((x) => x.statusCode), ['01', '03', '04', '05', '06']);
+  assert.deepEqual(statuses.map((x) => x.statusCode), ['01', '01', '03', '04', '05', '06']);
+  const stamp = (x: (typeof statuses)[number]) => Math.floor(Date.parse(String(x.data.timestamp)) / 1000);
+  assert.notEqual(stamp(statuses[0]!), stamp(statuses[1]!), 'two 01 packages, two Timestamps');
   for (const st of statuses) {
     const body = await bodyOf(await packageForOutbound(s.b.deps, st));
     const res = await importPackage(s.a.deps, Readable.from([body]), { axisDocId: `axis-${st.id}` });
@@ -136,7 +140,9 @@ test('statuses travel back: B accepts (03), assigns (04), completes (06) — A\'
   }
   const tracking = (await s.a.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: s.clerkA.auth })).json().deliveries[0];
   assert.equal(tracking.status, 'completed');
+  assert.ok(tracking.acknowledgedAt, 'the flash acknowledgement reached A');
   assert.deepEqual(tracking.history.map((h: { code: string | null }) => h.code).filter(Boolean), ['01', '03', '04', '05', '06']);
+  assert.ok(tracking.history.some((h: { event: string }) => h.event === 'acknowledged'));
   // A status for a document A never sent is refused.
   const stray = Buffer.from((await bodyOf(await packageForOutbound(s.b.deps, statuses[1]!))).toString('utf8').replaceAll(s.ubndA.code + ',', '000.00.99.H41,'));
   await assert.rejects(importPackage(s.a.deps, Readable.from([stray]), { axisDocId: 'axis-stray' }), /never sent|không do hệ thống này gửi/);

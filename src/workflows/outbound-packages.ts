@@ -32,7 +32,7 @@ export async function packageForOutbound(deps: Deps, row: OutboundRow): Promise<
   const seal = await loadSealKey(deps, deps.db, { userId: staffId ?? doc.createdBy, unitId: answering.id }, deps.clock()).catch(() => null);
   const header = statusHeader({
     documentId: ours ? documentIdOf(doc, sender) : doc.externalId!, sender, answering, statusCode: row.statusCode as StatusCode,
-    description: String(row.data.description ?? ''), at: row.createdAt, staff: staff ? { fullName: staff.fullName } : null,
+    description: String(row.data.description ?? ''), at: typeof row.data.timestamp === 'string' ? new Date(row.data.timestamp) : row.createdAt, staff: staff ? { fullName: staff.fullName } : null,
   });
   return writeStatusPackage(header, seal ? { seal: { privateKey: seal.key.privateKey, certificate: seal.key.certificate, chain: seal.key.chain } } : {});
 }

@@ -28,9 +28,19 @@ export async function queueDocumentPackage(
 export async function queueStatusPackage(
   tx: Tx, p: { documentId: string; deliveryId: string; toOrganId: string; statusCode: string; at: Date; data?: Record<string, unknown> },
 ): Promise<void> {
+  // A status package's identity is its code and its Timestamp, to the second (QCVN 102): two packages
+  // of one delivery with the same code in the same second (01 arrived, then 01 "đã nhận" for a flash
+  // document) would be taken for one. Each gets its own second, in order.
+  const [last] = (await tx.execute(sql`
+    select max(coalesce((data->>'timestamp')::timestamptz, created_at)) as at from exchange_outbox
+    where delivery_id = ${p.deliveryId}::uuid and status_code = ${p.statusCode}`)) as unknown as Array<{ at: string | Date | null }>;
+  const second = (d: Date) => Math.floor(d.getTime() / 1000);
+  const prev = last?.at ? new Date(last.at) : null;
+  const stamp = prev && second(p.at) <= second(prev) ? new Date((second(prev) + 1) * 1000) : p.at;
   await tx.insert(exchangeOutbox).values({
-    kind: 'status', documentId: p.documentId, deliveryId: p.deliveryId, toOrganIds: [p.toOrganId], statusCode: p.statusCode, data: p.data ?? {},
-    dedupKey: `status|${p.deliveryId}|${p.statusCode}|${p.at.toISOString()}`, createdAt: p.at, nextAttemptAt: p.at,
+    kind: 'status', documentId: p.documentId, deliveryId: p.deliveryId, toOrganIds: [p.toOrganId], statusCode: p.statusCode,
+    data: { ...p.data, timestamp: stamp.toISOString() },
+    dedupKey: `status|${p.deliveryId}|${p.statusCode}|${stamp.toISOString()}`, createdAt: p.at, nextAttemptAt: p.at,
   }).onConflictDoNothing();
 }
 
