@@ -8,3 +8,5 @@ export * from '../modules/realtime/tables.js';
 export * from '../modules/handling/tables.js';
 export * from '../modules/exchange/tables.js';
 export * from '../modules/axis/tables.js';
+export * from '../modules/auth/tables.js';
+export * from '../modules/audit/tables.js';

@@ -21,6 +21,12 @@ export const events = pgTable(
     /** Persons addressed personally (a leader escalated to, an assignee), beyond the units. */
     userIds: uuid('user_ids').array().notNull().default(sql`'{}'::uuid[]`),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The audit chain: `hash` = SHA-256 of the previous row's hash and this row's content, set by
+     * the database when the row is inserted (one chain, in commit order). See modules/audit.
+     */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [
     index('events_document_idx').on(t.documentId, t.id),

@@ -3,6 +3,9 @@ import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uuid 
 
 export const UNIT_KINDS = ['party', 'council', 'government', 'department', 'school', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+/** head (cấp trưởng), deputy (cấp phó, signs KT.), acting (quyền, Q.), by_order (TL.). */
+export const USER_POSITIONS = ['head', 'deputy', 'acting', 'by_order'] as const;
+export type UserPosition = (typeof USER_POSITIONS)[number];
 import { DELEGATION_SCOPES, type DelegationScope, ROLES, type Role } from '../../lib/actor.js';
 
 export { DELEGATION_SCOPES, type DelegationScope, ROLES, type Role };
@@ -45,6 +48,8 @@ export const users = pgTable(
     unitId: uuid('unit_id').notNull().references(() => units.id),
     roles: text('roles').array().$type<Role[]>().notNull().default(sql`'{}'::text[]`),
     title: text('title').notNull().default(''),
+    /** Where the person stands in the unit's leadership, for the competence line of a signature (thẩm quyền ký). */
+    position: text('position').$type<UserPosition>(),
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
