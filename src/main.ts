@@ -1,4 +1,5 @@
 import { ConfigError, loadProcessConfig } from './config.js';
+import { StartupError } from './db/embedded.js';
 import { startServer } from './server.js';
 
 let config;
@@ -12,7 +13,17 @@ try {
   throw err;
 }
 
-const server = await startServer(config);
+let server;
+try {
+  server = await startServer(config);
+} catch (err) {
+  // Something the operator must fix (a DATA_DIR the server cannot use): one line, no stack trace.
+  if (err instanceof StartupError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -33,6 +33,7 @@ async function databaseUrl(config: Config, log: Logger): Promise<{ url: string; 
     dir: path.join(config.dataDir, 'postgres'),
     port: config.embeddedPgPort,
     log: (line) => log.debug({ pg: line }),
+    notice: (line) => log.warn(line),
   });
   const admin = postgres(embedded.url('postgres'), { max: 1, onnotice: () => {} });
   try {
