@@ -10,32 +10,69 @@ export class NotPdfError extends Error {
 const MAGIC = Buffer.from('%PDF-');
 /** PDF readers accept the header anywhere in the first 1024 bytes (ISO 32000 annex H). */
 const WINDOW = 1024;
+/** The most a structure check holds in memory; a larger file is passed on unchecked (see below). */
+export const MAX_CHECKED_BYTES = 256 * 1024 * 1024;
+
+export interface PdfCheckOptions {
+  /**
+   * Called with the whole file (from %PDF- on) once the source has ended; what it throws fails
+   * the stream, so the consumer (a store's `stage`) never completes and keeps nothing. The bytes
+   * are held in memory for it, so files over `maxCheckedBytes` are not checked (they are checked
+   * again where they are used, e.g. the seal's dry run before issuing).
+   */
+  check?: (pdf: Buffer) => void;
+  maxCheckedBytes?: number;
+}
+
+/** Where "%PDF-" starts within the first 1024 bytes; -1 if it does not. */
+export function pdfHeaderOffset(pdf: Buffer): number {
+  return pdf.subarray(0, WINDOW).indexOf(MAGIC);
+}
 
 /**
- * The bytes of `source`, unchanged, failing unless they start as a PDF does — so a file is
- * judged by its content, not its name, before anything is kept. The result is pulled lazily:
- * nothing flows (and no error can go unheard) until the consumer reads it.
+ * The bytes of `source` from "%PDF-" on, failing unless they start as a PDF does — so a file is
+ * judged by its content, not its name, before anything is kept. Bytes before the header (which
+ * readers skip, taking every offset in the file as counted from "%PDF-") are dropped: what we keep
+ * is the PDF itself, so offsets and signature byte ranges mean the same to every reader. The result
+ * is pulled lazily: nothing flows (and no error can go unheard) until the consumer reads it.
  */
-export function pdfChecked(source: AsyncIterable<Buffer>): Readable {
+export function pdfChecked(source: AsyncIterable<Buffer>, opts: PdfCheckOptions = {}): Readable {
+  const max = opts.maxCheckedBytes ?? MAX_CHECKED_BYTES;
   async function* checked() {
     let head: Buffer | null = Buffer.alloc(0);
+    let kept: Buffer[] | null = opts.check ? [] : null;
+    let keptBytes = 0;
+    const keep = (b: Buffer) => {
+      if (!kept) return;
+      keptBytes += b.length;
+      if (keptBytes > max) kept = null;
+      else kept.push(b);
+    };
     for await (const chunk of source) {
       if (!head) {
+        keep(chunk);
         yield chunk;
         continue;
       }
       head = Buffer.concat([head, chunk]);
-      if (head.subarray(0, WINDOW).includes(MAGIC)) {
-        yield head;
+      const at = pdfHeaderOffset(head);
+      if (at >= 0) {
+        const rest = head.subarray(at);
         head = null;
+        keep(rest);
+        yield rest;
       } else if (head.length >= WINDOW + MAGIC.length) {
         throw new NotPdfError();
       }
     }
     if (head) {
-      if (!head.subarray(0, WINDOW).includes(MAGIC)) throw new NotPdfError();
+      const at = pdfHeaderOffset(head);
+      if (at < 0) throw new NotPdfError();
+      head = head.subarray(at);
+      keep(head);
       yield head;
     }
+    if (kept && opts.check) opts.check(kept.length === 1 ? kept[0]! : Buffer.concat(kept));
   }
   return Readable.from(checked(), { objectMode: false });
 }

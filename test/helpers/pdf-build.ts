@@ -101,3 +101,36 @@ export function xrefStream(rows: Array<[number, number, number]>, index: number[
     Buffer.from('\nendstream'),
   ]);
 }
+
+/** The xref stream of `pdf` (one written by qpdf --object-streams=generate) with its /W replaced, same length. */
+export function withXrefW(pdf: Buffer, w: string): Buffer {
+  const s = pdf.toString('latin1');
+  const m = /\/W \[[^\]]*\]/.exec(s.slice(s.lastIndexOf('/Type /XRef') - 200));
+  if (!m) throw new Error('no /W in an xref stream');
+  const at = s.lastIndexOf('/Type /XRef') - 200 + m.index;
+  const repl = `/W [${w}]`.padEnd(m[0].length, ' ');
+  if (repl.length !== m[0].length) throw new Error('the new /W is longer than the old one');
+  return Buffer.from(s.slice(0, at) + repl + s.slice(at + m[0].length), 'latin1');
+}
+
+/** A page tree `depth` levels deep (each node holding the next), one page at the bottom. */
+export function deepPageTree(depth: number): Buffer {
+  const objs: string[] = ['<< /Type /Catalog /Pages 2 0 R >>'];
+  for (let i = 0; i < depth; i++) {
+    const self = i + 2;
+    objs.push(`<< /Type /Pages ${i ? `/Parent ${self - 1} 0 R ` : ''}/Kids [${self + 1} 0 R] /Count 1 >>`);
+  }
+  objs.push(`<< /Type /Page /Parent ${depth + 1} 0 R /MediaBox [0 0 595 842] >>`);
+  return classicPdf(objs);
+}
+
+/** One page whose catalog carries a DocMDP certification with /P 1 ("no changes allowed"). */
+export function certifiedNoChanges(): Buffer {
+  return classicPdf([
+    '<< /Type /Catalog /Pages 2 0 R /Perms << /DocMDP 4 0 R >> >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 0 0 0] /Contents <${'0'.repeat(64)}>
+/Reference [ << /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >> ] >>`,
+  ]);
+}

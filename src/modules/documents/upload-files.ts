@@ -9,6 +9,7 @@ import { recordEvents } from '../events/service.js';
 import { loadOwnDocument } from './access.js';
 import { adoptStaged, forgetUnreferenced } from './blobs.js';
 import { mayDraft } from './policy.js';
+import { checkUploadedPdf } from './pdf-structure.js';
 import { presentFile } from './present.js';
 import { type FileRole, FILE_ROLES, documentFiles } from './tables.js';
 
@@ -26,7 +27,7 @@ function fileName(raw: string): string {
 
 /**
  * Attaches PDFs to a draft, all or nothing: every part is streamed to staging (hashed, checked to
- * be a PDF, size-limited), then one transaction records them. A `role` field applies to the files
+ * be a PDF we can sign: pdf-structure.ts; size-limited), then one transaction records them. A `role` field applies to the files
  * after it; without one the first file is the main file if the draft has none yet.
  */
 export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, parts: AsyncIterable<UploadPart>) {
@@ -49,7 +50,9 @@ export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, 
         continue;
       }
       if (staged.length >= MAX_FILES) throw badRequest(`Tối đa ${MAX_FILES} tệp mỗi lần`, `At most ${MAX_FILES} files per request`);
-      const obj = await deps.store.stage(pdfChecked(part.stream), { maxBytes: deps.config.maxUploadBytes })
+      // Checked to be a PDF we can sign (structure, encryption, certification) as it streams in.
+      const check = (pdf: Buffer) => checkUploadedPdf(pdf, fileName(part.filename));
+      const obj = await deps.store.stage(pdfChecked(part.stream, { check }), { maxBytes: deps.config.maxUploadBytes })
         .catch((err) => {
           part.stream.resume();
           throw err;

@@ -3,7 +3,8 @@ import { buildSignedAttributes, assembleCms, digestChunks, signSignedAttributes 
 import { checkRevocation, type RevocationAnswer, type RevocationOptions, type RevocationStatus } from './crypto/revocation.js';
 import { requestTimestamp } from './crypto/timestamp.js';
 import { verifyCms } from './crypto/verify.js';
-import { addSignaturePlaceholder, byteRangeChunks, embedSignature, findSignatures, type PlaceholderOptions, type Prepared } from './pdf/incremental.js';
+import { lastRevisionProblem } from '../../lib/pdf/structure.js';
+import { addSignaturePlaceholder, byteRangeChunks, embedSignature, findSignatures, fromHeader, type PlaceholderOptions, type Prepared } from './pdf/incremental.js';
 
 /**
  * A key held by the server. `privateKey` is best a KeyObject kept across signatures (the server
@@ -88,7 +89,13 @@ function combine(answers: RevocationAnswer[]): RevocationAnswer {
  */
 export async function verifyPdf(pdf: Buffer, anchors: Buffer[], opts: VerifyOptions = {}): Promise<SignatureVerdict[]> {
   const out: SignatureVerdict[] = [];
-  for (const s of findSignatures(pdf)) {
+  const found = findSignatures(pdf);
+  // A file readers cannot open (its last cross-reference section unreadable or beyond the PDF
+  // limits) shows them no signature at all: none of its signatures is called valid here either.
+  // Cross-reference offsets count from "%PDF-" (bytes before it are skipped by readers), while a
+  // /ByteRange counts from the first byte of the file, as poppler's pdfsig takes it.
+  const unreadable = found.length ? lastRevisionProblem(fromHeader(pdf)) : null;
+  for (const s of found) {
     if (!s.wellFormed) {
       out.push({
         fieldName: s.fieldName, signer: null, signerOrganization: null, signedAt: s.signingTime?.toISOString() ?? null, integrity: 'invalid',
@@ -107,6 +114,7 @@ export async function verifyPdf(pdf: Buffer, anchors: Buffer[], opts: VerifyOpti
       rev = checks.length ? combine(await Promise.all(checks)) : null;
     }
     const problems = [...v.problems];
+    if (unreadable) problems.push(`PDF readers cannot open this file: ${unreadable}`);
     if (rev?.status === 'revoked') problems.push(`certificate revoked${rev.revokedAt ? ` on ${rev.revokedAt.toISOString()}` : ''} (${rev.detail ?? rev.source})`);
     if (path && rev?.status === 'unknown') problems.push(`revocation status unknown: ${rev.detail ?? 'no answer'}`);
     out.push({
@@ -114,7 +122,7 @@ export async function verifyPdf(pdf: Buffer, anchors: Buffer[], opts: VerifyOpti
       signer: v.signer?.commonName ?? v.signer?.subject ?? null,
       signerOrganization: v.signer?.organization ?? null,
       signedAt: v.signedAt?.toISOString() ?? null,
-      integrity: v.integrity,
+      integrity: unreadable ? 'invalid' : v.integrity,
       trust: v.trust,
       coversWholeDocument: s.coversWholeDocument,
       timestamped: v.timestamped && v.timestampValid === true,

@@ -7,9 +7,16 @@ import type { RevocationAnswer, RevocationStore } from './crypto/revocation.js';
 import { type SignatureVerdict, verifyPdf } from './engine.js';
 import { fileVerdicts, revocationCache, trustAnchors } from './tables.js';
 
+/**
+ * Part of the key a stored verdict was made under (with the trust anchors): raised when the
+ * verifier judges differently, so verdicts stored before are made again on next read. 2: a file
+ * readers cannot open is invalid; offsets count from %PDF-.
+ */
+const VERIFIER_VERSION = '2|';
+
 async function anchors(db: DbOrTx): Promise<{ key: string; certs: Buffer[] }> {
   const rows = await db.select({ c: trustAnchors.certificate, f: trustAnchors.fingerprint }).from(trustAnchors);
-  const key = createHash('sha256').update(rows.map((r) => r.f).sort().join(',')).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(VERIFIER_VERSION + rows.map((r) => r.f).sort().join(',')).digest('hex').slice(0, 32);
   return { key, certs: rows.map((r) => r.c) };
 }
 

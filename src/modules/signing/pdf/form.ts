@@ -5,6 +5,7 @@ import type { PdfValue } from './lexer.js';
 import type { Dict, PdfReader } from './reader.js';
 import { num, ref, serialize } from './serialize.js';
 import { decodeTextString } from './text.js';
+import { certifiedNoChanges } from '../../../lib/pdf/structure.js';
 import { UnsupportedPdfError } from './trailer.js';
 
 type Ref = { num: number; gen: number };
@@ -87,11 +88,7 @@ function uniqueFieldName(r: PdfReader, fields: PdfValue[], wanted: string): stri
 
 /** A DocMDP certification with /P 1 forbids any change, signatures included (ISO 32000-1 12.8.2.2). */
 export function refuseIfCertifiedNoChanges(r: PdfReader, catalog: Dict) {
-  const sig = r.lookup(r.lookup(catalog, 'Perms', 'dict'), 'DocMDP', 'dict');
-  for (const ref of r.lookup(sig, 'Reference', 'arr')?.v ?? []) {
-    const params = r.lookup(r.resolve(ref), 'TransformParams', 'dict');
-    if (r.lookup(params, 'P', 'num')?.v === 1) {
-      throw new UnsupportedPdfError('the PDF is certified with "no changes allowed" (DocMDP P=1); it cannot be signed again');
-    }
+  if (certifiedNoChanges(r, catalog)) {
+    throw new UnsupportedPdfError('the PDF is certified with "no changes allowed" (DocMDP P=1); it cannot be signed again');
   }
 }

@@ -4,6 +4,8 @@
 // The file is read with our own targeted reader (reader.ts: only the objects the update needs),
 // and pdf-lib is used only for a scratch document that builds the appearance.
 import { PDFContext, PDFDocument } from 'pdf-lib';
+import { pdfHeaderOffset } from '../../../lib/pdf-guard.js';
+import { MAX_OBJECT_NUMBER } from '../../../lib/pdf/structure.js';
 import { buildAppearance, normRect, type AppearanceSpec } from './appearance.js';
 import { addToForm, appended, copyDict, readForm, refuseIfCertifiedNoChanges, type Changes } from './form.js';
 import { PdfSyntaxError } from './lexer.js';
@@ -43,7 +45,19 @@ export interface Prepared {
 const BYTE_RANGE_PLACEHOLDER = '[0 /********** /********** /**********]';
 const MAX_SIGNATURE_SIZE = 1024 * 1024;
 
-export async function addSignaturePlaceholder(pdf: Buffer, opts: PlaceholderOptions): Promise<Prepared> {
+/**
+ * The PDF from its "%PDF-" header on. Readers skip bytes before the header and count every offset
+ * (xref entries, startxref, a signature's /ByteRange) from it, so an update to such a file is
+ * appended to the PDF itself: the result starts at "%PDF-" and its offsets are plain file offsets
+ * for every reader (uploads are stored that way already: lib/pdf-guard.ts).
+ */
+export function fromHeader(pdf: Buffer): Buffer {
+  const at = pdfHeaderOffset(pdf);
+  return at > 0 ? pdf.subarray(at) : pdf;
+}
+
+export async function addSignaturePlaceholder(input: Buffer, opts: PlaceholderOptions): Promise<Prepared> {
+  const pdf = fromHeader(input);
   const size = opts.signatureSize ?? 16384;
   if (!Number.isInteger(size) || size < 64 || size > MAX_SIGNATURE_SIZE) {
     throw new Error(`signatureSize must be an integer between 64 and ${MAX_SIGNATURE_SIZE}`);
@@ -53,6 +67,9 @@ export async function addSignaturePlaceholder(pdf: Buffer, opts: PlaceholderOpti
   if (last.encrypted) throw encrypted();
   const src = PdfReader.open(pdf, last);
   if (src.trailer('Encrypt')) throw encrypted();
+  if (src.highestListedNumber() > MAX_OBJECT_NUMBER) {
+    throw new UnsupportedPdfError(`cannot read the PDF: its cross-reference data lists object numbers beyond ${MAX_OBJECT_NUMBER}`);
+  }
 
   // Everything the update depends on is read before any new object number is handed out.
   const app = opts.appearance;
@@ -198,7 +215,7 @@ export async function pageSize(pdf: Buffer, page: number): Promise<{ width: numb
 /** `fn` on our reader, or undefined if the file is beyond it (damaged xref, encrypted object streams…). */
 function tryReading<T>(pdf: Buffer, fn: (r: PdfReader) => T): T | undefined {
   try {
-    return fn(PdfReader.open(pdf));
+    return fn(PdfReader.open(fromHeader(pdf)));
   } catch (e) {
     if (e instanceof UnsupportedPdfError || e instanceof PdfSyntaxError) return undefined;
     throw e;
