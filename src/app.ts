@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { installErrorHandler, sendError } from './http/errors.js';
+import { frameworkErrors, installErrorHandler, sendError } from './http/errors.js';
 import { openapiTransform, openapiTransformObject } from './http/openapi.js';
 import type { App } from './http/types.js';
 import type { Deps } from './lib/deps.js';
@@ -40,8 +40,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.maxJsonBytes,
-    trustProxy: true,
+    trustProxy: deps.config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type Message } from '../lib/errors.js';
+import { installInputChecks, isMalformedMultipart, malformedMultipart } from './input.js';
 
 /** Vietnamese unless the client asks for English (Accept-Language: en… or ?lang=en). */
 export function language(req: FastifyRequest): 'vi' | 'en' {
@@ -27,11 +28,33 @@ const FRAMEWORK: Record<string, [number, Message]> = {
   FST_REQ_FILE_TOO_LARGE: [413, { vi: 'Tệp quá lớn', en: 'File too large' }],
   FST_INVALID_MULTIPART_CONTENT_TYPE: [415, { vi: 'Yêu cầu phải là multipart/form-data', en: 'Request must be multipart/form-data' }],
   FST_PROTO_VIOLATION: [400, { vi: 'Dữ liệu không hợp lệ', en: 'Prohibited property in body' }],
+  FST_PARTS_LIMIT: [413, { vi: 'Quá nhiều phần trong yêu cầu', en: 'Too many parts in the request' }],
+  FST_FILES_LIMIT: [413, { vi: 'Quá nhiều tệp trong yêu cầu', en: 'Too many files in the request' }],
+  FST_FIELDS_LIMIT: [413, { vi: 'Quá nhiều trường trong yêu cầu', en: 'Too many fields in the request' }],
 };
 
+/**
+ * Errors fastify raises before routing, outside the error handler (Fastify's `frameworkErrors`
+ * option): a path that is not valid percent-encoding (a lone surrogate as %ED%A0%80) and a path
+ * parameter over maxParamLength — 400 in our body instead of fastify's own.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL') return sendError(req, reply, 400, 'bad_request', { vi: 'Địa chỉ không hợp lệ (mã hóa sai)', en: 'Malformed URL (bad percent-encoding)' });
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(req, reply, 400, 'bad_request', { vi: 'Tham số trên địa chỉ quá dài', en: 'Path parameter too long' });
+  req.log.error({ err }, 'framework error');
+  return sendError(req, reply, 500, 'internal', { vi: 'Lỗi máy chủ, vui lòng thử lại', en: 'Internal server error' });
+}
+
+/** The error and not-found handlers, and the input checks whose 400s they answer (http/input.ts). */
 export function installErrorHandler(app: FastifyInstance) {
+  installInputChecks(app);
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) return sendError(req, reply, err.status, err.code, err.text);
+    // busboy's errors on a broken multipart body (they surface from req.parts() or a part's file stream).
+    if (req.isMultipart?.() && isMalformedMultipart(err)) {
+      const e = malformedMultipart();
+      return sendError(req, reply, e.status, e.code, e.text);
+    }
     const fe = err as FastifyError;
     if (fe.validation) {
       const first = fe.validation[0];
