@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
+import { listEventsSince, recordEvents } from '../src/modules/events/service.js';
 import { runDeadlineReminders } from '../src/modules/handling/reminders.js';
+import { pushesFor } from '../src/modules/realtime/pushes.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, refreshToken, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';
@@ -17,17 +19,21 @@ async function issuedAndAccepted(env: TestEnv, issuer: TestUser, clerk: TestUser
 async function district(env: TestEnv) {
   const issuerUnit = await buildUnit(env, { name: 'Văn phòng UBND tỉnh', shortName: 'VP' });
   const issuer = await buildUser(env, { unit: issuerUnit, roles: ['clerk'] });
-  const unit = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Sơn Hà', shortName: 'UBND' });
+  // The receiving unit sits under a parent, beside a neighbour: its locality.
+  const province = await buildUnit(env, { name: 'Ủy ban nhân dân tỉnh', shortName: 'UBND' });
+  const unit = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Sơn Hà', shortName: 'UBND', parentId: province.id });
   const dept = await buildUnit(env, { name: 'Phòng Tài chính - Kế hoạch', shortName: 'TCKH', kind: 'department', parentId: unit.id });
+  const neighbour = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Đông Hà', shortName: 'UBND', parentId: province.id });
   const other = await buildUnit(env, { name: 'Phòng Y tế huyện khác', kind: 'department' });
   return {
-    issuer, unit, dept, other,
+    issuer, unit, dept, neighbour, other,
     leader: await buildUser(env, { unit, roles: ['leader'], fullName: 'Chủ tịch' }),
     deputy: await buildUser(env, { unit, roles: ['officer'], fullName: 'Phó Chủ tịch' }),
     clerk: await buildUser(env, { unit, roles: ['clerk'] }),
     head: await buildUser(env, { unit: dept, roles: ['leader'], fullName: 'Trưởng phòng' }),
     staff: await buildUser(env, { unit: dept, roles: ['officer'], fullName: 'Chuyên viên' }),
-    outsider: await buildUser(env, { unit: other, roles: ['officer', 'leader'] }),
+    outsider: await buildUser(env, { unit: neighbour, roles: ['officer', 'leader'] }),
+    stranger: await buildUser(env, { unit: other, roles: ['officer', 'leader'] }),
   };
 }
 
@@ -37,7 +43,7 @@ test('full flow across two units: accept 03 → assign 04 → progress 05 → do
   const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk, { dueDate: '2030-12-31' });
   const assign = await env.app.inject({
     method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth,
-    payload: { direction: 'Giao Phòng TCKH chủ trì, tham mưu báo cáo trước ngày 15.', lead: { unitId: x.dept.id, dueDate: '2030-06-15' }, cooperating: [{ unitId: x.other.id }] },
+    payload: { direction: 'Giao Phòng TCKH chủ trì, tham mưu báo cáo trước ngày 15.', lead: { unitId: x.dept.id, dueDate: '2030-06-15' }, cooperating: [{ unitId: x.neighbour.id }] },
   });
   assert.equal(assign.statusCode, 201, assign.body);
   const [lead, coop] = assign.json().assignments;
@@ -95,10 +101,10 @@ test("only the receiving unit's leader or a delegate in range assigns; outside a
   const deputyAgain = await refreshToken(env, x.deputy);
   x.leader = await refreshToken(env, x.leader);
   x.outsider = await refreshToken(env, x.outsider);
-  const ok = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: deputyAgain.auth, payload: { ...payload, cooperating: [{ unitId: x.other.id }] } });
+  const ok = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: deputyAgain.auth, payload: { ...payload, cooperating: [{ unitId: x.neighbour.id }] } });
   assert.equal(ok.statusCode, 201, ok.body);
   assert.equal(ok.json().assignments[0].onBehalfOf, x.leader.user.id, 'the action records for whom the deputy acted');
-  // Named as cooperating, the outside unit now reads the document.
+  // Named as cooperating, the neighbour unit now reads the document.
   assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.outsider.auth })).statusCode, 200);
   const otherUnit = await buildUser(env, { roles: ['officer'] });
   assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: otherUnit.auth })).statusCode, 404);
@@ -167,4 +173,113 @@ test('a replacement, when issued, freezes the old document and asks its recipien
   assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/recall/agree`, headers: x.clerk.auth })).statusCode, 200);
   const inbox = (await env.app.inject({ url: '/api/inbox', headers: x.clerk.auth })).json().items.map((i: { document: { subject: string } }) => i.document.subject);
   assert.deepEqual(inbox, ['Kế hoạch thay thế']);
+});
+
+test("cooperation is bounded to the receiving unit's subtree and its siblings; every share shows in the issuer's tracking", async (t) => {
+  const env = await buildTestEnv(t);
+  const x = await district(env);
+  const school = await buildUnit(env, { name: 'Trường Tiểu học Sơn Hà', kind: 'school', parentId: x.dept.id });
+  const far = await buildUnit(env, { name: 'Phòng Nội vụ huyện Đông Hà', kind: 'department', parentId: x.neighbour.id });
+  const dissolved = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Cũ', parentId: x.unit.parentId });
+  const external = await buildUnit(env, { name: 'Sở Y tế (hệ thống khác)', parentId: x.unit.parentId });
+  const internal = await buildUnit(env, { name: 'Quản trị nội bộ', parentId: x.unit.parentId });
+  await env.db.execute(sql`update units set dissolved_at = now() where id = ${dissolved.id}::uuid`);
+  await env.db.execute(sql`update units set system_id = 'other-system', system_name = 'Hệ thống khác' where id = ${external.id}::uuid`);
+  await env.db.execute(sql`update units set internal = true where id = ${internal.id}::uuid`);
+  const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk);
+  const farUser = await buildUser(env, { unit: far, roles: ['officer'] });
+
+  const count = async (table: string) => Number(((await env.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as [{ n: number }])[0].n);
+  const before = { assignments: await count('assignments'), events: await count('events') };
+  const outside: Array<[string, string]> = [
+    [far.id, far.name], [x.other.id, x.other.name], [dissolved.id, dissolved.name], [external.id, external.name],
+    [internal.id, internal.name], [x.unit.id, x.unit.name], [x.issuer.unit.id, x.issuer.unit.name], ['7f1d3c2e-0000-4000-8000-000000000001', '7f1d3c2e-0000-4000-8000-000000000001'],
+  ];
+  for (const [unitId, name] of outside) {
+    const r = await env.app.inject({
+      method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth,
+      payload: { direction: 'Giao phòng TCKH', lead: { unitId: x.dept.id }, cooperating: [{ unitId: school.id }, { unitId }] },
+    });
+    assert.equal(r.statusCode, 400, `${name}: ${r.body}`);
+    assert.ok(r.json().error.message.includes(name), `the message names the unit: ${r.body}`);
+  }
+  // Nor may a sibling lead: the lead is a department.
+  const badLead = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth, payload: { direction: 'Giao', lead: { unitId: x.neighbour.id } } });
+  assert.equal(badLead.statusCode, 400, badLead.body);
+  // Nothing was written: no assignment, no event, still accepted, and the far unit still cannot read.
+  assert.deepEqual({ assignments: await count('assignments'), events: await count('events') }, before);
+  assert.equal((await env.app.inject({ url: `/api/inbox?status=accepted`, headers: x.clerk.auth })).json().items.length, 1);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: farUser.auth })).statusCode, 404);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.stranger.auth })).statusCode, 404);
+
+  // The form's candidates: the leader only (a clerk 403, another unit 404).
+  const cand = await env.app.inject({ url: `/api/deliveries/${deliveryId}/assignable-units`, headers: x.leader.auth });
+  assert.equal(cand.statusCode, 200, cand.body);
+  const byId = new Map(cand.json().units.map((u: { id: string; relation: string }) => [u.id, u.relation]));
+  assert.deepEqual(Object.fromEntries(byId), { [x.dept.id]: 'department', [school.id]: 'subtree', [x.neighbour.id]: 'sibling' });
+  assert.equal((await env.app.inject({ url: `/api/deliveries/${deliveryId}/assignable-units`, headers: x.clerk.auth })).statusCode, 403);
+  assert.equal((await env.app.inject({ url: `/api/deliveries/${deliveryId}/assignable-units`, headers: x.outsider.auth })).statusCode, 404);
+
+  // Inside the bound: its department leads, a school under it and the neighbour cooperate.
+  const ok = await env.app.inject({
+    method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth,
+    payload: { direction: 'Giao phòng TCKH chủ trì', lead: { unitId: x.dept.id }, cooperating: [{ unitId: school.id }, { unitId: x.neighbour.id }] },
+  });
+  assert.equal(ok.statusCode, 201, ok.body);
+  const schoolUser = await buildUser(env, { unit: school, roles: ['officer'] });
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: schoolUser.auth })).statusCode, 200);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.outsider.auth })).statusCode, 200);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: farUser.auth })).statusCode, 404);
+
+  // The issuer learns with whom, when and by whom its document was shared.
+  const row = (await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: x.issuer.auth })).json().deliveries[0];
+  const shares = [...row.shares].sort((a: { unitName: string }, b: { unitName: string }) => a.unitName.localeCompare(b.unitName));
+  assert.deepEqual(shares.map((s: { unitId: string; unitName: string; by: string; byUnitId: string }) => [s.unitId, s.unitName, s.by, s.byUnitId]), [
+    [x.dept.id, x.dept.name, x.leader.user.id, x.unit.id],
+    [school.id, school.name, x.leader.user.id, x.unit.id],
+    [x.neighbour.id, x.neighbour.name, x.leader.user.id, x.unit.id],
+  ].sort((a, b) => a[1]!.localeCompare(b[1]!)));
+  assert.ok(shares.every((s: { at: string }) => s.at === row.assignedAt));
+  assert.ok(row.history.some((h: { event: string }) => h.event === 'shared'));
+});
+
+test("the issuer sees the status of the recipient's handling, never its leader's direction", async (t) => {
+  const env = await buildTestEnv(t);
+  const x = await district(env);
+  const { doc, deliveryId } = await issuedAndAccepted(env, x.issuer, x.clerk);
+  const direction = 'Bút phê nội bộ: TCKH rà soát kỹ số liệu, không gửi ra ngoài 7319';
+  const r = await env.app.inject({
+    method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: x.leader.auth,
+    payload: { direction, lead: { unitId: x.dept.id }, cooperating: [{ userId: x.deputy.user.id }] },
+  });
+  assert.equal(r.statusCode, 201, r.body);
+  // A row written before the fix (the direction in the status event): kept as it is, not shown to the issuer.
+  const legacyDirection = 'Bút phê cũ 4411';
+  await env.db.transaction((tx) => recordEvents(tx, [{
+    type: 'delivery.assigned', at: env.clock(), actor: x.leader.actor, documentId: doc.id, deliveryId, unitIds: [x.issuer.unit.id, x.unit.id],
+    data: { status: 'assigned', code: '04', unitId: x.unit.id, issuerUnitId: x.issuer.unit.id, direction: legacyDirection, onBehalfOf: null },
+  }]));
+
+  const issuerDoc = await env.app.inject({ url: `/api/documents/${doc.id}`, headers: x.issuer.auth });
+  assert.equal(issuerDoc.statusCode, 200);
+  assert.ok(issuerDoc.json().events.some((e: { type: string }) => e.type === 'delivery.assigned'), 'the issuer sees that it was assigned');
+  const tracking = await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: x.issuer.auth });
+  assert.equal(tracking.json().deliveries[0].status, 'assigned');
+  // What a socket of the issuer's unit gets, live or on sync.
+  const pushes = (await listEventsSince(env.db, { unitId: x.issuer.unit.id, userId: x.issuer.user.id, sinceId: 0, limit: 1000 })).flatMap(pushesFor)
+    .filter((p) => p.room === `unit:${x.issuer.unit.id}` || p.room === `user:${x.issuer.user.id}`);
+  assert.ok(pushes.length > 0);
+  for (const [what, body] of [['document', issuerDoc.body], ['tracking', tracking.body], ['pushes', JSON.stringify(pushes)]] as const) {
+    assert.ok(!body.includes(direction) && !body.includes('7319'), `no direction in the issuer's ${what}`);
+    assert.ok(!body.includes(legacyDirection), `no legacy direction in the issuer's ${what}`);
+    assert.ok(!body.includes('"direction"'), `no direction field in the issuer's ${what}`);
+  }
+  // The receiving unit's leader and officers still read it in their timeline.
+  for (const who of [x.leader, x.deputy, x.clerk]) {
+    const own = await env.app.inject({ url: `/api/documents/${doc.id}`, headers: who.auth });
+    assert.ok(own.body.includes(direction), `${who.user.fullName} sees the direction`);
+    assert.ok(own.body.includes(legacyDirection));
+  }
+  const head = await env.app.inject({ url: '/api/assignments?mine=1', headers: x.head.auth });
+  assert.ok(head.body.includes(direction), 'the department assigned reads it');
 });

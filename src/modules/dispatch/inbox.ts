@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -80,7 +80,7 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
     .innerJoin(units, eq(units.id, deliveries.recipientUnitId))
     .where(eq(deliveries.documentId, doc.id))
     .orderBy(asc(units.code));
-  const history = await deliveryHistory(deps.db, doc.id);
+  const { history, shares } = await deliveryHistory(deps.db, doc.id);
   const transport = rows.some((r) => r.unit.systemId) ? await transportByOrganId(deps.db, doc.id) : new Map();
   return {
     deliveries: rows.map(({ d, unit }) => ({
@@ -104,6 +104,8 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       recallRefusalReason: d.recallRefusalReason,
       /** Every step with its edXML status code, time and acting unit, in order. */
       history: history.get(d.id) ?? [],
+      /** Every unit the recipient opened the document to (by naming it in an assignment): whom, when, by whom. */
+      shares: shares.get(d.id) ?? [],
     })),
   };
 }
@@ -112,20 +114,43 @@ const CODES: Record<string, string | null> = {
   'delivery.created': '01', 'delivery.refused': '02', 'delivery.accepted': '03', 'delivery.assigned': '04',
   'delivery.in_progress': '05', 'delivery.completed': '06', 'delivery.recall_requested': '13', 'delivery.recalled': '15',
   'delivery.recall_refused': '16', 'delivery.read': null, 'delivery.acknowledged': null, 'delivery.escalated': null,
+  'delivery.shared': null,
 };
+
+export interface Share {
+  unitId: string; unitName: string; at: string;
+  /** The person who named the unit (the recipient's leader or deputy) and the recipient unit. */
+  by: string | null; byUnitId: string;
+}
 
 async function deliveryHistory(db: Pick<Deps, 'db'>['db'], documentId: string) {
   const rows = await db
-    .select({ type: events.type, at: events.at, deliveryId: events.deliveryId, actorUnitId: events.actorUnitId })
+    .select({ type: events.type, at: events.at, deliveryId: events.deliveryId, actorUnitId: events.actorUnitId, actorUserId: events.actorUserId, data: events.data })
     .from(events)
     .where(and(eq(events.documentId, documentId), sql`${events.deliveryId} is not null`, sql`${events.type} like 'delivery.%'`))
     .orderBy(asc(events.id));
-  const out = new Map<string, Array<{ event: string; code: string | null; at: string; actorUnitId: string | null }>>();
+  const history = new Map<string, Array<{ event: string; code: string | null; at: string; actorUnitId: string | null }>>();
+  const shares = new Map<string, Share[]>();
+  const sharedRows: Array<{ deliveryId: string; unitId: string; at: string; by: string | null; byUnitId: string }> = [];
   for (const r of rows) {
     if (!(r.type in CODES)) continue;
-    const list = out.get(r.deliveryId!) ?? [];
+    const list = history.get(r.deliveryId!) ?? [];
     list.push({ event: r.type.slice('delivery.'.length), code: CODES[r.type] ?? null, at: r.at.toISOString(), actorUnitId: r.actorUnitId });
-    out.set(r.deliveryId!, list);
+    history.set(r.deliveryId!, list);
+    if (r.type === 'delivery.shared') {
+      const data = r.data as { unitId?: string; sharedWith?: unknown };
+      for (const unitId of Array.isArray(data.sharedWith) ? data.sharedWith : []) {
+        if (typeof unitId === 'string') sharedRows.push({ deliveryId: r.deliveryId!, unitId, at: r.at.toISOString(), by: r.actorUserId, byUnitId: data.unitId ?? r.actorUnitId ?? '' });
+      }
+    }
   }
-  return out;
+  if (sharedRows.length > 0) {
+    const names = new Map((await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...new Set(sharedRows.map((s) => s.unitId))]))).map((u) => [u.id, u.name]));
+    for (const { deliveryId, ...s } of sharedRows) {
+      const list = shares.get(deliveryId) ?? [];
+      list.push({ ...s, unitName: names.get(s.unitId) ?? '' });
+      shares.set(deliveryId, list);
+    }
+  }
+  return { history, shares };
 }

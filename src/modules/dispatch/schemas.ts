@@ -62,8 +62,8 @@ export const RecallAnswerBody = Type.Object(
 
 /** One step of a delivery, in order, with its edXML status code. */
 export const HistoryStep = Type.Object({
-  event: Type.String({ description: 'created, read, acknowledged, accepted, refused, assigned, in_progress, completed, escalated, recall_requested, recalled, recall_refused' }),
-  code: Nullable(Type.String({ description: 'edXML status code; null for read, acknowledged, escalated' })),
+  event: Type.String({ description: 'created, read, acknowledged, accepted, refused, assigned, shared, in_progress, completed, escalated, recall_requested, recalled, recall_refused' }),
+  code: Nullable(Type.String({ description: 'edXML status code; null for read, acknowledged, escalated, shared' })),
   at: Timestamp,
   actorUnitId: Nullable(Uuid),
 });
@@ -93,6 +93,13 @@ export const TrackingRow = Type.Object(
     recallRequestedAt: Nullable(Timestamp),
     recallRefusalReason: Nullable(Type.String()),
     history: Type.Array(HistoryStep),
+    shares: Type.Array(Type.Object({
+      unitId: Uuid,
+      unitName: Type.String(),
+      at: Timestamp,
+      by: Nullable(Uuid),
+      byUnitId: Uuid,
+    }, { ...open, description: 'a unit the recipient opened the document to (named in its assignment): whom, when, by whom' })),
   },
   open,
 );

@@ -59,12 +59,20 @@ export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> 
 }
 
 /**
+ * What of a delivery event only its recipient unit sees: its leader's direction (bút phê) and for
+ * whom a deputy acted. Events written since issue 11 no longer carry them (the direction lives in
+ * the assignment and its own events); rows written before still do, and the audit chain forbids
+ * rewriting them, so they are left out when the event is shown to another unit.
+ */
+const RECIPIENT_ONLY_KEYS = ['direction', 'onBehalfOf'];
+
+/**
  * A document's timeline as `unitId` may see it: document-wide events, and those naming the unit —
  * for the issuer every delivery's status, for a recipient its own delivery and its internal
  * handling (directions to its departments, progress notes), which the issuer does not see.
  */
 export async function listDocumentEvents(db: DbOrTx, params: { documentId: string; unitId: string }): Promise<EventRow[]> {
-  return db
+  const rows = await db
     .select()
     .from(events)
     .where(and(
@@ -72,6 +80,12 @@ export async function listDocumentEvents(db: DbOrTx, params: { documentId: strin
       or(isNull(events.deliveryId), sql`${params.unitId}::uuid = any(${events.unitIds})`),
     ))
     .orderBy(asc(events.id));
+  return rows.map((e) => {
+    const data = e.data as Record<string, unknown> | null;
+    if (!data || !e.type.startsWith('delivery.') || data.unitId === params.unitId) return e;
+    if (!RECIPIENT_ONLY_KEYS.some((k) => k in data)) return e;
+    return { ...e, data: Object.fromEntries(Object.entries(data).filter(([k]) => !RECIPIENT_ONLY_KEYS.includes(k))) };
+  });
 }
 
 /** Events a person may see after `sinceId` — their unit's and their own — oldest first (catch-up after a reconnect). */

@@ -7,7 +7,7 @@ import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
 import type { StagedObject } from '../../storage/object-store.js';
 import { ObjectTooLarge } from '../../storage/object-store.js';
 import { refuseRecall } from '../dispatch/recall.js';
-import { assignDelivery } from './assign.js';
+import { assignDelivery, listAssignableUnits } from './assign.js';
 import { createDelegation, listDelegations, revokeDelegation } from '../orgs/delegations.js';
 import { listAssignments } from './list.js';
 import { reassign, reportProgress } from './progress.js';
@@ -37,6 +37,16 @@ export async function handlingRoutes(app: App, deps: Deps) {
       },
     },
     async (req, reply) => reply.code(201).send({ assignments: await assignDelivery(deps, req.actor, req.params.id, req.body) }),
+  );
+  app.get(
+    '/api/deliveries/:id/assignable-units',
+    {
+      schema: {
+        tags, security: Security, params: IdParams, summary: 'Đơn vị có thể giao chủ trì (phòng ban) hoặc phối hợp (trong đơn vị nhận, hoặc cùng cấp trên)',
+        response: { 200: S.AssignableUnitsBody, ...S.Errors },
+      },
+    },
+    async (req) => listAssignableUnits(deps, req.actor, req.params.id),
   );
   app.get(
     '/api/assignments',

@@ -52,6 +52,16 @@ export const Delegation = Type.Object({
   revokedAt: Nullable(Timestamp),
 });
 
+/** GET /api/deliveries/:id/assignable-units: who may be named lead (department) or cooperating (any). */
+export const AssignableUnitsBody = Type.Object({
+  units: Type.Array(Type.Object({
+    id: Uuid, code: Type.String(), name: Type.String(), shortName: Type.String(), parentId: Nullable(Uuid),
+    relation: OneOf(['department', 'subtree', 'sibling'] as const, {
+      description: 'department: directly under the receiving unit (may lead); subtree: deeper under it; sibling: under the same parent',
+    }),
+  }, open)),
+});
+
 export const AssignmentsBody = Type.Object({ assignments: Type.Array(Assignment) });
 export const AssignmentBody = Type.Object({ assignment: Assignment });
 export const AssignmentListBody = Type.Object({ items: Type.Array(AssignmentItem) });
