@@ -1,10 +1,13 @@
 import { ConfigError, loadProcessConfig } from './config.js';
 import { StartupError } from './db/embedded.js';
+import { sweepGraceFromEnv } from './jobs/sweeper.js';
 import { startServer } from './server.js';
 
 let config;
+let sweepGraceMs;
 try {
   config = loadProcessConfig();
+  sweepGraceMs = sweepGraceFromEnv(process.env);
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
@@ -15,7 +18,7 @@ try {
 
 let server;
 try {
-  server = await startServer(config);
+  server = await startServer(config, { sweepGraceMs });
 } catch (err) {
   // Something the operator must fix (a DATA_DIR the server cannot use): one line, no stack trace.
   if (err instanceof StartupError) {

@@ -13,6 +13,7 @@ import type { Deps } from './lib/deps.js';
 import { systemClock } from './lib/time.js';
 import { configuredOrStoredSecret } from './lib/secrets.js';
 import { createKeyStore } from './modules/signing/keystore.js';
+import { startSweeper } from './jobs/sweeper.js';
 import { resolveSecret } from './modules/auth/service.js';
 import { ensureAdmin } from './modules/orgs/bootstrap.js';
 import { createFsStore, createS3Store } from './storage/index.js';
@@ -87,15 +88,21 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
   }
 }
 
-export async function startServer(config: Config, opts: { log?: Logger } = {}): Promise<{ app: App; runtime: Runtime; close(): Promise<void> }> {
+export async function startServer(
+  config: Config,
+  opts: { log?: Logger; /** Age below which the store sweep leaves objects alone (default one hour). */ sweepGraceMs?: number } = {},
+): Promise<{ app: App; runtime: Runtime; close(): Promise<void> }> {
   const runtime = await startRuntime(config, opts);
   const secret = await resolveSecret(config);
   const app = await buildApp({ ...runtime.deps, secret });
   await app.listen({ port: config.port, host: config.host });
+  // What a crash left in the object store: swept now and daily (jobs/sweeper.ts).
+  const sweeper = startSweeper(runtime.deps, { graceMs: opts.sweepGraceMs });
   return {
     app,
     runtime,
     async close() {
+      await sweeper.stop();
       await app.close();
       await runtime.close();
     },

@@ -227,6 +227,31 @@ function contract(h: Harness): void {
       assert.deepEqual(await readAll(await opened.store.get(sha256)), bytes);
     });
 
+    test('listDetailed gives each object with its size and write time; listStaging and discardStaging see staged copies', async () => {
+      const opened = await ready();
+      const { store } = opened;
+      // S3 keeps LastModified to the second.
+      const before = Date.now() - 2000;
+      const bytes = Buffer.from('một văn bản đã lưu');
+      const { sha256 } = await store.put(Readable.from([bytes]));
+      const staged = await store.stage(Readable.from([Buffer.from('tải lên dở dang')]));
+      const after = Date.now() + 2000;
+      const listed = await collect(store.listDetailed());
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0]!.sha256, sha256);
+      assert.equal(listed[0]!.size, bytes.length);
+      assert.ok(listed[0]!.modifiedAt.getTime() >= before && listed[0]!.modifiedAt.getTime() <= after, String(listed[0]!.modifiedAt));
+      const staging = await collect(store.listStaging());
+      assert.deepEqual(staging.map((e) => e.stagingId), [staged.stagingId]);
+      assert.ok(staging[0]!.modifiedAt.getTime() >= before && staging[0]!.modifiedAt.getTime() <= after);
+      await store.discardStaging(staged.stagingId);
+      await store.discardStaging(staged.stagingId);
+      assert.deepEqual(await collect(store.listStaging()), []);
+      assert.deepEqual(await opened.stagingLeftovers(), []);
+      await assert.rejects(store.discardStaging('../../objects/x'), /invalid staging id/);
+      assert.deepEqual(await listAll(store), [sha256], 'discarding staged copies leaves objects alone');
+    });
+
     test('an invalid sha256 argument is rejected before touching storage', async () => {
       const { store } = await ready();
       const valid = sha256Of(Buffer.from('x'));

@@ -10,13 +10,15 @@ import {
   ObjectTooLarge,
   SHA256_HEX,
   type ByteRange,
+  type ListedObject,
   type ObjectStat,
   type ObjectStore,
   type StagedObject,
+  type StagingEntry,
 } from './object-store.js';
 
 const STAGING = '.staging';
-const STAGING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const STAGING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HEX_PAIR = /^[0-9a-f]{2}$/;
 
 export interface HashCounter {
@@ -179,19 +181,54 @@ export function createFsStore(root: string): ObjectStore {
     },
 
     async *list(): AsyncIterable<string> {
-      for (const a of await subdirs(root)) {
-        for (const b of await subdirs(join(root, a))) {
-          const dir = join(root, a, b);
-          for (const entry of await readdir(dir, { withFileTypes: true })) {
-            if (entry.isFile() && SHA256_HEX.test(entry.name) && entry.name.startsWith(a + b)) {
-              yield entry.name;
-            }
-          }
-        }
+      for await (const name of objectNames(root)) yield name;
+    },
+
+    async *listDetailed(): AsyncIterable<ListedObject> {
+      for await (const sha256 of objectNames(root)) {
+        const s = await stat(objectPath(sha256)).catch((err: unknown) => {
+          if (isErrno(err, 'ENOENT')) return null; // deleted since it was listed
+          throw err;
+        });
+        if (s) yield { sha256, size: s.size, modifiedAt: s.mtime };
       }
+    },
+
+    async *listStaging(): AsyncIterable<StagingEntry> {
+      let names: string[];
+      try {
+        names = await readdir(stagingDir);
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return;
+        throw err;
+      }
+      for (const name of names) {
+        if (!STAGING_ID.test(name)) continue;
+        const s = await stat(join(stagingDir, name)).catch(() => null);
+        if (s?.isFile()) yield { stagingId: name, modifiedAt: s.mtime };
+      }
+    },
+
+    async discardStaging(stagingId: string): Promise<void> {
+      await rm(stagedPath(stagingId), { force: true });
     },
   };
   return store;
+}
+
+/** Object files under <root>/<aa>/<bb>/, one directory at a time. */
+async function* objectNames(root: string): AsyncIterable<string> {
+  for (const a of await subdirs(root)) {
+    for (const b of await subdirs(join(root, a))) {
+      const entries = await readdir(join(root, a, b), { withFileTypes: true }).catch((err: unknown) => {
+        if (isErrno(err, 'ENOENT')) return [];
+        throw err;
+      });
+      for (const entry of entries) {
+        if (entry.isFile() && SHA256_HEX.test(entry.name) && entry.name.startsWith(a + b)) yield entry.name;
+      }
+    }
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -20,6 +20,20 @@ export interface ObjectStat {
   size: number;
 }
 
+/** A stored object as a listing sees it. */
+export interface ListedObject {
+  sha256: string;
+  size: number;
+  /** When the bytes were last written (fs: the file's mtime; S3: LastModified). */
+  modifiedAt: Date;
+}
+
+/** A staged copy: an upload in progress, or one left behind by a process that died. */
+export interface StagingEntry {
+  stagingId: string;
+  modifiedAt: Date;
+}
+
 /**
  * Content-addressed file storage. Objects are addressed by their SHA-256, so the same
  * bytes are stored once however many documents refer to them.
@@ -48,6 +62,12 @@ export interface ObjectStore {
   delete(sha256: string): Promise<void>;
   /** Every stored address (for audits and tests). */
   list(): AsyncIterable<string>;
+  /** Every stored object with its size and modification time (for the sweep of unreferenced objects). */
+  listDetailed(): AsyncIterable<ListedObject>;
+  /** Everything in staging (for the sweep of copies left by a crash). */
+  listStaging(): AsyncIterable<StagingEntry>;
+  /** Drop a staged copy by its id, as `discard` does; no error if it is gone. */
+  discardStaging(stagingId: string): Promise<void>;
 }
 
 export class NotFoundInStore extends Error {

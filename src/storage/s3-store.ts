@@ -8,11 +8,13 @@ import {
   putViaStaging,
   SHA256_HEX,
   type ByteRange,
+  type ListedObject,
   type ObjectStat,
   type ObjectStore,
   type StagedObject,
+  type StagingEntry,
 } from './object-store.js';
-import { assertSha256, assertStagingId, createHashCounter, resolveRange } from './fs-store.js';
+import { assertSha256, assertStagingId, createHashCounter, resolveRange, STAGING_ID } from './fs-store.js';
 
 export interface S3StoreOptions {
   endPoint: string;
@@ -261,12 +263,35 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
     },
 
     async *list(): AsyncIterable<string> {
-      for await (const item of client.listObjectsV2(bucket, OBJECTS, true)) {
-        const name = (item as { name?: string }).name;
-        const sha256 = name?.slice(OBJECTS.length);
-        if (sha256 !== undefined && SHA256_HEX.test(sha256)) yield sha256;
+      for await (const item of listed(OBJECTS)) {
+        if (SHA256_HEX.test(item.id)) yield item.id;
       }
     },
+
+    async *listDetailed(): AsyncIterable<ListedObject> {
+      for await (const item of listed(OBJECTS)) {
+        if (SHA256_HEX.test(item.id)) yield { sha256: item.id, size: item.size, modifiedAt: item.modifiedAt };
+      }
+    },
+
+    async *listStaging(): AsyncIterable<StagingEntry> {
+      for await (const item of listed(STAGING)) {
+        if (STAGING_ID.test(item.id)) yield { stagingId: item.id, modifiedAt: item.modifiedAt };
+      }
+    },
+
+    async discardStaging(stagingId: string): Promise<void> {
+      await client.removeObject(bucket, stagingKey(stagingId));
+    },
   };
+
+  /** Keys under `prefix`, with the prefix cut off. (Incomplete multipart uploads are not listed: expire them with a lifecycle rule.) */
+  async function* listed(prefix: string): AsyncIterable<{ id: string; size: number; modifiedAt: Date }> {
+    for await (const raw of client.listObjectsV2(bucket, prefix, true)) {
+      const item = raw as { name?: string; size?: number; lastModified?: Date };
+      if (!item.name?.startsWith(prefix)) continue;
+      yield { id: item.name.slice(prefix.length), size: item.size ?? 0, modifiedAt: new Date(item.lastModified ?? 0) };
+    }
+  }
   return store;
 }

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
-import type { StagedObject } from '../../storage/object-store.js';
+import type { ListedObject, StagedObject } from '../../storage/object-store.js';
 import { blobs } from './tables.js';
 
 /**
@@ -48,4 +48,78 @@ export async function forgetUnreferenced(deps: Pick<Deps, 'db' | 'store' | 'log'
       deps.log.error({ err, sha }, 'could not clean up an unreferenced object');
     }
   }
+}
+
+export interface SweepReport {
+  /** Objects in the store, and those old enough to be judged. */
+  objects: number;
+  checked: number;
+  /** Objects no `blobs` row refers to, removed (and their bytes). */
+  removed: number;
+  removedBytes: number;
+  /** Staged copies older than the grace period, removed. */
+  staging: number;
+  stagingRemoved: number;
+}
+
+/**
+ * Removes what a crash can leave in the store: objects promoted by a transaction that never
+ * committed (adoptStaged promotes before the commit, and a process killed in between never
+ * runs forgetUnreferenced) and staged copies of requests that died. `blobs` records every
+ * object the app keeps — document files, signed outputs, progress report files, axis packages
+ * all go through adoptStaged — so an object without a row is garbage.
+ *
+ * Only what is older than `graceMs` is looked at. Each removal happens under the address's lock
+ * with `blobs` read again, so an object a request is adopting right now (its transaction holds
+ * that lock until it commits) is never removed. Staged copies have no row and no lock: the grace
+ * period alone protects uploads in progress, so it must exceed the longest request.
+ */
+export async function sweepStore(
+  deps: Pick<Deps, 'db' | 'store' | 'log'>,
+  opts: { graceMs: number; now?: Date },
+): Promise<SweepReport> {
+  const cutoff = (opts.now ?? new Date()).getTime() - opts.graceMs;
+  const report: SweepReport = { objects: 0, checked: 0, removed: 0, removedBytes: 0, staging: 0, stagingRemoved: 0 };
+
+  for await (const entry of deps.store.listStaging()) {
+    report.staging++;
+    if (entry.modifiedAt.getTime() > cutoff) continue;
+    await deps.store.discardStaging(entry.stagingId);
+    report.stagingRemoved++;
+  }
+
+  let batch: ListedObject[] = [];
+  const judge = async () => {
+    const known = new Set(
+      (await deps.db.select({ sha: blobs.sha256 }).from(blobs).where(inArray(blobs.sha256, batch.map((o) => o.sha256)))).map((r) => r.sha),
+    );
+    for (const o of batch) {
+      if (known.has(o.sha256)) continue;
+      try {
+        const removed = await deps.db.transaction(async (tx) => {
+          await lockAddress(tx, o.sha256);
+          const [row] = await tx.select({ sha: blobs.sha256 }).from(blobs).where(eq(blobs.sha256, o.sha256));
+          if (row) return false;
+          await deps.store.delete(o.sha256);
+          return true;
+        });
+        if (removed) {
+          report.removed++;
+          report.removedBytes += o.size;
+        }
+      } catch (err) {
+        deps.log.error({ err, sha: o.sha256 }, 'sweep: could not remove an unreferenced object');
+      }
+    }
+    batch = [];
+  };
+  for await (const o of deps.store.listDetailed()) {
+    report.objects++;
+    if (o.modifiedAt.getTime() > cutoff) continue;
+    report.checked++;
+    batch.push(o);
+    if (batch.length >= 500) await judge();
+  }
+  if (batch.length) await judge();
+  return report;
 }
