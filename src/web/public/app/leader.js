@@ -2,10 +2,10 @@
 // The leader's actions: sign a draft (key on the server, or a USB token in two steps) and write a
 // direction (bút phê) assigning a lead department and cooperating ones with deadlines.
 import { useEffect, useState } from 'preact/hooks';
-import { api, session, units } from './api.js';
+import { api } from './api.js';
 import { t, vnToday } from './i18n.js';
 import { ErrorBox, html, onChecked, onValue, toast, useAction } from './ui.js';
-/** @import { PreparedSignature, Unit } from './types' */
+/** @import { PreparedSignature } from './types' */
 
 /** A certificate file (PEM or DER) as PEM text. @param {Blob} file */
 async function certificatePem(file) {
@@ -77,17 +77,24 @@ export function SignPanel({ documentId, onDone }) {
   </section>`;
 }
 
+/**
+ * A unit the leader may name (GET /api/deliveries/:id/assignable-units): a department may lead; any
+ * may cooperate — its subtree, or a unit under the same parent — and will then read the document.
+ * @typedef {{ id: string, code: string, name: string, shortName: string, parentId: string | null, relation: 'department' | 'subtree' | 'sibling' }} AssignableUnit
+ */
+
 /** @param {{ deliveryId: string, dueDate?: string | null, onDone: () => void }} props */
 export function AssignForm({ deliveryId, dueDate, onDone }) {
-  const [departments, setDepartments] = useState(/** @type {Unit[] | null} */ (null));
+  const [candidates, setCandidates] = useState(/** @type {AssignableUnit[] | null} */ (null));
   const [direction, setDirection] = useState('');
   const [lead, setLead] = useState('');
   const [deadline, setDeadline] = useState(dueDate ?? vnToday(7));
   const [coop, setCoop] = useState(/** @type {string[]} */ ([]));
   const { busy, error, run, setError } = useAction();
   useEffect(() => {
-    units().then((all) => setDepartments(all.filter((u) => !u.external && u.parentId === session.user?.unitId)), setError);
-  }, []);
+    /** @type {Promise<{ units: AssignableUnit[] }>} */ (api(`/api/deliveries/${deliveryId}/assignable-units`)).then((r) => setCandidates(r.units), setError);
+  }, [deliveryId]);
+  const departments = candidates?.filter((u) => u.relation === 'department') ?? null;
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
@@ -101,6 +108,7 @@ export function AssignForm({ deliveryId, dueDate, onDone }) {
     });
   };
   if (departments && departments.length === 0) return html`<p class="muted">${t('noDepartments')}</p>`;
+  const others = (candidates ?? []).filter((u) => u.id !== lead);
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="assign-title">
     <h2 id="assign-title">${t('assign')}</h2>
     <label class="field">${t('direction')}
@@ -115,10 +123,10 @@ export function AssignForm({ deliveryId, dueDate, onDone }) {
     <label class="field">${t('deadline')}
       <input type="date" value=${deadline} onInput=${onValue(setDeadline)} />
     </label>
-    ${departments && departments.length > 1 && html`<fieldset class="field">
+    ${others.length > 0 && html`<fieldset class="field" data-testid="cooperating">
       <legend>${t('cooperating')}</legend>
-      ${departments.filter((u) => u.id !== lead).map((u) => html`<label class="check">
-        <input type="checkbox" checked=${coop.includes(u.id)} onChange=${onChecked((on) => setCoop(on ? [...coop, u.id] : coop.filter((x) => x !== u.id)))} />
+      ${others.map((u) => html`<label class="check" data-relation=${u.relation}>
+        <input type="checkbox" value=${u.id} checked=${coop.includes(u.id)} onChange=${onChecked((on) => setCoop(on ? [...coop, u.id] : coop.filter((x) => x !== u.id)))} />
         <span>${u.name}</span>
       </label>`)}
     </fieldset>`}

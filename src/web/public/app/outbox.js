@@ -2,7 +2,7 @@
 // Văn bản đi: the unit's drafts and issued documents, and per-recipient tracking that updates live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { fmtDate, t } from './i18n.js';
+import { fmtDate, getLang, t } from './i18n.js';
 import { on } from './live.js';
 import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from './ui.js';
 /** @import { AppEvents, Document, Page, TrackingRow, TransportState } from './types' */
@@ -47,10 +47,22 @@ function steps(d) {
   ]).filter(/** @returns {x is [string, string]} */ (x) => Boolean(x[1]));
 }
 
+/**
+ * A unit the recipient opened the document to by naming it in its assignment (tracking `shares`).
+ * @typedef {{ unitId: string, unitName: string, at: string, by: string | null, byUnitId: string }} Share
+ * @typedef {TrackingRow & { shares?: Share[] }} TrackingRowWithShares
+ */
+
+/** "Also opened to …": the words, in the language on screen. @param {Share[]} shares */
+function sharedWords(shares) {
+  const list = shares.map((s) => `${s.unitName} (${fmtDate(s.at)})`).join('; ');
+  return getLang() === 'en' ? `Opened by the recipient to: ${list}` : `Đơn vị nhận đã chia sẻ cho: ${list}`;
+}
+
 /** @param {{ id: string }} props */
 export function Tracking({ id }) {
   const [doc, setDoc] = useState(/** @type {Document | null} */ (null));
-  const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRow[] }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
+  const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRowWithShares[] }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
   const timer = useRef(/** @type {number | undefined} */ (undefined));
   useEffect(() => {
     /** @type {Promise<{ document: Document }>} */ (api(`/api/documents/${id}`)).then((r) => setDoc(r.document), () => {});
@@ -96,6 +108,7 @@ export function Tracking({ id }) {
           ${d.readAt ? html`<span class="badge badge-ack">${t('read')}</span>` : html`<span class="badge badge-unread">${t('unread')}</span>`}
           ${d.incomingNumber && html`<span class="badge">${t('incomingNumber')}: ${d.incomingNumber}</span>`}</span>
         <ul class="steps">${steps(d).map(([k, at]) => html`<li>${t(k)}: ${fmtDate(at)}</li>`)}</ul>
+        ${d.shares && d.shares.length > 0 && html`<p class="muted track-shares" data-shares=${d.shares.length}>${sharedWords(d.shares)}</p>`}
         ${d.refusalReason && html`<p class="muted">${t('refuseReason')}: ${d.refusalReason}</p>`}
         ${d.transport === 'failed' && d.transportReason && html`<p class="transport-reason">${t('transportReason', { reason: d.transportReason })}</p>`}
       </li>`)}
