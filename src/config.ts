@@ -38,6 +38,20 @@ export interface Config {
   /** Connect to an exchange axis as this system (AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET); null when not connected. */
   axisClient: { url: string; systemId: string; secret: string } | null;
   tokenTtlSeconds: number;
+  /**
+   * Password guessing: failed logins are counted per account and per client address in a window
+   * of `loginWindowMinutes`; past the threshold the account (or address) is refused with 429 for
+   * `loginBlockMinutes`. The address threshold is higher: a whole agency may sit behind one NAT.
+   */
+  loginMaxFailuresPerUser: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMinutes: number;
+  loginBlockMinutes: number;
+  /**
+   * Which hops may tell the client's address in X-Forwarded-For (fastify `trustProxy`): `true`
+   * every hop, `false` none, or addresses/CIDRs/`loopback`/`linklocal`/`uniquelocal`.
+   */
+  trustProxy: boolean | string[];
   /** A flash delivery rings again this often until acknowledged. */
   alarmRepeatSeconds: number;
   /** Unacknowledged this long, a flash delivery is escalated to the unit's leaders. */
@@ -152,12 +166,26 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxPackageBytes: int('MAX_PACKAGE_MB', 100, 1, 4096) * 1024 * 1024,
     axisClient,
     tokenTtlSeconds: int('TOKEN_TTL_HOURS', 12, 1, 24 * 30) * 3600,
+    loginMaxFailuresPerUser: int('LOGIN_MAX_FAILURES_PER_USER', 10, 1, 100_000),
+    loginMaxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
+    loginWindowMinutes: int('LOGIN_WINDOW_MINUTES', 15, 1, 7 * 24 * 60),
+    loginBlockMinutes: int('LOGIN_BLOCK_MINUTES', 15, 1, 7 * 24 * 60),
+    trustProxy: trustProxy(str('TRUST_PROXY')),
     alarmRepeatSeconds: int('ALARM_REPEAT_SECONDS', 60, 1, 3600),
     escalateAfterMinutes: int('ESCALATE_AFTER_MINUTES', 10, 1, 24 * 60),
     alarmTickMs: int('ALARM_TICK_MS', 1000, 50, 60_000),
     vapidSubject: str('VAPID_SUBJECT') ?? 'mailto:admin@lienthong.invalid',
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
+  function trustProxy(v: string | null): boolean | string[] {
+    if (v === null) return ['loopback'];
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    const hops = v.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = hops.filter((h) => !/^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i.test(h));
+    if (bad.length) problems.push(`TRUST_PROXY must be 1, 0 or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal (got "${bad.join(', ')}")`);
+    return hops;
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
   }

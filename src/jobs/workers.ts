@@ -3,7 +3,9 @@ import { runAlarmTick } from '../modules/dispatch/alarms.js';
 import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../modules/events/service.js';
 import { runDeadlineReminders } from '../modules/handling/reminders.js';
 import { pushesFor } from '../modules/realtime/pushes.js';
-import type { Io } from '../modules/realtime/socket.js';
+import { disconnectSessions, type Io } from '../modules/realtime/socket.js';
+import { SESSIONS_ENDED } from '../modules/auth/service.js';
+import { pruneLoginThrottle } from '../modules/auth/throttle.js';
 import { notifyUsers, vapidKeys } from '../modules/realtime/web-push.js';
 import { finishInterruptedIssues } from '../workflows/issue-document.js';
 
@@ -38,12 +40,21 @@ function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
   return run;
 }
 
+/** The session ids of a `sessions.ended` event (auth/service.ts endSessions). */
+function endedSessionIds(data: unknown): string[] {
+  const ids = (data as { sessionIds?: unknown } | null)?.sessionIds;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+}
+
 /**
  * Each replica pushes committed events to its own sockets: woken by NOTIFY (sent only on commit),
  * it reads the events after the last one it pushed, in id order (= commit order), and emits them
  * to rooms. A tick catches up if a notification was missed. Every replica sees every event, so
  * no message broker is needed and a client on any replica gets what any replica committed.
- * The same wake-ups drive the flash-alarm worker; deadline reminders run every ten minutes, and
+ * A `sessions.ended` event disconnects those sessions' sockets here, so logging out, disabling an
+ * account or changing its password, roles or unit cuts its sockets on every replica.
+ * The same wake-ups drive the flash-alarm worker; deadline reminders (and the pruning of old login
+ * failure counters) run every ten minutes, and
  * interrupted issues are finished every thirty seconds.
  */
 export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
@@ -53,6 +64,8 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     for (;;) {
       const rows = await listAllEventsSince(deps.db, cursor, 1000);
       for (const [i, e] of rows.entries()) {
+        // Ended sessions lose their sockets before anything committed later is pushed.
+        if (e.type === SESSIONS_ENDED) disconnectSessions(io, endedSessionIds(e.data));
         for (const p of pushesFor(e)) io.to(p.room).emit(p.name, p.payload as never);
         cursor = e.id;
         // Let other requests through during a large fan-out instead of blocking for its whole length.
@@ -72,7 +85,10 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     void push();
     void alarms();
   });
-  const reminders = serial(async () => void (await runDeadlineReminders(deps)), onError);
+  const reminders = serial(async () => {
+    await runDeadlineReminders(deps);
+    await pruneLoginThrottle(deps.db, deps.config, deps.clock());
+  }, onError);
   // An issue whose request died after numbering is sealed and delivered here (its number is committed).
   const issues = serial(async () => void (await finishInterruptedIssues(deps)), onError);
   const issuesTimer = setInterval(() => void issues(), 30_000);

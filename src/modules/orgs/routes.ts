@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
 import { IdParams, Security, Uuid } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
-import { getUser, listUnitPeople, presentUser, createUser } from './users.js';
+import { getUser, listUnitPeople, listUsers, presentUser, createUser } from './users.js';
 import { createUnit, listUnits, presentUnit } from './units.js';
 import { ROLES, UNIT_KINDS } from './tables.js';
 import { unauthorized } from '../../lib/errors.js';
@@ -56,6 +56,24 @@ export async function orgRoutes(app: App, deps: Deps) {
       return reply.code(201).send({ unit: presentUnit(unit) });
     },
   );
+
+  app.get('/api/users', {
+    schema: {
+      tags: ['users'], summary: 'Danh sách tài khoản (admin) — every user, by name; ?unitId= one unit, ?q= name or username', security: Security,
+      querystring: Type.Object({
+        unitId: Type.Optional(Uuid),
+        q: Type.Optional(Type.String({ maxLength: 100 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+      }),
+      response: { 200: S.UsersBody, ...S.Errors },
+    },
+  }, async (req) => {
+    const { users, total } = await listUsers(deps.db, req.actor, {
+      unitId: req.query.unitId, q: req.query.q, limit: req.query.limit ?? 100, offset: req.query.offset ?? 0,
+    });
+    return { users: users.map(presentUser), total };
+  });
 
   app.post(
     '/api/users',

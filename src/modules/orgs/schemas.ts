@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, OneOf, Uuid } from '../../http/schemas.js';
-import { ROLES, UNIT_KINDS } from './tables.js';
+import { ROLES, UNIT_KINDS, USER_POSITIONS } from './tables.js';
 
 /** Shared pieces, re-exported so a routes.ts needs one import. */
 export { Errors, FileBody, NoContent } from '../../http/schemas.js';
@@ -13,6 +13,8 @@ export const User = Type.Object({
   unitId: Uuid,
   roles: Type.Array(OneOf(ROLES)),
   title: Type.String({ description: 'position, e.g. "Chủ tịch"; may be empty' }),
+  position: Nullable(OneOf(USER_POSITIONS, { description: 'head (cấp trưởng), deputy (cấp phó), acting (quyền), by_order (thừa lệnh); null = none' })),
+  disabled: Type.Boolean({ description: 'a disabled account cannot log in' }),
 });
 
 /** presentUnit */
@@ -41,4 +43,5 @@ export const MeBody = Type.Object({ user: User });
 export const UserBody = Type.Object({ user: User });
 export const UnitBody = Type.Object({ unit: Unit });
 export const UnitsBody = Type.Object({ units: Type.Array(Unit) });
+export const UsersBody = Type.Object({ users: Type.Array(User), total: Type.Integer({ description: 'how many match, all pages together' }) });
 export const UnitPeopleBody = Type.Object({ users: Type.Array(UnitPerson) });
