@@ -30,12 +30,30 @@ Lệnh (commands):
                            (register a system; prints its secret ONCE, only a hash is kept;
                            --prefix limits the OrganIds it may serve)
   axis-systems remove <mã> Gỡ hệ thống khỏi trục (remove a system from the axis)
+  audit verify             Kiểm tra chuỗi nhật ký sự kiện (mã băm từng dòng) và chữ ký các mốc
+                           kiểm tra; báo dòng đầu tiên bị sửa, xóa hoặc chèn sai thứ tự (mã 1)
+                           (verify the audit chain and the signed checkpoints; reports the first
+                           row changed, deleted or inserted out of order, exit 1)
+  audit checkpoint         Ký đầu chuỗi nhật ký bằng khóa máy chủ, kèm dấu thời gian khi có
+                           TSA_URL (việc này cũng chạy hằng ngày)
+                           (sign the chain head with the server key, timestamped when TSA_URL is
+                           set; also done daily by the app)
+  backup <thư mục>         Sao lưu nhất quán khi ứng dụng đang chạy: dữ liệu, tệp và manifest.json
+                           có mã băm; thư mục phải trống hoặc chưa có
+                           (consistent backup while the app runs: data, files and a manifest
+                           with hashes; the directory must be empty or new)
+  restore <thư mục>        Khôi phục bản sao lưu vào DATA_DIR (hoặc DATABASE_URL và kho tệp) trống;
+                           kiểm tra mã băm từng tệp, từ chối bản sao lưu hỏng (mã 1) và đích
+                           không trống (mã 2)
+                           (restore a backup into an empty DATA_DIR, or an empty DATABASE_URL
+                           and store; a damaged backup exits 1, a non-empty target exits 2)
   help                     Hiện hướng dẫn này (show this help)
 
 Cơ sở dữ liệu lấy theo DATABASE_URL, nếu không có thì dùng PostgreSQL nhúng trong DATA_DIR;
-khi dùng PostgreSQL nhúng, hãy dừng máy chủ trước khi chạy lệnh.
+khi dùng PostgreSQL nhúng, hãy dừng máy chủ trước khi chạy lệnh (trừ audit và backup, chạy
+được khi ứng dụng đang chạy).
 (The database is DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR; with the
-embedded one, stop the server first.)
+embedded one, stop the server first — except for audit and backup, which run beside it.)
 
 Mã thoát (exit codes): 0 thành công (success), 1 có dòng bị từ chối (some rows rejected),
 2 sai cách dùng hoặc cấu hình (usage or configuration error), 3 lỗi khác (other failure).
@@ -167,6 +185,33 @@ async function axisSystemsCommand(args: string[]): Promise<number> {
   }
 }
 
+async function auditCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if ((sub !== 'verify' && sub !== 'checkpoint') || rest.length) throw new UsageError('Cách dùng (usage): audit verify | audit checkpoint');
+  const cfg = config();
+  const audit = await import('./audit.js');
+  const { TargetError } = await import('./database.js');
+  try {
+    return await (sub === 'verify' ? audit.auditVerify(cfg) : audit.auditCheckpoint(cfg));
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function backupCommand(command: 'backup' | 'restore', args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError(`${command} cần đúng một thư mục (${command} takes exactly one directory)`);
+  const cfg = config();
+  const backup = await import('./backup.js');
+  const { TargetError } = await import('./database.js');
+  try {
+    return await (command === 'backup' ? backup.backupCommand(cfg, args[0]!) : backup.restoreCommand(cfg, args[0]!));
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -184,6 +229,11 @@ async function main(argv: string[]): Promise<number> {
       return importUnitsCommand(args);
     case 'axis-systems':
       return axisSystemsCommand(args);
+    case 'audit':
+      return auditCommand(args);
+    case 'backup':
+    case 'restore':
+      return backupCommand(command, args);
     default:
       process.stderr.write(`Lệnh không hợp lệ (unknown command): ${command}\n\n${USAGE}`);
       return 2;

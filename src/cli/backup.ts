@@ -1,0 +1,408 @@
+// `npm run cli -- backup <dir>` and `restore <dir>` (issue 11, item 13).
+//
+// The embedded PostgreSQL package ships no pg_dump, so a backup is one REPEATABLE READ READ ONLY
+// transaction — one snapshot — that COPYs every table of the public schema to a file and copies
+// every store object the `blobs` registry names as of that snapshot, while the app keeps running.
+// manifest.json, written last, lists the migration level, each table (columns, rows, SHA-256 of its
+// file), the sequences and each object; a directory without it is not a backup.
+//
+// restore checks every table file against the manifest, refuses a non-empty target, runs the
+// migrations, stages every object (hash checked) and then COPYs the tables in one transaction in
+// foreign-key order — with the audit chain trigger disabled, so restored rows keep their hashes —
+// and sets the sequences. A failure rolls the transaction back and removes the objects it added.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import type postgres from 'postgres';
+import type { Config } from '../config.js';
+import { runMigrations } from '../db/migrate.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { cliLog, openCliDatabase, TargetError } from './database.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BACKUP_FORMAT = 'lienthong-backup';
+export const BACKUP_VERSION = 1;
+const EVENTS_TRIGGER = 'events_audit_chain';
+
+export interface ManifestTable {
+  name: string;
+  file: string;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ManifestObject {
+  sha256: string;
+  size: number;
+  file: string;
+}
+
+export interface Manifest {
+  format: typeof BACKUP_FORMAT;
+  version: number;
+  createdAt: string;
+  app: { name: string; version: string };
+  /** Migrations applied to the backed-up database (drizzle's journal `when` and tag of the last). */
+  schema: { migrations: number; last: { tag: string | null; createdAt: number; hash: string } | null };
+  store: 'fs' | 's3';
+  tables: ManifestTable[];
+  sequences: Array<{ name: string; lastValue: string | null }>;
+  /** The audit chain head in the snapshot. */
+  events: { head: { id: string; hash: string | null } | null };
+  objects: ManifestObject[];
+}
+
+/** A backup that does not match its manifest (exit 1). */
+export class DamagedBackup extends Error {}
+
+function say(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+interface Journal { entries: Array<{ idx: number; when: number; tag: string }> }
+
+async function journal(): Promise<Journal> {
+  return JSON.parse(await fs.readFile(path.join(ROOT, 'drizzle/meta/_journal.json'), 'utf8')) as Journal;
+}
+
+async function appInfo(): Promise<{ name: string; version: string }> {
+  const pkg = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+async function createStoreFor(cfg: Config): Promise<ObjectStore> {
+  const { createStore } = await import('../server.js');
+  return createStore(cfg);
+}
+
+/** Pass-through that hashes, counts bytes and (for COPY text) rows — one per LF. */
+function meter() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let rows = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+      cb(null, chunk);
+    },
+  });
+  return { stream, done: () => ({ sha256: hash.digest('hex'), bytes, rows }) };
+}
+
+function objectFile(sha256: string): string {
+  return path.posix.join('objects', sha256.slice(0, 2), sha256);
+}
+
+async function publicTables(sql: postgres.Sql | postgres.TransactionSql): Promise<string[]> {
+  const rows = await sql<Array<{ name: string }>>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`;
+  return rows.map((r) => r.name);
+}
+
+async function tableColumns(sql: postgres.Sql | postgres.TransactionSql, table: string): Promise<string[]> {
+  const rows = await sql<Array<{ name: string }>>`
+    select attname as name from pg_attribute
+    where attrelid = ${`public.${quoteIdent(table)}`}::regclass and attnum > 0 and not attisdropped and attgenerated = ''
+    order by attnum`;
+  return rows.map((r) => r.name);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function migrationLevel(sql: postgres.Sql | postgres.TransactionSql): Promise<Manifest['schema']> {
+  const exists = await sql`select 1 from pg_tables where schemaname = 'drizzle' and tablename = '__drizzle_migrations'`;
+  if (!exists.length) return { migrations: 0, last: null };
+  const rows = await sql<Array<{ hash: string; createdAt: string }>>`
+    select hash, created_at::text as "createdAt" from drizzle.__drizzle_migrations order by created_at`;
+  const last = rows[rows.length - 1];
+  if (!last) return { migrations: 0, last: null };
+  const when = Number(last.createdAt);
+  const tag = (await journal()).entries.find((e) => e.when === when)?.tag ?? null;
+  return { migrations: rows.length, last: { tag, createdAt: when, hash: last.hash } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// backup
+
+export async function backupCommand(cfg: Config, dirArg: string): Promise<number> {
+  const dir = path.resolve(dirArg);
+  const entries = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [] as string[];
+    throw new TargetError(`Không mở được thư mục ${dir} (cannot open the directory): ${e.message}`);
+  });
+  if (entries.length) throw new TargetError(`Thư mục ${dir} không trống; hãy chọn thư mục mới (the directory is not empty; choose a new one)`);
+  await fs.mkdir(path.join(dir, 'tables'), { recursive: true });
+  const store = await createStoreFor(cfg);
+  const db = await openCliDatabase(cfg);
+  const t0 = Date.now();
+  try {
+    const manifest = await writeSnapshot(db.database.sql, store, dir, cfg);
+    await fs.writeFile(path.join(dir, 'manifest.json.tmp'), JSON.stringify(manifest, null, 2) + '\n');
+    await fs.rename(path.join(dir, 'manifest.json.tmp'), path.join(dir, 'manifest.json'));
+    const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+    const bytes = manifest.objects.reduce((n, o) => n + o.size, 0);
+    say(`Đã sao lưu (backed up) vào ${dir}: ${manifest.tables.length} bảng (tables), ${rows} dòng (rows), ` +
+      `${manifest.objects.length} tệp (objects, ${bytes} bytes), sự kiện cuối (last event) ${manifest.events.head?.id ?? '-'}, ` +
+      `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  } catch (err) {
+    if (err instanceof DamagedBackup) {
+      process.stderr.write(`Sao lưu thất bại (backup failed): ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+async function writeSnapshot(sql: postgres.Sql, store: ObjectStore, dir: string, cfg: Config): Promise<Manifest> {
+  return sql.begin('isolation level repeatable read read only', async (tx) => {
+    const createdAt = new Date().toISOString();
+    const schema = await migrationLevel(tx);
+    const tables: ManifestTable[] = [];
+    for (const name of await publicTables(tx)) {
+      const columns = await tableColumns(tx, name);
+      const file = path.posix.join('tables', `${name}.copy`);
+      const m = meter();
+      const source = await tx`copy ${tx(name)} (${tx(columns)}) to stdout`.readable();
+      await pipeline(source, m.stream, createWriteStream(path.join(dir, file)));
+      tables.push({ name, file, columns, ...m.done() });
+    }
+    const sequences = await tx<Array<{ name: string; lastValue: string | null }>>`
+      select sequencename as name, last_value::text as "lastValue" from pg_sequences where schemaname = 'public' order by sequencename`;
+    const hasEvents = tables.some((t) => t.name === 'events');
+    const [head] = hasEvents ? await tx<Array<{ id: string; hash: string | null }>>`select id::text as id, hash from events order by id desc limit 1` : [];
+    const objects: ManifestObject[] = [];
+    if (tables.some((t) => t.name === 'blobs')) {
+      await tx<Array<{ sha256: string; size: string }>>`select sha256, size::text as size from blobs order by sha256`.cursor(200, async (rows) => {
+        for (const r of rows) objects.push(await copyObject(store, dir, r.sha256, Number(r.size)));
+      });
+    }
+    return {
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      createdAt,
+      app: await appInfo(),
+      schema,
+      store: cfg.s3 ? 's3' : 'fs',
+      tables,
+      sequences: [...sequences],
+      events: { head: head ?? null },
+      objects,
+    };
+  }) as Promise<Manifest>;
+}
+
+async function copyObject(store: ObjectStore, dir: string, sha256: string, size: number): Promise<ManifestObject> {
+  const file = objectFile(sha256);
+  await fs.mkdir(path.join(dir, path.dirname(file)), { recursive: true });
+  const m = meter();
+  let source;
+  try {
+    source = await store.get(sha256);
+  } catch (err) {
+    throw new DamagedBackup(`tệp ${sha256} có trong sổ đăng ký (blobs) nhưng không có trong kho (object registered in blobs is missing from the store): ${(err as Error).message}`);
+  }
+  await pipeline(source, m.stream, createWriteStream(path.join(dir, file)));
+  const got = m.done();
+  if (got.sha256 !== sha256) throw new DamagedBackup(`tệp ${sha256} trong kho bị hỏng: mã băm là ${got.sha256} (the stored object is damaged: its hash is ${got.sha256})`);
+  if (got.bytes !== size) process.stderr.write(`cảnh báo (warning): ${sha256} có ${got.bytes} byte, sổ đăng ký ghi ${size} (registry says ${size} bytes)\n`);
+  return { sha256, size: got.bytes, file };
+}
+
+// ---------------------------------------------------------------------------------------------
+// restore
+
+async function readManifest(dir: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dir, 'manifest.json'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new DamagedBackup(`${dir} không có manifest.json: không phải bản sao lưu hoàn chỉnh (no manifest.json: not a complete backup)`);
+    }
+    throw e;
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch {
+    throw new DamagedBackup('manifest.json bị hỏng (manifest.json is damaged: not JSON)');
+  }
+  if (m?.format !== BACKUP_FORMAT || !Array.isArray(m.tables) || !Array.isArray(m.objects) || !Array.isArray(m.sequences)) {
+    throw new DamagedBackup('manifest.json không phải của bản sao lưu lienthong (not a lienthong backup manifest)');
+  }
+  if (m.version !== BACKUP_VERSION) throw new TargetError(`Phiên bản sao lưu ${m.version} không được hỗ trợ (backup format version ${m.version} is not supported)`);
+  const safe = (f: string) => typeof f === 'string' && !path.isAbsolute(f) && !f.split(/[\\/]/).includes('..');
+  for (const t of m.tables) {
+    if (!safe(t.file) || !/^[a-z_][a-z0-9_]*$/.test(t.name) || !Array.isArray(t.columns)) throw new DamagedBackup(`manifest.json bị hỏng ở bảng (damaged table entry) ${JSON.stringify(t.name)}`);
+  }
+  for (const o of m.objects) {
+    if (!/^[0-9a-f]{64}$/.test(o.sha256) || !safe(o.file)) throw new DamagedBackup(`manifest.json bị hỏng ở tệp (damaged object entry) ${JSON.stringify(o.sha256)}`);
+  }
+  return m;
+}
+
+/** Every table file is read once and must match the manifest (size, hash, rows). */
+async function checkTableFiles(dir: string, m: Manifest): Promise<void> {
+  for (const t of m.tables) {
+    const meterT = meter();
+    try {
+      await pipeline(createReadStream(path.join(dir, t.file)), meterT.stream, new Writable({ write: (_c, _e, cb) => cb() }));
+    } catch (e) {
+      throw new DamagedBackup(`thiếu tệp ${t.file} (missing file): ${(e as Error).message}`);
+    }
+    const got = meterT.done();
+    if (got.sha256 !== t.sha256 || got.bytes !== t.bytes || got.rows !== t.rows) {
+      throw new DamagedBackup(`tệp ${t.file} bị hỏng: mã băm không khớp manifest (damaged: ${t.file} does not match its SHA-256 in the manifest)`);
+    }
+  }
+}
+
+async function targetProblems(sql: postgres.Sql, store: ObjectStore): Promise<string | null> {
+  for (const t of await publicTables(sql)) {
+    const [row] = await sql.unsafe<Array<{ any: boolean }>>(`select exists (select 1 from public.${quoteIdent(t)}) as any`);
+    if (row?.any) return `bảng ${t} đã có dữ liệu (table ${t} has rows)`;
+  }
+  for await (const sha of store.list()) return `kho tệp đã có tệp (the object store is not empty: ${sha})`;
+  return null;
+}
+
+/** Tables in an order where every table comes after those its foreign keys point to. */
+async function dependencyOrder(sql: postgres.Sql | postgres.TransactionSql, names: string[]): Promise<string[]> {
+  const edges = await sql<Array<{ child: string; parent: string }>>`
+    select c.relname as child, p.relname as parent
+    from pg_constraint k
+      join pg_class c on c.oid = k.conrelid join pg_namespace cn on cn.oid = c.relnamespace
+      join pg_class p on p.oid = k.confrelid
+    where k.contype = 'f' and cn.nspname = 'public' and c.oid <> p.oid`;
+  const wanted = new Set(names);
+  const parents = new Map<string, Set<string>>(names.map((n) => [n, new Set()]));
+  for (const e of edges) if (wanted.has(e.child) && wanted.has(e.parent)) parents.get(e.child)!.add(e.parent);
+  const out: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (n: string) => {
+    if (state.get(n) === 'done' || state.get(n) === 'visiting') return; // a cycle is left to COPY's end-of-statement checks
+    state.set(n, 'visiting');
+    for (const p of [...parents.get(n)!].sort()) visit(p);
+    state.set(n, 'done');
+    out.push(n);
+  };
+  for (const n of [...names].sort()) visit(n);
+  return out;
+}
+
+export async function restoreCommand(cfg: Config, dirArg: string): Promise<number> {
+  const dir = path.resolve(dirArg);
+  if (!existsSync(dir)) throw new TargetError(`Không tìm thấy thư mục ${dir} (directory not found)`);
+  const log = cliLog(cfg);
+  const t0 = Date.now();
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(dir);
+    const ours = (await journal()).entries;
+    const level = manifest.schema.last;
+    if (level && !ours.some((e) => e.when === level.createdAt)) {
+      throw new TargetError(
+        `Bản sao lưu có lược đồ (schema) ${level.tag ?? level.createdAt} mà phiên bản này không biết: hãy khôi phục bằng phiên bản ${manifest.app.version} trở lên ` +
+          `(the backup's schema is newer than this version: restore with version ${manifest.app.version} or later)`,
+      );
+    }
+    await checkTableFiles(dir, manifest);
+  } catch (err) {
+    if (err instanceof DamagedBackup) return damaged(err);
+    throw err;
+  }
+
+  const store = await createStoreFor(cfg);
+  const db = await openCliDatabase(cfg, { create: true, log });
+  const added: string[] = [];
+  try {
+    await store.init();
+    const problem = await targetProblems(db.database.sql, store);
+    if (problem) {
+      throw new TargetError(`Đích khôi phục không trống: ${problem}; hãy dùng DATA_DIR (hoặc DATABASE_URL và kho tệp) trống (the restore target is not empty; use an empty one)`);
+    }
+    await runMigrations(db.url);
+
+    for (const o of manifest.objects) {
+      const staged = await store.stage(createReadStream(path.join(dir, o.file))).catch((e: Error) => {
+        throw new DamagedBackup(`thiếu tệp ${o.file} (missing file): ${e.message}`);
+      });
+      if (staged.sha256 !== o.sha256 || staged.size !== o.size) {
+        await store.discard(staged);
+        throw new DamagedBackup(`tệp ${o.file} bị hỏng: mã băm không khớp manifest (damaged: ${o.file} does not match its SHA-256)`);
+      }
+      await store.promote(staged);
+      added.push(o.sha256);
+    }
+
+    const sql = db.database.sql;
+    await sql.begin(async (tx) => {
+      const present = new Set(await publicTables(tx));
+      const missing = manifest.tables.filter((t) => !present.has(t.name)).map((t) => t.name);
+      if (missing.length) throw new TargetError(`Lược đồ thiếu bảng (the schema lacks tables): ${missing.join(', ')}`);
+      const byName = new Map(manifest.tables.map((t) => [t.name, t]));
+      const triggered = (await tx`select 1 from pg_trigger where tgname = ${EVENTS_TRIGGER}`).length > 0;
+      if (triggered) await tx.unsafe(`alter table events disable trigger ${EVENTS_TRIGGER}`);
+      for (const name of await dependencyOrder(tx, [...byName.keys()])) {
+        const t = byName.get(name)!;
+        const sink = await tx`copy ${tx(name)} (${tx(t.columns)}) from stdin`.writable();
+        await pipeline(createReadStream(path.join(dir, t.file)), sink);
+        const [row] = await tx.unsafe<Array<{ n: string }>>(`select count(*)::text as n from public.${quoteIdent(name)}`);
+        if (Number(row!.n) !== t.rows) throw new DamagedBackup(`bảng ${name}: ${row!.n} dòng, manifest ghi ${t.rows} (table ${name} restored ${row!.n} rows, the manifest says ${t.rows})`);
+      }
+      if (triggered) await tx.unsafe(`alter table events enable trigger ${EVENTS_TRIGGER}`);
+      for (const s of manifest.sequences) {
+        if (s.lastValue !== null) await tx`select setval(${`public.${quoteIdent(s.name)}`}::regclass, ${s.lastValue}::bigint, true)`;
+      }
+      // Never behind a column it feeds, whatever the manifest says.
+      const serials = await tx<Array<{ table: string; column: string; seq: string }>>`
+        select c.table_name as table, c.column_name as column, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) as seq
+        from information_schema.columns c
+        where c.table_schema = 'public' and pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) is not null`;
+      for (const s of serials) {
+        await tx.unsafe(
+          `select setval($1::regclass, greatest((select last_value from ${s.seq}), (select coalesce(max(${quoteIdent(s.column)}), 0) from public.${quoteIdent(s.table)}), 1), true)`,
+          [s.seq],
+        );
+      }
+    });
+    added.length = 0; // committed: the objects are referenced now
+
+    const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+    say(`Đã khôi phục (restored) từ ${dir}: ${manifest.tables.length} bảng (tables), ${rows} dòng (rows), ${manifest.objects.length} tệp (objects), ` +
+      `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const { walkChain } = await import('../modules/audit/chain.js');
+    const walk = await walkChain(sql);
+    if (walk.problem) {
+      process.stderr.write(`Cảnh báo: chuỗi nhật ký sau khôi phục không toàn vẹn (warning: the restored audit chain does not verify): ${walk.problem.message.vi} (${walk.problem.message.en})\n`);
+      return 1;
+    }
+    say(`Chuỗi nhật ký toàn vẹn (audit chain intact): ${walk.count} sự kiện (events). Kiểm tra đầy đủ (full check): npm run cli -- audit verify`);
+    return 0;
+  } catch (err) {
+    for (const sha of added) await store.delete(sha).catch(() => {});
+    if (err instanceof DamagedBackup) return damaged(err);
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+function damaged(err: DamagedBackup): number {
+  process.stderr.write(`Bản sao lưu bị hỏng, không khôi phục (damaged backup, nothing restored): ${err.message}\n`);
+  return 1;
+}
