@@ -1,8 +1,12 @@
 # lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency);
-# nothing is compiled except native dependencies.
+# nothing is compiled except native dependencies. The base image is pinned to the Node release
+# CI runs (README "Several machines" lists every pinned image; test/compose.test.ts checks it).
+# The service spawns no external program at run time (PDFs are parsed, signed and checked in
+# process; poppler, qpdf and openssl are only the tests' independent validators), so the runtime
+# image needs no packages beyond Node.
 # Dependencies are installed in a build stage with a compiler: argon2 is built from source (its
 # bundled prebuild crashed on one of our machines), so the runtime image needs no build tools.
-FROM node:20-bookworm-slim AS deps
+FROM node:20.20.2-bookworm-slim AS deps
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -12,7 +16,7 @@ COPY package.json package-lock.json ./
 RUN npm_config_build_from_source=true npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:20.20.2-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -41,6 +45,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # Not `npm start`: npm would sit between the container's signals and the app, and the app
-# shuts down cleanly only when it receives SIGTERM itself. `--demo` is what `npm start`
-# passes: DEMO defaults to 1, and DEMO=0 turns the demo seed off.
-CMD ["node", "--import", "tsx", "src/main.ts", "--demo"]
+# shuts down cleanly only when it receives SIGTERM itself. No `--demo` (which `npm start`
+# passes): an image is a deployment, so DEMO defaults to 0 and the demo district and its
+# development CA (which the app would trust) are seeded only with DEMO=1, for a trial.
+CMD ["node", "--import", "tsx", "src/main.ts"]
