@@ -1,7 +1,7 @@
 // @ts-check
-// Log in, and the account page: language, Web Push on this device, install, log out.
+// Log in, and the account page: language, password, Web Push on this device, install, admin screens, log out.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, logout, session, setSession } from './api.js';
+import { api, ApiError, hasRole, logout, session, setSession } from './api.js';
 import { getLang, t } from './i18n.js';
 import { ErrorBox, html, onValue, toast, useAction } from './ui.js';
 /** @import { User } from './types' */
@@ -106,6 +106,54 @@ export function Account({ onLang }) {
       <${ErrorBox} error=${error} />
       ${install && html`<button type="button" class="btn btn-block" onClick=${installApp}>${t('install')}</button>`}
     </div>
-    <button type="button" class="btn btn-danger btn-block" onClick=${() => logout().then(() => (location.hash = '#/login'))}>${t('logout')}</button>
+    <${PasswordForm} />
+    ${hasRole('admin') && html`<a class="btn btn-block" href="#/admin">${t('adminOpen')}</a>`}
+    <${LogoutButton} />
   </section>`;
+}
+
+/** Log out, after a confirmation (a mis-tap on a phone must not end the session). */
+function LogoutButton() {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) return html`<button type="button" class="btn btn-danger btn-block" onClick=${() => setAsking(true)}>${t('logout')}</button>`;
+  return html`<div class="panel" role="group" aria-labelledby="logout-q">
+    <p id="logout-q"><strong>${t('logoutConfirm')}</strong></p>
+    <div class="row">
+      <button type="button" class="btn btn-danger" disabled=${busy} onClick=${() => {
+        setBusy(true);
+        logout().then(() => (location.hash = '#/login'));
+      }}>${t('logout')}</button>
+      <button type="button" class="btn" onClick=${() => setAsking(false)}>${t('cancel')}</button>
+    </div>
+  </div>`;
+}
+
+/** POST /api/me/password: the person's other sessions end; this one stays. */
+function PasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    run(async () => {
+      await api('/api/me/password', { method: 'POST', body: { current, next } });
+      setCurrent('');
+      setNext('');
+      toast(t('passwordChanged'));
+    });
+  };
+  return html`<details class="panel">
+    <summary>${t('changePassword')}</summary>
+    <form class="form" onSubmit=${submit}>
+      <label class="field">${t('currentPassword')}
+        <input name="current-password" type="password" autocomplete="current-password" required value=${current} onInput=${onValue(setCurrent)} />
+      </label>
+      <label class="field">${t('newPassword')}
+        <input name="new-password" type="password" autocomplete="new-password" required minlength="8" value=${next} onInput=${onValue(setNext)} />
+      </label>
+      <${ErrorBox} error=${error} />
+      <button type="submit" class="btn btn-primary btn-block" disabled=${busy || !current || next.length < 8}>${t('changePassword')}</button>
+    </form>
+  </details>`;
 }

@@ -43,11 +43,16 @@ export function setSession(token, user) {
   for (const fn of listeners) fn(session);
 }
 
-/** Logs out: forgets the token and every copy of documents and API answers kept on this device. */
+/**
+ * Logs out: ends the session on the server (this token stops working, its socket is closed), then
+ * forgets the token and every copy of documents and API answers kept on this device.
+ */
 export async function logout() {
   // This device stops receiving the person's flash alarms.
   const endpoint = await pushEndpoint();
   if (endpoint) await api('/api/push/subscriptions', { method: 'DELETE', body: { endpoint } }).catch(() => {});
+  // Offline or already ended: the device forgets the token anyway; it expires on the server.
+  if (session.token) await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
   setSession(null, null);
   for (const key of Object.keys(localStorage)) if (key.startsWith('lt.last')) localStorage.removeItem(key);
   localStorage.removeItem('lt.userId');

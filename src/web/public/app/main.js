@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Account, Login } from './account.js';
+import { Admin } from './admin.js';
 import { AlarmOverlay, clearAlarms, reconcile } from './alarm.js';
 import { api, onSession, session, setSession } from './api.js';
 import { Compose } from './compose.js';
@@ -38,6 +39,7 @@ function View({ route, onLang }) {
     case 'new': return html`<${Compose} />`;
     case 'work': return html`<${Work} tab=${route.query.tab} />`;
     case 'account': return html`<${Account} onLang=${onLang} />`;
+    case 'admin': return html`<${Admin} tab=${id} />`;
     default: return html`<${Inbox} />`;
   }
 }
