@@ -100,3 +100,24 @@ test('logout disconnects that session\'s socket only; the same person\'s other d
   assert.equal(p.of('delivery:new').length, 0);
   assert.ok((await syncSince(laptop, 0)).events.length >= 1);
 });
+
+test('two replicas: a role change made through A disconnects the person\'s socket on B; a logout through B the one on A', { timeout: 60_000 }, async (t) => {
+  const a = await buildTestEnv(t);
+  const b = await buildTestEnv(t, {}, { database: { url: a.dbUrl } });
+  const [urlA, urlB] = [await listen(a), await listen(b)];
+  const admin = await buildUser(a, { roles: ['admin'] });
+  const u = await buildUser(a, { roles: ['clerk'] });
+  const w = await buildUser(a, { roles: ['clerk'] });
+  const onB = await connect(urlB, u.token);
+  const onA = await connect(urlA, w.token);
+  t.after(() => { onB.close(); onA.close(); });
+
+  const closedB = closedPromise(onB);
+  const r = await a.app.inject({ method: 'PATCH', url: `/api/users/${u.user.id}`, headers: admin.auth, payload: { roles: ['officer'] } });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal(await closedB, 'io server disconnect');
+
+  const closedA = closedPromise(onA);
+  assert.equal((await b.app.inject({ method: 'POST', url: '/api/auth/logout', headers: w.auth })).statusCode, 204);
+  assert.equal(await closedA, 'io server disconnect');
+});
