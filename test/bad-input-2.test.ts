@@ -148,3 +148,19 @@ test('broken multipart → 4xx on every multipart route, nothing written', async
   }
   assert.deepEqual(await snapshot(env), before);
 });
+
+// DEFECT found by test/fuzz.test.ts, in code this file's author does not own (reported to the lead):
+// src/modules/handling/progress.ts reportProgress() refuses an empty note before its try/catch, so
+// the report PDF the route already staged is never discarded — a refused request leaves a staged
+// copy behind (the store sweeper removes it only after STORE_SWEEP_GRACE_SECONDS). Fails until fixed.
+test('a progress form without a note → 400 and no staged copy left behind', async (t) => {
+  const env = await buildTestEnv(t);
+  const s = await setting(env);
+  const before = await snapshot(env);
+  let staged = 0;
+  const form = multipart([{ name: 'file', filename: 'bao-cao.pdf', data: makePdf('bc') }]);
+  assertError(await env.app.inject({ method: 'POST', url: `/api/assignments/${s.assignmentId}/progress`, headers: { ...s.officer.auth, ...form.headers }, payload: form.payload }), 400, 'bad_request');
+  for await (const _ of env.store.listStaging()) staged++;
+  assert.equal(staged, 0, 'the staged report PDF is discarded');
+  assert.deepEqual(await snapshot(env), before);
+});
