@@ -4,6 +4,8 @@ import { SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildUnit, buildUser, PASSWORD, type TestUser } from './helpers/factories.js';
+import { loadConfig } from '../src/config.js';
+import { addressKey } from '../src/modules/auth/throttle.js';
 
 const login = (env: TestEnv, username: string, password: string, address = '198.51.100.1') =>
   env.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': address }, payload: { username, password } });
@@ -248,4 +250,22 @@ test('throttling: per account and, with a higher threshold, per address; 429 wit
   const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(env, w.user.username, 'wrong-password', `198.18.0.${i + 1}`)));
   assert.equal(results.filter((r) => r.statusCode === 401).length, 3, results.map((r) => r.statusCode).join(','));
   assert.equal(results.filter((r) => r.statusCode === 429).length, 7);
+});
+
+test('the address: X-Forwarded-For counts only from a trusted proxy (TRUST_PROXY); IPv6 by its /64', async (t) => {
+  assert.deepEqual(loadConfig({}).trustProxy, ['loopback']);
+  assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, false);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,loopback' }).trustProxy, ['10.0.0.5', '172.16.0.0/12', 'loopback']);
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'my proxy' }), /TRUST_PROXY/);
+  assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), addressKey('2001:db8:1:2::ffff'));
+  assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));
+  assert.equal(addressKey('::ffff:192.0.2.1'), addressKey('192.0.2.1'));
+
+  // Nobody is trusted: a client naming a new address in every request is still one address.
+  const env = await buildTestEnv(t, { trustProxy: false, loginMaxFailuresPerAddress: 2, loginMaxFailuresPerUser: 100 });
+  for (let i = 0; i < 2; i++) assert.equal((await login(env, `nobody${i}`, 'wrong-password', `203.0.113.${i}`)).statusCode, 401);
+  const r = await login(env, 'nobody9', 'wrong-password', '203.0.113.200');
+  assert.equal(r.statusCode, 429, r.body);
+  const [row] = (await env.db.execute(sql`select key from login_throttle where key like 'ip:%'`)) as unknown as Array<{ key: string }>;
+  assert.equal(row?.key, 'ip:127.0.0.1');
 });

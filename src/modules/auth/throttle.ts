@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -18,7 +19,21 @@ export class TooManyAttempts extends AppError {
 }
 
 export const userKey = (username: string) => `user:${username.toLowerCase()}`;
-export const addressKey = (address: string) => `ip:${address}`;
+/**
+ * The address a failure is counted against: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber usually holds a whole /64 and could otherwise step through it).
+ */
+export function addressKey(address: string): string {
+  const a = address.trim().toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+  if (mapped) return `ip:${mapped[1]}`;
+  if (!isIPv6(a)) return `ip:${a.slice(0, 100)}`;
+  const [head = '', tail = ''] = a.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = a.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = a.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `ip:${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 /**
  * Counts one attempt on `key` before the password is checked, so parallel guesses cannot all slip
