@@ -1,9 +1,9 @@
 # lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency);
 # nothing is compiled except native dependencies. The base image is pinned to the Node release
 # CI runs (README "Several machines" lists every pinned image; test/compose.test.ts checks it).
-# The service spawns no external program at run time (PDFs are parsed, signed and checked in
-# process; poppler, qpdf and openssl are only the tests' independent validators), so the runtime
-# image needs no packages beyond Node.
+# The service needs no system packages at run time: PDFs are parsed, signed and checked in
+# process (poppler, qpdf and openssl are only the tests' independent validators), and the
+# embedded PostgreSQL, used only without DATABASE_URL, brings its own binaries.
 # Dependencies are installed in a build stage with a compiler: argon2 is built from source (its
 # bundled prebuild crashed on one of our machines), so the runtime image needs no build tools.
 FROM node:20.20.2-bookworm-slim AS deps
