@@ -48,7 +48,8 @@ export async function buildUser(env: TestEnv, o: Partial<{ unit: Unit; roles: Ro
     roles: o.roles ?? ['clerk'],
     title: o.title ?? '',
   }, env.clock());
-  // Logging in is tested on its own; factories sign the same token without an argon2 check each time.
+  // Logging in is tested on its own; factories open a session (a `sessions` row, named by the
+  // token's sid) and sign its token without an argon2 check each time.
   const token = await issueToken({ ...env.deps, secret: new TextEncoder().encode(env.config.appSecret!) }, user);
   return { user, unit, token, auth: { authorization: `Bearer ${token}` }, actor: { userId: user.id, unitId: unit.id, roles: user.roles } };
 }
@@ -72,7 +73,7 @@ export async function buildDocument(
   return { doc, author };
 }
 
-/** The same user with a token issued at the env's current (possibly moved) clock. */
+/** The same user with a new session and token issued at the env's current (possibly moved) clock. */
 export async function refreshToken(env: TestEnv, who: TestUser): Promise<TestUser> {
   const token = await issueToken({ ...env.deps, secret: new TextEncoder().encode(env.config.appSecret!) }, who.user);
   return { ...who, token, auth: { authorization: `Bearer ${token}` } };
