@@ -8,7 +8,7 @@ import { login, shot } from './helpers/web-world.js';
 
 const skip = hasChromium() ? false : 'Debian chromium is not installed (apt-get install -y chromium): browser tests skipped';
 
-test('admin screens at 390 px: add a unit under another, add a user in it, disable the user (logged out at once)', { skip, timeout: 120_000 }, async (t) => {
+test('admin screens at 390 px: add a unit under another, add a user in it, disable the user (logged out at once); log out with a confirmation', { skip, timeout: 120_000 }, async (t) => {
   const env = await buildTestEnv(t);
   const base = await listen(env);
   const huyen = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Thử', shortName: 'UBND' });
@@ -73,5 +73,17 @@ test('admin screens at 390 px: add a unit under another, add a user in it, disab
   assert.equal((await env.app.inject({ url: '/api/me', headers: theirAuth })).statusCode, 401);
   assert.equal((await env.app.inject({ url: `/api/users?unitId=${pnv!.id}`, headers: admin.auth })).json().users[0].disabled, true);
   await noProblems('the disabled user');
+
+  // Logging out asks first, then ends this session on the server too.
+  await page.goto(`${base}/#/account`);
+  await page.getByText('Đổi mật khẩu', { exact: true }).first().waitFor();
+  await noProblems('the account page');
+  const token = await page.evaluate(() => localStorage.getItem('lt.token'));
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByText('Đăng xuất khỏi máy này?').waitFor();
+  await page.getByRole('group').getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
+  assert.equal((await env.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
+  assert.equal((await env.app.inject({ url: '/api/me', headers: admin.auth })).statusCode, 200, 'the admin\'s other session stays');
   assert.deepEqual(errors, []);
 });
