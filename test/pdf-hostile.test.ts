@@ -57,8 +57,8 @@ async function snapshot(env: TestEnv) {
   }
   await walk(env.dataDir);
   const [rows] = (await env.db.execute(sql`select (select count(*)::int from document_files) as files,
-    (select count(*)::int from blobs) as blobs, (select count(*)::int from events) as events`)) as unknown as [Record<string, number>];
-  return { files: files.sort(), rows };
+    (select count(*)::int from blobs) as blobs, (select count(*)::int from events) as events`)) as unknown as [unknown];
+  return { files: files.sort(), rows: rows as { files: number; blobs: number; events: number } };
 }
 
 async function qpdf(args: string[], input: Buffer): Promise<Buffer> {

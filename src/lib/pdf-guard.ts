@@ -72,6 +72,9 @@ export function pdfChecked(source: AsyncIterable<Buffer>, opts: PdfCheckOptions 
       keep(head);
       yield head;
     }
+    // A multipart file cut at the size limit ends cleanly with `truncated` set (the parser reports
+    // the 413 on its own): the cut file is not judged, so the size error is the one the client sees.
+    if ((source as { truncated?: boolean }).truncated) return;
     if (kept && opts.check) opts.check(kept.length === 1 ? kept[0]! : Buffer.concat(kept));
   }
   return Readable.from(checked(), { objectMode: false });

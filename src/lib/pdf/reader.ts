@@ -123,7 +123,7 @@ export class PdfReader {
     const stm = this.objStm(e.stream);
     const at = stm?.members[e.index]?.[0] === num ? stm.members[e.index]![1] : undefined;
     if (!stm || at === undefined) return undefined;
-    const next = stm.starts.find((x) => x > at);
+    const next = firstAbove(stm.starts, at);
     try {
       const bytes = stm.body.upTo(next === undefined ? Infinity : stm.first + next);
       return bytes.subarray(stm.first + at, next === undefined ? bytes.length : stm.first + next);
@@ -158,7 +158,7 @@ export class PdfReader {
     if (at < 0) at = stm.members.find(([n]) => n === num)?.[1] ?? -1;
     if (at < 0) return undefined;
     try {
-      const next = stm.starts.find((s) => s > at);
+      const next = firstAbove(stm.starts, at);
       const body = stm.body.upTo(next === undefined ? Infinity : stm.first + next);
       return new PdfLexer(body, stm.first + at).value();
     } catch {
@@ -237,6 +237,18 @@ export class PdfReader {
     this.scanned = found;
     return found;
   }
+}
+
+/** The first of the sorted `xs` above `at` (binary search: an object stream may hold 100,000 members). */
+function firstAbove(xs: number[], at: number): number | undefined {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return xs[lo];
 }
 
 /** Where "N G obj" begins, given the offset of "obj"; -1 if the digits are not there. */

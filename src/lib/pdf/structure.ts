@@ -22,6 +22,9 @@ export const MAX_OBJECT_NUMBER = 8_388_607;
 /** Page tree depth we follow (pages.ts walks no deeper either). */
 const MAX_TREE_DEPTH = 64;
 
+/** An intermediate node has /Kids; "#" could spell it as a name escape (as in pages.ts). */
+const LEX_IF = ['/Kids', '#'];
+
 const broken = (why: string) => new PdfStructureError('broken', why);
 
 /** A DocMDP certification with /P 1 forbids any change, signatures included (ISO 32000-1 12.8.2.2). */
@@ -88,6 +91,12 @@ function walkPages(r: PdfReader, root: Dict, rootRef: PdfValue | undefined): num
       if (kid.t === 'ref') {
         if (seen.has(kid.num)) throw broken('a loop in the page tree');
         seen.add(kid.num);
+        // A page whose bytes show it is no node is counted without lexing it (a flat tree of
+        // 100,000 pages would otherwise mean 100,000 dictionaries read on every upload).
+        if (!r.mayContain(kid.num, LEX_IF)) {
+          pages++;
+          continue;
+        }
       }
       const d = r.resolve(kid);
       if (d?.t !== 'dict') throw broken('a page or page tree node cannot be read');
