@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import type postgres from 'postgres';
+import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { runMigrations } from '../db/migrate.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -147,7 +147,7 @@ export async function backupCommand(cfg: Config, dirArg: string): Promise<number
   const db = await openCliDatabase(cfg);
   const t0 = Date.now();
   try {
-    const manifest = await writeSnapshot(db.database.sql, store, dir, cfg);
+    const manifest = await writeSnapshot(db.database.sql, db.url, store, dir, cfg);
     await fs.writeFile(path.join(dir, 'manifest.json.tmp'), JSON.stringify(manifest, null, 2) + '\n');
     await fs.rename(path.join(dir, 'manifest.json.tmp'), path.join(dir, 'manifest.json'));
     const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
@@ -167,28 +167,53 @@ export async function backupCommand(cfg: Config, dirArg: string): Promise<number
   }
 }
 
-async function writeSnapshot(sql: postgres.Sql, store: ObjectStore, dir: string, cfg: Config): Promise<Manifest> {
+/**
+ * `COPY <table> TO STDOUT` into `file`, in the snapshot `snapshot`, on a connection of its own that
+ * is closed afterwards: postgres.js can leave a connection's socket paused after a COPY stream
+ * (porsager/postgres#499, #1016), which would hang the next query on it.
+ */
+async function copyTableOut(url: string, snapshot: string, name: string, columns: string[], file: string) {
+  const c = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'lienthong-backup' } });
+  try {
+    await c.unsafe('begin isolation level repeatable read read only');
+    await c`set transaction snapshot ${c.unsafe(`'${snapshot.replace(/'/g, "''")}'`)}`;
+    const m = meter();
+    const source = await c`copy ${c(name)} (${c(columns)}) to stdout`.readable();
+    await pipeline(source, m.stream, createWriteStream(file));
+    return m.done();
+  } finally {
+    await c.end({ timeout: 0 });
+  }
+}
+
+async function writeSnapshot(sql: postgres.Sql, url: string, store: ObjectStore, dir: string, cfg: Config): Promise<Manifest> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const createdAt = new Date().toISOString();
+    // Every table is read in this transaction's snapshot, exported to the connections that COPY.
+    const [{ snapshot }] = (await tx<Array<{ snapshot: string }>>`select pg_export_snapshot() as snapshot`) as unknown as [{ snapshot: string }];
     const schema = await migrationLevel(tx);
     const tables: ManifestTable[] = [];
     for (const name of await publicTables(tx)) {
       const columns = await tableColumns(tx, name);
       const file = path.posix.join('tables', `${name}.copy`);
-      const m = meter();
-      const source = await tx`copy ${tx(name)} (${tx(columns)}) to stdout`.readable();
-      await pipeline(source, m.stream, createWriteStream(path.join(dir, file)));
-      tables.push({ name, file, columns, ...m.done() });
+      const done = await copyTableOut(url, snapshot, name, columns, path.join(dir, file));
+      tables.push({ name, file, columns, ...done });
     }
     const sequences = await tx<Array<{ name: string; lastValue: string | null }>>`
       select sequencename as name, last_value::text as "lastValue" from pg_sequences where schemaname = 'public' order by sequencename`;
     const hasEvents = tables.some((t) => t.name === 'events');
-    const [head] = hasEvents ? await tx<Array<{ id: string; hash: string | null }>>`select id::text as id, hash from events order by id desc limit 1` : [];
+    const [head] = hasEvents ? await tx<Array<{ id: string; hash: string | null }>>`select id::text as id, hash from events order by events.id desc limit 1` : [];
     const objects: ManifestObject[] = [];
     if (tables.some((t) => t.name === 'blobs')) {
-      await tx<Array<{ sha256: string; size: string }>>`select sha256, size::text as size from blobs order by sha256`.cursor(200, async (rows) => {
-        for (const r of rows) objects.push(await copyObject(store, dir, r.sha256, Number(r.size)));
-      });
+      // Keyset pages in the snapshot (postgres.js cursors misbehave when the callback awaits).
+      let last = '';
+      for (;;) {
+        const page = await tx<Array<{ sha256: string; size: string }>>`
+          select sha256, size::text as size from blobs where sha256 > ${last} order by sha256 limit 500`;
+        for (const r of page) objects.push(await copyObject(store, dir, r.sha256, Number(r.size)));
+        if (page.length < 500) break;
+        last = page[page.length - 1]!.sha256;
+      }
     }
     return {
       format: BACKUP_FORMAT,
@@ -359,8 +384,13 @@ export async function restoreCommand(cfg: Config, dirArg: string): Promise<numbe
       if (triggered) await tx.unsafe(`alter table events disable trigger ${EVENTS_TRIGGER}`);
       for (const name of await dependencyOrder(tx, [...byName.keys()])) {
         const t = byName.get(name)!;
-        const sink = await tx`copy ${tx(name)} (${tx(t.columns)}) from stdin`.writable();
-        await pipeline(createReadStream(path.join(dir, t.file)), sink);
+        const columns = new Set((await tableColumns(tx, name)));
+        const unknown = t.columns.filter((c) => !columns.has(c));
+        if (unknown.length) throw new TargetError(`Bảng ${name} không có cột (table ${name} has no column) ${unknown.join(', ')}`);
+        // The query settles with the server's answer: an error there must not leave the pipeline waiting.
+        const query = tx`copy ${tx(name)} (${tx(t.columns)}) from stdin`;
+        const sink = await query.writable();
+        await Promise.all([pipeline(createReadStream(path.join(dir, t.file)), sink), query]);
         const [row] = await tx.unsafe<Array<{ n: string }>>(`select count(*)::text as n from public.${quoteIdent(name)}`);
         if (Number(row!.n) !== t.rows) throw new DamagedBackup(`bảng ${name}: ${row!.n} dòng, manifest ghi ${t.rows} (table ${name} restored ${row!.n} rows, the manifest says ${t.rows})`);
       }

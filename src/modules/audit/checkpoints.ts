@@ -3,6 +3,8 @@
 // authority countersigns the same statement (RFC 3161), so rewriting the chain before N — even
 // recomputing every hash after it — would need the key and could not match the timestamp.
 import { createHash, createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { desc, sql as dsql } from 'drizzle-orm';
 import * as pkijs from 'pkijs';
 import type { Deps } from '../../lib/deps.js';
@@ -31,7 +33,17 @@ export interface AuditKey {
  * that secret can sign checkpoints; back it up apart from the data (README, Backups).
  */
 export async function auditKey(config: Pick<Deps['config'], 'keySecret' | 'dataDir'>): Promise<AuditKey> {
-  const secret = await configuredOrStoredSecret(config.keySecret, config.dataDir, 'key-secret');
+  return keyFromSecret(await configuredOrStoredSecret(config.keySecret, config.dataDir, 'key-secret'));
+}
+
+/** The key to check checkpoints against, never creating a key secret (null when there is none). */
+export async function existingAuditKey(config: Pick<Deps['config'], 'keySecret' | 'dataDir'>): Promise<AuditKey | null> {
+  if (config.keySecret) return keyFromSecret(config.keySecret);
+  const secret = await fs.readFile(path.join(config.dataDir, 'key-secret'), 'utf8').catch(() => null);
+  return secret === null ? null : keyFromSecret(secret.trim());
+}
+
+function keyFromSecret(secret: string): AuditKey {
   const seed = Buffer.from(hkdfSync('sha256', secret, 'lienthong', 'audit checkpoint key ed25519 v1', 32));
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
   const publicKey = (createPublicKey(privateKey).export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
@@ -120,7 +132,7 @@ export { TimestampError };
 export async function checkCheckpoint(
   deps: Pick<Deps, 'sql'>,
   c: Checkpoint,
-  key: AuditKey,
+  key: AuditKey | null,
 ): Promise<{ eventId: string; message: { vi: string; en: string } } | null> {
   const eventId = String(c.eventId);
   const bad = (vi: string, en: string) => ({ eventId, message: { vi: `Mốc kiểm tra ${c.id} (sự kiện ${eventId}): ${vi}`, en: `checkpoint ${c.id} (event ${eventId}): ${en}` } });
@@ -133,6 +145,9 @@ export async function checkCheckpoint(
     signatureOk = false;
   }
   if (!signatureOk) return bad('chữ ký không hợp lệ (mốc kiểm tra bị sửa)', 'the signature is invalid (the checkpoint was altered)');
+  if (!key) {
+    return bad('không có khóa bí mật (DATA_DIR/key-secret hoặc KEY_SECRET) để đối chiếu khóa ký', 'no key secret (DATA_DIR/key-secret or KEY_SECRET) to check the signing key against');
+  }
   if (c.publicKey !== key.publicKey) {
     return bad('được ký bằng khóa không phải của máy chủ này', 'signed with a key that is not this server\'s audit key');
   }
@@ -165,7 +180,7 @@ export async function verifyAudit(
   const walk = await walkChain(deps.sql, opts.onProgress ? { onProgress: opts.onProgress } : {});
   const report: AuditReport = { events: walk.count, head: walk.head, checkpoints: 0, timestamped: 0, problem: walk.problem };
   if (walk.problem) return report;
-  const key = await auditKey(deps.config);
+  const key = await existingAuditKey(deps.config);
   let after = 0;
   for (;;) {
     const rows = await deps.db.select().from(auditCheckpoints).where(dsql`${auditCheckpoints.id} > ${after}`).orderBy(auditCheckpoints.id).limit(500);
