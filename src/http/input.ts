@@ -3,7 +3,8 @@
 // - JSON / text bodies, query strings and path parameters: no NUL, no lone surrogate (src/lib/text.ts);
 // - multipart forms: the boundary is present and sane (RFC 2046: 1–70 characters), every field
 //   name, text value and file name is clean, and busboy's "malformed body" errors become 400s.
-// Multipart routes keep calling `req.parts()`: the hook hands them a checked iterator instead.
+// Multipart routes keep calling `req.parts()`: the hook hands them a checked iterator instead
+// (`req.file()` / `req.files()` would bypass it; no route uses them — use `req.parts()`).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../lib/errors.js';
 import { badTextError, badTextPath, hasBadText } from '../lib/text.js';
