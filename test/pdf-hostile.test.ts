@@ -129,6 +129,7 @@ test('PDFs we cannot sign are refused at upload: 422 with what to do, in Vietnam
     ['page tree loop below the root', pdfFromObjects(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', '<< /Type /Pages /Parent 2 0 R /Kids [4 0 R] /Count 1 >>']), broken, /damaged.*loop/],
     ['no pages', pdfFromObjects(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>']), broken, /damaged.*no pages/],
     ['deeply nested arrays in the catalog', pdfFromObjects([`<< /Type /Catalog /Pages 2 0 R /Deep ${deepArray} >>`, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>']), broken, /damaged/],
+    ['deeply nested arrays in a page', pdfFromObjects(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Deep ${deepArray} >>`]), broken, /damaged/],
     ['page tree 200 levels deep', deepPageTree(200), broken, /damaged.*too deeply/],
     ['xref stream /W [1 2]', withXrefW(xrefStream, '1 2'), broken, /damaged.*\/W/],
     ['xref stream /W [1 9 1]', withXrefW(xrefStream, '1 9 1'), broken, /damaged.*\/W/],

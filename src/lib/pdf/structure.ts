@@ -25,6 +25,9 @@ const MAX_TREE_DEPTH = 64;
 /** An intermediate node has /Kids; "#" could spell it as a name escape (as in pages.ts). */
 const LEX_IF = ['/Kids', '#'];
 
+/** Up to this many pages (/Count) every page dictionary is read, so a damaged one is found at upload. */
+const LEX_EVERY_PAGE_UP_TO = 2000;
+
 const broken = (why: string) => new PdfStructureError('broken', why);
 
 /** A DocMDP certification with /P 1 forbids any change, signatures included (ISO 32000-1 12.8.2.2). */
@@ -39,10 +42,12 @@ export function certifiedNoChanges(r: PdfReader, catalog: Dict): boolean {
 
 /**
  * Throws PdfStructureError unless `pdf` (bytes before "%PDF-" are skipped, as readers do) is a
- * PDF we can sign: the last startxref points at a readable cross-reference section whose trailer
- * has a sane /Size and an indirect /Root dictionary; no /Encrypt; no DocMDP "no changes"; a page
- * tree without loops, at most 64 levels deep, whose pages are all dictionaries, with at least one
- * page, and whose first and last page can be found the way the seal finds them. Returns the page count.
+ * PDF we can sign: the last startxref points at a readable cross-reference section listing object
+ * numbers within the PDF limit, whose trailer has an indirect /Root dictionary; no /Encrypt; no
+ * DocMDP "no changes"; a page tree without loops, at most 64 levels deep, whose pages are all
+ * dictionaries (each one read in documents of up to 2,000 pages), with at least one page, and
+ * whose first and last page can be found the way the seal finds them. Returns the page count.
+ * The trailer's /Size is not judged: the signer does not trust it (reader.ts nextFreeNumber).
  */
 export function checkPdfStructure(pdf: Buffer): { pages: number } {
   const at = pdfHeaderOffset(pdf);
@@ -62,9 +67,9 @@ export function checkPdfStructure(pdf: Buffer): { pages: number } {
     if (certifiedNoChanges(r, catalog)) throw new PdfStructureError('certified', 'the PDF is certified with "no changes allowed" (DocMDP P=1)');
     const tree = r.lookup(catalog, 'Pages', 'dict');
     if (!tree) throw broken('the catalog has no page tree');
-    const leaves = walkPages(r, tree, catalog.v.get('Pages'));
-    if (leaves === 0) throw broken('the PDF has no pages');
     const count = pageCountOf(r);
+    const leaves = walkPages(r, tree, catalog.v.get('Pages'), count > LEX_EVERY_PAGE_UP_TO);
+    if (leaves === 0) throw broken('the PDF has no pages');
     if (!findPage(r, 0) || !findPage(r, count - 1)) throw broken('the page tree does not match its /Count');
     return { pages: count };
   } catch (e) {
@@ -73,12 +78,13 @@ export function checkPdfStructure(pdf: Buffer): { pages: number } {
       const why = e.message.replace(/; re-save the PDF before signing$/, '').replace(/^cannot read the PDF: /, '');
       throw /encrypt/i.test(why) ? new PdfStructureError('encrypted', why) : broken(why);
     }
-    throw e;
+    // Anything else our reader meets in hostile bytes is still the file's fault, never a 500.
+    throw broken(e instanceof Error ? e.message : String(e));
   }
 }
 
 /** Every node of the page tree once: the number of pages, or broken on a loop, too deep a tree, or a kid that is no dictionary. */
-function walkPages(r: PdfReader, root: Dict, rootRef: PdfValue | undefined): number {
+function walkPages(r: PdfReader, root: Dict, rootRef: PdfValue | undefined, lazy: boolean): number {
   const seen = new Set<number>(rootRef?.t === 'ref' ? [rootRef.num] : []);
   let pages = 0;
   const stack: Array<{ node: Dict; depth: number }> = [{ node: root, depth: 0 }];
@@ -91,9 +97,9 @@ function walkPages(r: PdfReader, root: Dict, rootRef: PdfValue | undefined): num
       if (kid.t === 'ref') {
         if (seen.has(kid.num)) throw broken('a loop in the page tree');
         seen.add(kid.num);
-        // A page whose bytes show it is no node is counted without lexing it (a flat tree of
-        // 100,000 pages would otherwise mean 100,000 dictionaries read on every upload).
-        if (!r.mayContain(kid.num, LEX_IF)) {
+        // In a long document a page whose bytes show it is no node is counted without lexing it
+        // (a flat tree of 100,000 pages would otherwise mean 100,000 dictionaries read).
+        if (lazy && !r.mayContain(kid.num, LEX_IF)) {
           pages++;
           continue;
         }
