@@ -45,17 +45,18 @@ async function verifyUpload(env: TestEnv, who: TestUser, pdf: Buffer) {
   return r.json().signatures as Array<{ integrity: string; trust: string; signer: string; coversWholeDocument: boolean; problems: string[] }>;
 }
 
-/** Every file under the data directory (store objects and staging), and the rows an upload writes. */
+/** Every file in the store (objects and staging copies), and the rows an upload writes. */
 async function snapshot(env: TestEnv) {
+  const root = path.join(env.dataDir, 'objects');
   const files: string[] = [];
   async function walk(dir: string) {
     for (const e of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else files.push(path.relative(env.dataDir, p));
+      else files.push(path.relative(root, p));
     }
   }
-  await walk(env.dataDir);
+  await walk(root);
   const [rows] = (await env.db.execute(sql`select (select count(*)::int from document_files) as files,
     (select count(*)::int from blobs) as blobs, (select count(*)::int from events) as events`)) as unknown as [unknown];
   return { files: files.sort(), rows: rows as { files: number; blobs: number; events: number } };
