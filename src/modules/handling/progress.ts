@@ -30,10 +30,11 @@ async function lockAssignment(tx: Tx, id: string) {
  */
 export async function reportProgress(deps: Deps, actor: Actor, assignmentId: string, input: { note: string; done?: boolean; file?: { staged: StagedObject; name: string } }) {
   const note = input.note.trim();
-  if (!note) throw badRequest('Cần nội dung báo cáo tiến độ', 'A progress note is required');
   const at = deps.clock();
   let promoted: string[] = [];
   try {
+    // Inside the try: a refused note must not leave the report PDF the route already staged.
+    if (!note) throw badRequest('Cần nội dung báo cáo tiến độ', 'A progress note is required');
     return await deps.db.transaction(async (tx) => {
       const a = await lockAssignment(tx, assignmentId);
       if (!isAssignee(actor, a)) throw assignmentNotFound();
