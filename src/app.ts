@@ -112,6 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const io = createSocketServer(app.server, deps);
   const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });
+  // The daily signed (and, with TSA_URL, timestamped) checkpoint of the audit chain.
+  (await import('./jobs/audit.js')).startAuditJob(app, deps);
   // Connected to the province's exchange axis: publish, send, receive (jobs/exchange.ts).
   const exchange = deps.config.axisClient ? startExchange(deps) : null;
   app.decorate('exchange', exchange);

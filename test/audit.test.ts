@@ -6,6 +6,7 @@ import { createCa, issueCertificate } from '../src/modules/signing/crypto/dev-ca
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser } from './helpers/factories.js';
 import { runCli } from './helpers/cli.js';
+import { runAuditCheckpoint } from '../src/jobs/audit.js';
 import { startTestTsa } from './helpers/tsa.js';
 
 /** Events made the way the app makes them: documents issued (one INSERT of several rows each), some at once. */
@@ -221,4 +222,23 @@ test('createCheckpoint and verifyAudit in process: the daily job\'s path (no eve
   assert.equal(report.problem, null);
   assert.equal(report.checkpoints, 1);
   assert.equal(report.head?.id, String(cp.eventId));
+});
+
+test('the daily job signs the head once a day when events came since, and logs (without signing) a tampered chain', async (t) => {
+  const env = await buildTestEnv(t);
+  await someEvents(env, 1);
+  assert.equal(await runAuditCheckpoint(env.deps), true);
+  assert.equal(await runAuditCheckpoint(env.deps), false, 'not again the same day');
+  env.clock.advance(25 * 3600_000);
+  assert.equal(await runAuditCheckpoint(env.deps), false, 'no events since: nothing new to sign');
+  await someEvents(env, 1);
+  assert.equal(await runAuditCheckpoint(env.deps), true);
+  const ids = await eventIds(env);
+  await env.db.execute(sql`update events set data = '{}' where id = ${ids.at(-1)!}`);
+  await someEvents(env, 1);
+  env.clock.advance(25 * 3600_000);
+  assert.equal(await runAuditCheckpoint(env.deps), false);
+  assert.ok(env.logs.some((l) => l.includes('AUDIT TRAIL TAMPERED') && l.includes(`"eventId":"${ids.at(-1)}"`)));
+  const [{ n }] = (await env.db.execute<{ n: string }>(sql`select count(*)::text as n from audit_checkpoints`)) as unknown as [{ n: string }];
+  assert.equal(n, '2');
 });
