@@ -27,8 +27,9 @@ function fileName(raw: string): string {
 
 /**
  * Attaches PDFs to a draft, all or nothing: every part is streamed to staging (hashed, checked to
- * be a PDF we can sign: pdf-structure.ts; size-limited), then one transaction records them. A `role` field applies to the files
- * after it; without one the first file is the main file if the draft has none yet.
+ * be a PDF we can sign: pdf-structure.ts; size-limited), then one transaction records them. A
+ * `role` field applies to the files after it; without one the first file is the main file if the
+ * draft has none yet.
  */
 export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, parts: AsyncIterable<UploadPart>) {
   const doc = await loadOwnDocument(deps.db, actor, documentId);
