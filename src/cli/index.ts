@@ -55,8 +55,10 @@ khi dùng PostgreSQL nhúng, hãy dừng máy chủ trước khi chạy lệnh (
 (The database is DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR; with the
 embedded one, stop the server first — except for audit and backup, which run beside it.)
 
-Mã thoát (exit codes): 0 thành công (success), 1 có dòng bị từ chối (some rows rejected),
-2 sai cách dùng hoặc cấu hình (usage or configuration error), 3 lỗi khác (other failure).
+Mã thoát (exit codes): 0 thành công (success), 1 có dòng bị từ chối, nhật ký bị thay đổi
+hoặc bản sao lưu hỏng (some rows rejected, audit trail tampered, damaged backup), 2 sai cách
+dùng, cấu hình hoặc đích khôi phục không trống (usage or configuration error, restore target
+not empty), 3 lỗi khác (other failure).
 `;
 
 class UsageError extends Error {}
