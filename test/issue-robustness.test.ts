@@ -5,9 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { sql } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import { eq, sql } from 'drizzle-orm';
 import { createCa, issueCertificate } from '../src/modules/signing/crypto/dev-ca.js';
 import { loadDocument } from '../src/modules/documents/access.js';
+import { blobs, documentFiles } from '../src/modules/documents/tables.js';
 import { numberDraft } from '../src/modules/documents/issue-steps.js';
 import { finishInterruptedIssues } from '../src/workflows/issue-document.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
@@ -29,6 +31,18 @@ async function signingUnit(env: TestEnv) {
   assert.equal((await installKey(env, clerk, pki.seal, pki.ca, 'unit')).statusCode, 201);
   assert.equal((await installKey(env, leader, pki.leader, pki.ca, 'user')).statusCode, 201);
   return { pki, admin, unit, clerk, leader };
+}
+
+/**
+ * A draft whose main file is `pdf` exactly as stored: uploads refuse such files (422), but one kept
+ * before that check existed must still be refused at sign and issue.
+ */
+async function draftWithStoredFile(env: TestEnv, author: TestUser, recipients: string[], pdf: Buffer, subject?: string) {
+  const { doc } = await buildDocument(env, { author, recipients, ...(subject ? { subject } : {}) });
+  const { sha256, size } = await env.store.put(Readable.from([pdf]));
+  await env.db.insert(blobs).values({ sha256, size }).onConflictDoNothing();
+  await env.db.update(documentFiles).set({ sha256, size }).where(eq(documentFiles.documentId, doc.id));
+  return { doc };
 }
 
 const issue = (env: TestEnv, clerk: TestUser, id: string) => env.app.inject({ method: 'POST', url: `/api/documents/${id}/issue`, headers: clerk.auth });
@@ -110,7 +124,7 @@ test('an encrypted or broken PDF at sign or issue is a 422 that says what is wro
   const broken = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n999999\n%%EOF\n');
 
   for (const [what, pdf, pattern] of [['encrypted', encrypted, /mã hóa/], ['broken', broken, /bị hỏng/]] as const) {
-    const { doc } = await buildDocument(env, { author: clerk, recipients: [commune.id], files: [pdf], subject: `Tệp ${what}` });
+    const { doc } = await draftWithStoredFile(env, clerk, [commune.id], pdf, `Tệp ${what}`);
     const sign = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign`, headers: leader.auth });
     assert.equal(sign.statusCode, 422, `${what} sign: ${sign.body}`);
     assert.equal(sign.json().error.code, 'unprocessable');
@@ -123,7 +137,7 @@ test('an encrypted or broken PDF at sign or issue is a 422 that says what is wro
     assert.equal(after.status, 'draft');
     assert.equal(after.number, null);
   }
-  const en = await env.app.inject({ method: 'POST', url: `/api/documents/${(await buildDocument(env, { author: clerk, recipients: [commune.id], files: [encrypted] })).doc.id}/issue`, headers: { ...clerk.auth, 'accept-language': 'en' } });
+  const en = await env.app.inject({ method: 'POST', url: `/api/documents/${(await draftWithStoredFile(env, clerk, [commune.id], encrypted)).doc.id}/issue`, headers: { ...clerk.auth, 'accept-language': 'en' } });
   assert.equal(en.statusCode, 422);
   assert.match(en.json().error.message, /encrypted/);
   // Nothing was consumed: the next good document gets 01.
