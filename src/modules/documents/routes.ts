@@ -16,7 +16,7 @@ export async function documentRoutes(app: App, deps: Deps) {
     {
       schema: {
         tags, security: Security, params: IdParams, summary: 'Đính kèm tệp PDF (multipart, trường "file", tùy chọn "role")',
-        description: 'Only while draft; all or nothing. PDFs only (415), at most MAX_UPLOAD_MB each (413); a secret document → 409.',
+        description: 'Only while draft; all or nothing. PDFs only (415), at most MAX_UPLOAD_MB each (413); a PDF that cannot be signed — encrypted, certified against changes, damaged — 422 naming the file; a secret document → 409.',
         consumes: ['multipart/form-data'],
         bodyDoc: { content: { 'multipart/form-data': S.FilesForm } },
         response: { 201: S.FilesBody, ...S.Errors },
