@@ -399,10 +399,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       );
     });
   });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) notice(`embedded PostgreSQL exited unexpectedly (${code ?? signal}); restart the app`);
+  });
   return {
     url: (database = 'postgres') =>
       `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => stopChild(child, exited),
+    stop: () => {
+      stopping = true;
+      return stopChild(child, exited);
+    },
   };
 }
 
