@@ -401,7 +401,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   });
   let stopping = false;
   child.once('exit', (code, signal) => {
-    if (!stopping) notice(`embedded PostgreSQL exited unexpectedly (${code ?? signal}); restart the app`);
+    // A shutdown asked by a signal to the whole process group (Ctrl-C) ends with code 0.
+    if (!stopping && code !== 0) notice(`embedded PostgreSQL exited unexpectedly (${code ?? signal}); restart the app`);
   });
   return {
     url: (database = 'postgres') =>
