@@ -104,11 +104,30 @@ export async function walkChain(
   sql: postgres.Sql,
   opts: { from?: { id: string; hash: string }; onProgress?: (count: number) => void } = {},
 ): Promise<ChainWalk> {
-  const it = chainRows(sql, opts.from?.id ?? '0')[Symbol.asyncIterator]();
-  let prev: { id: string; hash: string } | null = opts.from ?? null;
-  const recent: Array<{ id: string; hash: string }> = prev ? [prev] : [];
+  // From a checkpoint, its own row is read first: its content must still match the signed hash.
+  const it = chainRows(sql, opts.from ? (BigInt(opts.from.id) - 1n).toString() : '0')[Symbol.asyncIterator]();
+  let prev: { id: string; hash: string } | null = null;
+  const recent: Array<{ id: string; hash: string }> = [];
   let count = 0;
   let next = await it.next();
+  if (opts.from) {
+    const r = next.done ? null : next.value;
+    if (!r || r.id !== opts.from.id) {
+      return fail('deleted', opts.from.id, {
+        vi: `Sự kiện ${opts.from.id} của mốc kiểm tra không còn (đã bị xóa)`,
+        en: `event ${opts.from.id} of the checkpoint is missing (deleted)`,
+      });
+    }
+    if (r.hash !== opts.from.hash || eventHash(r) !== r.hash) {
+      return fail('changed', r.id, {
+        vi: `Sự kiện ${r.id} đã bị sửa: không khớp mốc kiểm tra đã ký`,
+        en: `event ${r.id} was changed: it does not match the signed checkpoint`,
+      });
+    }
+    prev = { id: r.id, hash: r.hash };
+    recent.push(prev);
+    next = await it.next();
+  }
   while (!next.done) {
     const r = next.value;
     next = await it.next();
