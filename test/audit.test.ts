@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { checkTimestampToken, checkpointStatement, createCheckpoint, verifyAudit } from '../src/modules/audit/checkpoints.js';
@@ -241,4 +242,26 @@ test('the daily job signs the head once a day when events came since, and logs (
   assert.ok(env.logs.some((l) => l.includes('AUDIT TRAIL TAMPERED') && l.includes(`"eventId":"${ids.at(-1)}"`)));
   const [{ n }] = (await env.db.execute<{ n: string }>(sql`select count(*)::text as n from audit_checkpoints`)) as unknown as [{ n: string }];
   assert.equal(n, '2');
+});
+
+test('migration 0009 chains the rows that existed before it, in id order', async (t) => {
+  const env = await buildTestEnv(t);
+  await someEvents(env, 2);
+  // As before the migration: rows without hashes.
+  await env.db.execute(sql`alter table events disable trigger events_audit_chain`);
+  await env.db.execute(sql`update events set prev_hash = null, hash = null`);
+  await env.db.execute(sql`alter table events enable trigger events_audit_chain`);
+  assert.equal((await cli(env, ['audit', 'verify'])).code, 1);
+  const migration = await fs.readFile(new URL('../drizzle/0009_audit_chain.sql', import.meta.url), 'utf8');
+  const statements = migration.split('--> statement-breakpoint').map((x) => x.replace(/^--.*$/gm, '').trim());
+  const backfill = statements.filter((x) => x.startsWith('LOCK TABLE') || x.startsWith('DO $$'));
+  assert.equal(backfill.length, 2);
+  await env.db.transaction(async (tx) => {
+    for (const s of backfill) await tx.execute(sql.raw(s));
+  });
+  const r = await cli(env, ['audit', 'verify']);
+  assert.equal(r.code, 0, r.stderr);
+  // And rows written afterwards continue the chain.
+  await someEvents(env, 1);
+  assert.equal((await cli(env, ['audit', 'verify'])).code, 0);
 });
