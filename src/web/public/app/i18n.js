@@ -85,7 +85,7 @@ const EN = {
   offlineCopy: 'Showing the copy saved on this device', notCachedOffline: 'This document was not saved for offline reading', files: 'Files',
   mainFile: 'Main document', appendix: 'Appendix', canvasLabel: 'Page {n} of {name}',
   accept: 'Accept and register', refuse: 'Refuse', refuseReason: 'Reason for refusing', accepted: 'Registered, incoming no. {n}',
-  direction: 'Direction', lead: 'Lead department', cooperating: 'Cooperating departments', deadline: 'Deadline', assign: 'Assign',
+  direction: 'Direction', lead: 'Lead department', cooperating: 'Cooperating units', deadline: 'Deadline', assign: 'Assign',
   assigned: 'Assigned', noDepartments: 'Your unit has no departments to assign to', chooseLead: 'Choose the lead department',
   sign: 'Sign', signServer: 'Sign with the certificate kept on the server', signToken: 'Sign with a USB token (2 steps)', signed: 'Signed',
   tokenCert: "The token's certificate (.cer/.pem file)", tokenPrepare: 'Get the data to sign', tokenData: "Data to sign (base64) — sign it with the token's software",

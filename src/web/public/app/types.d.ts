@@ -18,6 +18,9 @@ export interface User {
   unitId: string;
   roles: Role[];
   title: string;
+  /** head, deputy, acting, by_order, or null (the competence line of a signature). */
+  position?: 'head' | 'deputy' | 'acting' | 'by_order' | null;
+  disabled?: boolean;
 }
 
 /** GET /api/units (`?external=1`: with the units of other systems on the exchange axis). */
