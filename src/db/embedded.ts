@@ -241,8 +241,14 @@ async function running(pid: number): Promise<boolean> {
   return info === null ? existsSync('/proc') === false : info.state !== 'Z' && info.state !== 'X';
 }
 
-async function exeName(pid: number): Promise<string | null> {
-  return fs.readlink(`/proc/${pid}/exe`).catch(() => null);
+/** The program a process runs; 'denied' when it belongs to another user we may not look at. */
+async function exeName(pid: number): Promise<string | null | 'denied'> {
+  try {
+    return await fs.readlink(`/proc/${pid}/exe`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? 'denied' : null;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -264,7 +270,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
  * open transactions roll back, then a checkpoint) and waited for. A server whose app still
  * runs is left alone: that DATA_DIR is in use.
  */
-async function clearLeftover(dir: string, notice: (l: string) => void): Promise<void> {
+async function clearLeftover(dir: string, dataDir: string, notice: (l: string) => void): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
   let text: string;
   try {
@@ -285,14 +291,19 @@ async function clearLeftover(dir: string, notice: (l: string) => void): Promise<
     );
   }
   const exe = await exeName(pid);
+  if (exe === 'denied') {
+    throw new StartupError(
+      `process ${pid} named in ${pidFile} runs as another user and may be this database's server; stop it, or remove that file if it is not, then start again`,
+    );
+  }
   const cwd = await fs.realpath(`/proc/${pid}/cwd`).catch(() => null);
   const ours = exe !== null && /^postgres( \(deleted\))?$/.test(path.basename(exe)) && cwd === (await fs.realpath(dir));
-  if (!ours) return stale(`process ${pid} is ${exe ? path.basename(exe) : 'another program'}, not this cluster's server`);
+  if (!ours) return stale(`process ${pid} is ${exe ? path.basename(exe) : 'not a program'}, not this cluster's server`);
   const parent = (await procInfo(pid))?.ppid ?? 0;
   const parentExe = parent > 1 ? await exeName(parent) : null;
-  if (parentExe !== null && /^node/.test(path.basename(parentExe))) {
+  if (parentExe !== null && parentExe !== 'denied' && /^node/.test(path.basename(parentExe))) {
     throw new StartupError(
-      `this DATA_DIR (${path.dirname(dir)}) is in use by a running app (pid ${parent}, its PostgreSQL is pid ${pid}); stop it first or use another DATA_DIR`,
+      `this DATA_DIR (${dataDir}) is in use by a running app (pid ${parent}, its PostgreSQL is pid ${pid}); stop it first or use another DATA_DIR`,
     );
   }
   notice(`stopping the PostgreSQL (pid ${pid}) left running on ${dir} by a previous run`);
@@ -363,7 +374,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
     await fs.writeFile(secretFile, password + '\n', { mode: 0o600 });
   } else {
-    await clearLeftover(dir, notice);
+    await clearLeftover(dir, path.dirname(configured), notice);
   }
 
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
