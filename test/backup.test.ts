@@ -250,3 +250,60 @@ test('backup and restore with the embedded PostgreSQL: into an empty DATA_DIR', 
   assert.equal(again.code, 2);
   assert.match(again.stderr, /table \w+ has rows/);
 });
+
+test('with the embedded PostgreSQL of a running app (npm start): backup, audit checkpoint and verify run beside it; restore refuses its DATA_DIR', { timeout: 300_000 }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { freePort } = await import('../src/db/embedded.js');
+  const dataDir = await tempDir(t, 'lienthong-running-');
+  const port = await freePort();
+  const admin = 'mat-khau-quan-tri-1';
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.resolve(import.meta.dirname, '..'), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO: '0', ADMIN_PASSWORD: admin, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  t.after(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    assert.equal(child.exitCode, null, out);
+    assert.ok(i < 400, `not healthy\n${out}`);
+    const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const login = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: admin }) })).json();
+  for (let i = 0; i < 3; i++) {
+    const r = await fetch(`${base}/api/units`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ code: `000.0${i}.31.H41`, name: `Đơn vị ${i}`, shortName: `DV${i}`, kind: 'government' }),
+    });
+    assert.equal(r.status, 201, await r.text());
+  }
+  const env = { DATA_DIR: dataDir };
+  const cp = await runCli(['audit', 'checkpoint'], env);
+  assert.equal(cp.code, 0, cp.stdout + cp.stderr);
+  const dir = path.join(dataDir, '..', `${path.basename(dataDir)}-backup`);
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const b = await runCli(['backup', dir], env);
+  assert.equal(b.code, 0, b.stdout + b.stderr);
+  const manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  assert.ok(manifest.tables.find((x: { name: string }) => x.name === 'units').rows >= 3);
+  const v = await runCli(['audit', 'verify'], env);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /valid signed checkpoints\): 1/);
+  const r = await runCli(['restore', dir], env);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /the app is running/);
+  // The app kept serving throughout.
+  assert.equal((await fetch(`${base}/healthz`)).status, 200);
+});

@@ -426,7 +426,10 @@ export async function restoreCommand(cfg: Config, dirArg: string): Promise<numbe
   } catch (err) {
     for (const sha of added) await store.delete(sha).catch(() => {});
     if (err instanceof DamagedBackup) return damaged(err);
-    throw err;
+    if (err instanceof TargetError) throw err;
+    // The transaction rolled back and the objects are gone: say so rather than print a stack.
+    process.stderr.write(`Khôi phục thất bại, không khôi phục gì (restore failed, nothing restored): ${err instanceof Error ? err.message : String(err)}\n`);
+    return 3;
   } finally {
     await db.close();
   }
