@@ -265,3 +265,22 @@ test('migration 0009 chains the rows that existed before it, in id order', async
   await someEvents(env, 1);
   assert.equal((await cli(env, ['audit', 'verify'])).code, 0);
 });
+
+test('cli usage: audit, backup and restore answer a wrong call with exit 2 and the usage, and no database with a clear line', async (t) => {
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-empty-'));
+  t.after(() => fs.rm(empty, { recursive: true, force: true }));
+  const help = await runCli(['help']);
+  for (const c of ['audit verify', 'audit checkpoint', 'backup <thư mục>', 'restore <thư mục>']) assert.ok(help.stdout.includes(c), c);
+  const bad = await runCli(['audit', 'fix']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /audit verify \| audit checkpoint/);
+  assert.equal((await runCli(['backup'])).code, 2);
+  const missing = await runCli(['restore', path.join(empty, 'nope')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /directory not found/);
+  const nodb = await runCli(['audit', 'verify'], { DATA_DIR: empty });
+  assert.equal(nodb.code, 2);
+  assert.match(nodb.stderr, /no database in DATA_DIR/);
+});
