@@ -345,6 +345,13 @@ export async function restoreCommand(cfg: Config, dirArg: string): Promise<numbe
           `(the backup's schema is newer than this version: restore with version ${manifest.app.version} or later)`,
       );
     }
+    const latest = ours[ours.length - 1];
+    if (level && latest && level.createdAt !== latest.when) {
+      process.stderr.write(
+        `Cảnh báo: bản sao lưu từ phiên bản cũ hơn (${level.tag ?? level.createdAt}); nên khôi phục bằng phiên bản đó rồi mới nâng cấp ` +
+          `(warning: the backup is from an older schema; better restore it with that version, then upgrade)\n`,
+      );
+    }
     await checkTableFiles(dir, manifest);
   } catch (err) {
     if (err instanceof DamagedBackup) return damaged(err);
