@@ -23,6 +23,13 @@ export interface Config {
   tsaUrl: string | null;
   /** How long a signature waits for the TSA before it is made without a timestamp (B-B), in ms. */
   tsaTimeoutMs: number;
+  /** Store objects and staged copies younger than this are never swept (STORE_SWEEP_GRACE_SECONDS). */
+  storeSweepGraceMs: number;
+  /**
+   * An issue still `issuing` this long after its number was taken is finished by the recovery job
+   * (ISSUE_RECOVERY_SECONDS); longer than any issue takes, TSA wait included.
+   */
+  issueRecoveryGraceMs: number;
   /** Secret for session tokens; when null a random one is kept in DATA_DIR. */
   appSecret: string | null;
   /** Secret from which the key that encrypts stored private keys is derived; null = kept in DATA_DIR. */
@@ -158,6 +165,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demo: bool('DEMO', false),
     tsaUrl: url('TSA_URL', ['http:', 'https:']),
     tsaTimeoutMs: int('TSA_TIMEOUT_SECONDS', 15, 1, 120) * 1000,
+    storeSweepGraceMs: int('STORE_SWEEP_GRACE_SECONDS', 3600, 1, 30 * 24 * 3600) * 1000,
+    issueRecoveryGraceMs: int('ISSUE_RECOVERY_SECONDS', 120, 5, 3600) * 1000,
     appSecret,
     keySecret,
     maxUploadBytes: int('MAX_UPLOAD_MB', 50, 1, 4096) * 1024 * 1024,
@@ -188,6 +197,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
+  }
+  if (config.issueRecoveryGraceMs <= config.tsaTimeoutMs) {
+    problems.push('ISSUE_RECOVERY_SECONDS must be longer than TSA_TIMEOUT_SECONDS (an issue may wait that long for its timestamp)');
   }
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

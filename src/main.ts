@@ -1,13 +1,10 @@
 import { ConfigError, loadProcessConfig } from './config.js';
 import { StartupError } from './db/embedded.js';
-import { sweepGraceFromEnv } from './jobs/sweeper.js';
 import { startServer } from './server.js';
 
 let config;
-let sweepGraceMs;
 try {
   config = loadProcessConfig();
-  sweepGraceMs = sweepGraceFromEnv(process.env);
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
@@ -18,7 +15,7 @@ try {
 
 let server;
 try {
-  server = await startServer(config, { sweepGraceMs });
+  server = await startServer(config);
 } catch (err) {
   // Something the operator must fix (a DATA_DIR the server cannot use): one line, no stack trace.
   if (err instanceof StartupError) {

@@ -90,14 +90,14 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
 
 export async function startServer(
   config: Config,
-  opts: { log?: Logger; /** Age below which the store sweep leaves objects alone (default one hour). */ sweepGraceMs?: number } = {},
+  opts: { log?: Logger } = {},
 ): Promise<{ app: App; runtime: Runtime; close(): Promise<void> }> {
   const runtime = await startRuntime(config, opts);
   const secret = await resolveSecret(config);
   const app = await buildApp({ ...runtime.deps, secret });
   await app.listen({ port: config.port, host: config.host });
   // What a crash left in the object store: swept now and daily (jobs/sweeper.ts).
-  const sweeper = startSweeper(runtime.deps, { graceMs: opts.sweepGraceMs });
+  const sweeper = startSweeper(runtime.deps);
   return {
     app,
     runtime,

@@ -103,6 +103,9 @@ test('kill -9 during issue, several times: the app restarts and nothing is lost,
   const env = {
     PORT: String(port), DATA_DIR: dataDir, ADMIN_PASSWORD: 'admin-secret-pass', LOG_LEVEL: 'info',
     STORE_SWEEP_GRACE_SECONDS: String(GRACE_SECONDS),
+    // Interrupted issues are finished 10 s after numbering (no TSA here), not the default two minutes.
+    ISSUE_RECOVERY_SECONDS: '10',
+    TSA_TIMEOUT_SECONDS: '5',
   };
   let run = startApp(env);
   const runs: Run[] = [run];
@@ -217,7 +220,7 @@ test('kill -9 during issue, several times: the app restarts and nothing is lost,
 
   const sql = connect();
   t.after(() => sql.end());
-  // The recovery job finishes issues interrupted more than two minutes ago, every 30 s.
+  // The recovery job finishes issues interrupted more than ISSUE_RECOVERY_SECONDS ago (checked every 2.5 s here).
   for (let i = 0; i < 400; i++) {
     const [row] = await sql`select count(*)::int as n from documents where status = 'issuing'`;
     if (row!.n === 0) break;

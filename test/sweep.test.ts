@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { ConfigError } from '../src/config.js';
-import { DEFAULT_SWEEP_GRACE_MS, startSweeper, sweepGraceFromEnv } from '../src/jobs/sweeper.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { DEFAULT_SWEEP_GRACE_MS, startSweeper } from '../src/jobs/sweeper.js';
 import { adoptStaged, sweepStore } from '../src/modules/documents/blobs.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument } from './helpers/factories.js';
@@ -140,9 +140,12 @@ test('the sweeper job runs at start, logs its counts, and reads STORE_SWEEP_GRAC
   assert.equal(await env.store.stat(orphan), null, `report ${JSON.stringify(report)}`);
   assert.ok(env.logs.some((l) => /store sweep: 1 unreferenced objects/.test(l)), env.logs.join('\n'));
 
-  assert.equal(sweepGraceFromEnv({}), DEFAULT_SWEEP_GRACE_MS);
-  assert.equal(sweepGraceFromEnv({ STORE_SWEEP_GRACE_SECONDS: '5' }), 5000);
+  assert.equal(loadConfig({}).storeSweepGraceMs, DEFAULT_SWEEP_GRACE_MS);
+  assert.equal(loadConfig({ STORE_SWEEP_GRACE_SECONDS: '5' }).storeSweepGraceMs, 5000);
   for (const bad of ['0', '-1', 'abc', '1.5', String(31 * 24 * 3600)]) {
-    assert.throws(() => sweepGraceFromEnv({ STORE_SWEEP_GRACE_SECONDS: bad }), ConfigError, bad);
+    assert.throws(() => loadConfig({ STORE_SWEEP_GRACE_SECONDS: bad }), ConfigError, bad);
   }
+  // The issue recovery job waits longer than any issue may take (TSA wait included).
+  assert.equal(loadConfig({}).issueRecoveryGraceMs, 120_000);
+  assert.throws(() => loadConfig({ ISSUE_RECOVERY_SECONDS: '10', TSA_TIMEOUT_SECONDS: '15' }), /ISSUE_RECOVERY_SECONDS/);
 });

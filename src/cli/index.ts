@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import pino from 'pino';
 import { ConfigError, loadProcessConfig, type Config } from '../config.js';
 import type { Runtime } from '../server.js';
+import { StartupError } from '../db/embedded.js';
 
 const USAGE = `Cách dùng (usage): npm run cli -- <lệnh (command)> [tham số (arguments)]
 
@@ -246,7 +247,8 @@ let code: number;
 try {
   code = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  // StartupError: a DATA_DIR the embedded server cannot use, or in use by a running app — one line.
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
     code = 2;
   } else {

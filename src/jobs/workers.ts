@@ -90,8 +90,9 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     await pruneLoginThrottle(deps.db, deps.config, deps.clock());
   }, onError);
   // An issue whose request died after numbering is sealed and delivered here (its number is committed).
-  const issues = serial(async () => void (await finishInterruptedIssues(deps)), onError);
-  const issuesTimer = setInterval(() => void issues(), 30_000);
+  const graceMs = deps.config.issueRecoveryGraceMs;
+  const issues = serial(async () => void (await finishInterruptedIssues(deps, graceMs)), onError);
+  const issuesTimer = setInterval(() => void issues(), Math.min(30_000, Math.max(1000, graceMs / 4)));
   issuesTimer.unref();
   void issues();
   const reminderTimer = setInterval(() => void reminders(), 10 * 60_000);
