@@ -205,10 +205,10 @@ async function auditCommand(args: string[]): Promise<number> {
 async function backupCommand(command: 'backup' | 'restore', args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError(`${command} cần đúng một thư mục (${command} takes exactly one directory)`);
   const cfg = config();
-  const backup = await import('./backup.js');
+  const [backup, restore] = await Promise.all([import('./backup.js'), import('./restore.js')]);
   const { TargetError } = await import('./database.js');
   try {
-    return await (command === 'backup' ? backup.backupCommand(cfg, args[0]!) : backup.restoreCommand(cfg, args[0]!));
+    return await (command === 'backup' ? backup.backupCommand(cfg, args[0]!) : restore.restoreCommand(cfg, args[0]!));
   } catch (err) {
     if (err instanceof TargetError) throw new UsageError(err.message);
     throw err;
