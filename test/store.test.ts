@@ -185,6 +185,17 @@ function contract(h: Harness): void {
       await assert.rejects(opened.store.put(generatedSource(6 * MiB, boom).source), (err) => err === boom);
       const early = new Error('failed before any byte');
       await assert.rejects(opened.store.stage(generatedSource(0, early).source), (err) => err === early);
+      // A few bytes, then a failure when the source ends (an upload refused by a check of the whole
+      // file): the staged file must not appear after the store has cleaned up.
+      for (let i = 0; i < 20; i++) {
+        const refused = new Error('refused at the end');
+        const source = Readable.from((async function* () {
+          yield Buffer.from('%PDF-1.7 short');
+          throw refused;
+        })());
+        await assert.rejects(opened.store.stage(source), (err) => err === refused);
+      }
+      await new Promise((r) => setTimeout(r, 50));
       await assertNothingLeft(opened);
     });
 

@@ -112,10 +112,15 @@ export function createFsStore(root: string): ObjectStore {
       const stagingId = randomUUID();
       const tmp = join(stagingDir, stagingId);
       const counter = createHashCounter(opts?.maxBytes);
+      const out = createWriteStream(tmp, { flags: 'wx' });
       try {
-        await pipeline(source, counter.stream, createWriteStream(tmp, { flags: 'wx' }));
+        await pipeline(source, counter.stream, out);
       } catch (err) {
-        // pipeline has already destroyed (and closed) the write stream, so the file can go.
+        // pipeline answers as soon as it has destroyed the write stream, but a stream destroyed
+        // before its file was opened still opens (creating it) and then closes: wait for that, or
+        // the file would appear after it was removed (a source that fails at once — a PDF refused
+        // by its structure check).
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await rm(tmp, { force: true });
         throw err;
       }
