@@ -178,6 +178,18 @@ function contract(h: Harness): void {
       await assertNothingLeft(opened);
     });
 
+    test('readStaged gives back the staged bytes before promotion', async () => {
+      const opened = await ready();
+      const bytes = Buffer.from('%PDF-1.7 staged, checked, then kept or dropped');
+      const staged = await opened.store.stage(Readable.from([bytes]));
+      const chunks: Buffer[] = [];
+      for await (const c of await opened.store.readStaged(staged)) chunks.push(c as Buffer);
+      assert.deepEqual(Buffer.concat(chunks), bytes);
+      assert.equal(await opened.store.stat(staged.sha256), null, 'not visible under its hash yet');
+      await opened.store.discard(staged);
+      await assertNothingLeft(opened);
+    });
+
     test('a source that errors midway rejects with that same error and leaves nothing', async () => {
       const opened = await ready();
       // More than one S3 part, so the multipart path is cleaned up too.

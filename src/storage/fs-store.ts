@@ -144,6 +144,11 @@ export function createFsStore(root: string): ObjectStore {
       await syncFile(dir, 'r').catch(() => undefined);
     },
 
+    async readStaged(staged: StagedObject): Promise<Readable> {
+      const handle = await open(stagedPath(staged.stagingId), 'r');
+      return handle.createReadStream();
+    },
+
     async discard(staged: StagedObject): Promise<void> {
       await rm(stagedPath(staged.stagingId), { force: true });
     },

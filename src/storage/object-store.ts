@@ -51,6 +51,8 @@ export interface ObjectStore {
   stage(source: Readable, opts?: { maxBytes?: number }): Promise<StagedObject>;
   /** Make a staged object visible under its hash. Idempotent; removes the staged copy. */
   promote(staged: StagedObject): Promise<void>;
+  /** The bytes of a staged object (a check of the whole file before it is kept). */
+  readStaged(staged: StagedObject): Promise<Readable>;
   /** Drop a staged object. Never fails for an unknown handle. */
   discard(staged: StagedObject): Promise<void>;
   /** stage + promote. */

@@ -226,6 +226,8 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       await client.removeObject(bucket, src);
     },
 
+    readStaged: (staged: StagedObject): Promise<Readable> => client.getObject(bucket, stagingKey(staged.stagingId)),
+
     async discard(staged: StagedObject): Promise<void> {
       // S3 DELETE succeeds for absent keys, which gives the "never fails" contract for free.
       await client.removeObject(bucket, stagingKey(staged.stagingId));

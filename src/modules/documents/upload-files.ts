@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest, conflict, forbidden } from '../../lib/errors.js';
-import { NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
+import { MAX_CHECKED_BYTES, NotPdfError, pdfChecked } from '../../lib/pdf-guard.js';
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
 import type { Actor } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
@@ -51,14 +51,19 @@ export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, 
         continue;
       }
       if (staged.length >= MAX_FILES) throw badRequest(`Tối đa ${MAX_FILES} tệp mỗi lần`, `At most ${MAX_FILES} files per request`);
-      // Checked to be a PDF we can sign (structure, encryption, certification) as it streams in.
-      const check = (pdf: Buffer) => checkUploadedPdf(pdf, fileName(part.filename));
-      const obj = await deps.store.stage(pdfChecked(part.stream, { check }), { maxBytes: deps.config.maxUploadBytes })
+      const obj = await deps.store.stage(pdfChecked(part.stream), { maxBytes: deps.config.maxUploadBytes })
         .catch((err) => {
           part.stream.resume();
           throw err;
         });
       staged.push({ obj, name: fileName(part.filename), role });
+      // Then checked to be a PDF we can sign (structure, encryption, certification), read back from
+      // staging: nothing is held in memory while the upload streams, and files over
+      // MAX_CHECKED_BYTES (large scans) are left to the seal's dry run at issue.
+      // A file cut at the size limit ends cleanly with `truncated` set and the parser reports the 413
+      // on its own: the cut file is not judged, so the size error is the one the client sees.
+      const cut = (part.stream as { truncated?: boolean }).truncated === true;
+      if (!cut && obj.size <= MAX_CHECKED_BYTES) checkUploadedPdf(await readAll(await deps.store.readStaged(obj), obj.size), fileName(part.filename));
     }
   } catch (err) {
     await Promise.all(staged.map((s) => deps.store.discard(s.obj)));
@@ -123,4 +128,17 @@ function translateStreamError(err: unknown, maxBytes: number): unknown {
     return badRequest('Yêu cầu multipart không hợp lệ', 'Malformed multipart request');
   }
   return err;
+}
+
+/** A staged file's bytes, in one buffer of the size it was staged with. */
+async function readAll(stream: NodeJS.ReadableStream, size: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (at + chunk.length > size) throw new Error('staged object larger than staged');
+    chunk.copy(out, at);
+    at += chunk.length;
+  }
+  if (at !== size) throw new Error('staged object shorter than staged');
+  return out;
 }
