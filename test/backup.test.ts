@@ -12,6 +12,7 @@ import { serverUrl, withDatabase } from './helpers/db.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { runCli } from './helpers/cli.js';
 import { makePdf } from './helpers/pdf.js';
+import { stopGroup } from './helpers/processes.js';
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
@@ -264,15 +265,7 @@ test('with the embedded PostgreSQL of a running app (npm start): backup, audit c
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  t.after(async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      process.kill(-child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  });
+  t.after(() => stopGroup(child));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     assert.equal(child.exitCode, null, out);

@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import { freePort } from '../src/db/embedded.js';
 import { runCli } from './helpers/cli.js';
 import { makePdf } from './helpers/pdf.js';
+import { exited, stopGroup } from './helpers/processes.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const KILLS = 4;
@@ -58,29 +59,7 @@ async function waitHealthy(base: string, run: Run, limitMs: number): Promise<num
   throw new Error(`not healthy within ${limitMs} ms\n${run.notable.join('\n')}`);
 }
 
-async function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((r) => child.once('exit', r));
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function stopGracefully(run: Run): Promise<void> {
-  if (run.child.exitCode === null && run.child.signalCode === null) {
-    process.kill(-run.child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => groupAlive(run.child.pid!) && process.kill(-run.child.pid!, 'SIGKILL'), 30_000);
-    await exited(run.child);
-    clearTimeout(timer);
-  }
-  for (let i = 0; i < 300 && groupAlive(run.child.pid!); i++) await sleep(100);
-}
+const stopGracefully = (run: Run) => stopGroup(run.child, 30_000);
 
 /** Object files in the fs store, read straight from disk. */
 function storeObjects(dataDir: string): Map<string, number> {

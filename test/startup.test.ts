@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../src/db/embedded.js';
 import postgres from 'postgres';
+import { stopGroup } from './helpers/processes.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -33,26 +34,7 @@ async function waitHealthy(port: number, limitMs: number, child: ChildProcess): 
   throw new Error(`no healthy answer within ${limitMs} ms`);
 }
 
-async function stop(child: ChildProcess) {
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  // npm exits before the app has finished stopping its PostgreSQL: wait for the whole group.
-  for (let i = 0; i < 300 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const stop = (child: ChildProcess) => stopGroup(child);
 
 test('npm start: healthy within 60 s on first start with the demo seeded, within 10 s on the next, data kept', { timeout: 180_000 }, async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-start-'));
