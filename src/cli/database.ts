@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
+import { signalAlive } from '../db/embedded-leftover.js';
 
 const EMBEDDED_DB = 'lienthong';
 const EMBEDDED_USER = 'lienthong';
@@ -27,15 +28,6 @@ export function cliLog(cfg: Config): Logger {
   return pino({ level: cfg.logLevel }, pino.destination({ dest: 2, sync: true }));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The port of a live embedded server for `dir`, from its postmaster.pid, or null. */
 async function runningPort(dir: string): Promise<number | null> {
   const text = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
@@ -43,7 +35,7 @@ async function runningPort(dir: string): Promise<number | null> {
   const lines = text.split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !alive(pid)) return null;
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !signalAlive(pid)) return null;
   return port;
 }
 

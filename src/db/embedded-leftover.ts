@@ -22,7 +22,8 @@ async function procInfo(pid: number): Promise<ProcInfo | null> {
   }
 }
 
-function signalAlive(pid: number): boolean {
+/** Whether a process with this number exists (one of another user's counts). */
+export function signalAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
