@@ -10,3 +10,4 @@ export * from '../modules/exchange/tables.js';
 export * from '../modules/axis/tables.js';
 export * from '../modules/auth/tables.js';
 export * from '../modules/audit/tables.js';
+export * from '../modules/registers/tables.js';

@@ -12,6 +12,18 @@ export type Secrecy = (typeof SECRECIES)[number];
 export const DOCUMENT_STATUSES = ['draft', 'issuing', 'issued', 'recalled'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export const FILE_ROLES = ['main', 'appendix'] as const;
+/**
+ * Where a draft stands in trình ký: with its author (`drafting`), with a reviewer such as the
+ * head of the drafting department (`review`), with a leader to sign (`signing`), signed and
+ * waiting for the clerk (`signed`), or sent back to its author (`returned`).
+ */
+export const FLOW_STATES = ['drafting', 'review', 'signing', 'signed', 'returned'] as const;
+export type FlowState = (typeof FLOW_STATES)[number];
+/** A recipient that gets the document on paper: one of our units, or an addressee named in free text. */
+export type PaperRecipient = { unitId: string; name: string } | { unitId: null; name: string };
+/** Competence line of a signature (NĐ 30, appendix I): TM., KT., Q., TL., TUQ. */
+export const COMPETENCES = ['TM', 'KT', 'Q', 'TL', 'TUQ'] as const;
+export type Competence = (typeof COMPETENCES)[number];
 export type FileRole = (typeof FILE_ROLES)[number];
 
 export const documents = pgTable(
@@ -46,6 +58,19 @@ export const documents = pgTable(
     issuedBy: uuid('issued_by').references(() => users.id),
     recalledAt: timestamp('recalled_at', { withTimezone: true }),
     recallReason: text('recall_reason'),
+    /** Trình ký: where the draft stands and whose turn it is (null when it is its author's or nobody's). */
+    flowState: text('flow_state').$type<FlowState>().notNull().default('drafting'),
+    awaitingUserId: uuid('awaiting_user_id').references(() => users.id),
+    /** Addressees that get the document on paper (listed in the register's "Nơi nhận" and in tracking). */
+    paperRecipients: jsonb('paper_recipients').$type<PaperRecipient[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The signer of record: the leader whose signature the main file carries, with the competence line used. */
+    signedBy: uuid('signed_by').references(() => users.id),
+    signedAt: timestamp('signed_at', { withTimezone: true }),
+    signerCompetence: text('signer_competence').$type<Competence>(),
+    /** An incoming paper document from a sender on no system: the sender's name as registered. */
+    senderName: text('sender_name'),
+    /** For a paper document: the date printed on it (ngày tháng of the sender). */
+    signedOn: date('signed_on'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -53,6 +78,8 @@ export const documents = pgTable(
     unique('documents_series_number_uq').on(t.issuerUnitId, t.series, t.number),
     unique('documents_external_uq').on(t.issuerUnitId, t.externalId),
     index('documents_issuer_idx').on(t.issuerUnitId, t.createdAt),
+    index('documents_awaiting_idx').on(t.awaitingUserId),
+    index('documents_drafting_idx').on(t.draftingUnitId),
     check('documents_subject_len', sql`char_length(${t.subject}) between 1 and 500`),
   ],
 );
@@ -91,4 +118,24 @@ export const documentFiles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('document_files_doc_idx').on(t.documentId), index('document_files_sha_idx').on(t.sha256)],
+);
+
+/**
+ * Each upload of a draft's main file is a version (v1, v2 …), kept and viewable. The
+ * `document_files` row is the current file (its id stays); its `sha256` is the latest version's,
+ * or that version signed. Returning a signed draft puts the latest version's bytes back.
+ */
+export const documentFileVersions = pgTable(
+  'document_file_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fileId: uuid('file_id').notNull().references(() => documentFiles.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull().references(() => blobs.sha256),
+    uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('document_file_versions_uq').on(t.fileId, t.version), index('document_file_versions_sha_idx').on(t.sha256)],
 );

@@ -22,6 +22,10 @@ export const units = pgTable(
     parentId: uuid('parent_id').references((): AnyPgColumn => units.id),
     /** Party term label (nhiệm kỳ) used for Party-style numbering, e.g. "2025-2030"; null = derived from the date. */
     partyTerm: text('party_term'),
+    /** The day after the congress that opened the term closed: Party numbers restart on it (null = 1 January of the congress year). */
+    partyTermStartsOn: date('party_term_starts_on'),
+    /** Place name written in the date line ("Sơn Hà, ngày 05 tháng 02 năm 2026"); null = derived from the unit's name. */
+    placeName: text('place_name'),
     /** The built-in administrators' unit: never a recipient, never listed for picking. */
     internal: boolean('internal').notNull().default(false),
     /**
