@@ -7,7 +7,7 @@ import { api, onNetwork, session, setSession } from './api.js';
 /** @import { AppEventName, AppEvents, ConnectionStatus, PushName, SyncReply } from './types' */
 
 /** @type {PushName[]} */
-const PUSHES = ['delivery:new', 'delivery:updated', 'urgent:alarm', 'assignment:new'];
+const PUSHES = ['delivery:new', 'delivery:updated', 'urgent:alarm', 'assignment:new', 'draft:awaiting', 'draft:updated'];
 /** @type {Map<string, Set<(data: any) => void>>} */
 const handlers = new Map();
 
@@ -42,7 +42,7 @@ function emit(name, data) {
 
 /** A local event for other parts of the app (e.g. 'inbox-changed' after acknowledging). */
 /**
- * @template {'inbox-changed'} N
+ * @template {'inbox-changed' | 'drafts-changed'} N
  * @param {N} name
  * @param {AppEvents[N]} data
  */

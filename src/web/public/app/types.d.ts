@@ -67,6 +67,20 @@ export interface Can {
   report?: boolean;
   /** An assignment: its department's head may hand it on to one of its people. */
   reassign?: boolean;
+  /** Drafts (trình ký): pass the draft on, send it back to its author, comment on it. */
+  approve?: boolean;
+  return?: boolean;
+  comment?: boolean;
+}
+
+/** Where a draft is in trình ký (documents.flow_state). */
+export type FlowState = 'drafting' | 'review' | 'signing' | 'signed' | 'returned';
+/** The competence line of a leader's signature (TM., KT., Q., TL., TUQ.). */
+export type Competence = 'TM' | 'KT' | 'Q' | 'TL' | 'TUQ';
+/** An addressee that gets paper: a unit of ours, or a name. */
+export interface PaperRecipient {
+  unitId: string | null;
+  name: string;
 }
 
 /** GET /api/documents/:id `document`, POST /api/documents, GET /api/outbox items. */
@@ -91,6 +105,43 @@ export interface Document {
   recallReason: string | null;
   createdAt: string;
   can?: Can;
+  /** Trình ký (issue 12): where the draft is, whose turn it is, the signer of record. */
+  flowState?: FlowState;
+  awaitingUserId?: string | null;
+  authorId?: string | null;
+  paperRecipients?: PaperRecipient[];
+  signedBy?: string | null;
+  signedAt?: string | null;
+  signerCompetence?: Competence | null;
+  /** After issue: false when the number and date could not be written onto the page. */
+  stamped?: boolean;
+}
+
+/** One upload of a draft's main file (v1, v2 …). */
+export interface FileVersion {
+  version: number;
+  name: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string | null;
+  createdAt: string;
+}
+
+/** GET /api/documents?awaiting=me items: a draft waiting for the caller. */
+export interface AwaitingItem extends Partial<Document> {
+  id: string;
+  subject: string;
+  from?: { id?: string; fullName?: string; name?: string } | string | null;
+  since?: string | null;
+}
+
+/** A person of a unit (GET /api/units/:id/users). */
+export interface UnitPerson {
+  id: string;
+  fullName: string;
+  title: string;
+  roles: Role[];
+  unitId: string;
 }
 
 /** A file of a document. */
@@ -101,6 +152,8 @@ export interface FileInfo {
   sha256: string;
   role: 'main' | 'appendix';
   contentType: string;
+  /** The main file of a draft: every upload, oldest first. */
+  versions?: FileVersion[];
 }
 
 /** One signature of a file, as verified by the server (GET /api/documents/:id `signatures`). */
@@ -252,6 +305,10 @@ export interface Pushes {
   'delivery:updated': { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; event?: string; escalated?: boolean };
   'urgent:alarm': { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean };
   'assignment:new': { eventId: number; assignmentId: string; documentId: string; dueDate: string | null };
+  /** A draft is now the receiver's turn (submitted, approved to them, or returned to its author). */
+  'draft:awaiting': { eventId: number; documentId: string; subject: string; from?: unknown };
+  /** A draft moved (a step, a comment, signed, issued): for every screen showing it. */
+  'draft:updated': { eventId: number; documentId: string; flowState?: FlowState; status?: string; awaitingUserId?: string | null; at?: string };
 }
 export type PushName = keyof Pushes;
 
@@ -273,6 +330,8 @@ export type AppEvents = { [N in PushName]: Pushes[N] & { live: boolean } } & {
   status: ConnectionStatus;
   /** Something changed a delivery of the inbox here (acknowledged, accepted, …). */
   'inbox-changed': { deliveryId: string; documentId?: undefined };
+  /** Someone here acted on a draft (the "Chờ tôi xử lý" count may have changed). */
+  'drafts-changed': { documentId: string };
 };
 export type AppEventName = keyof AppEvents;
 
