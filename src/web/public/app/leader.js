@@ -1,11 +1,11 @@
 // @ts-check
 // The leader's actions: sign a draft (key on the server, or a USB token in two steps) and write a
 // direction (bút phê) assigning a lead department and cooperating ones with deadlines.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { t, vnToday } from './i18n.js';
 import { ErrorBox, html, onChecked, onValue, toast, useAction } from './ui.js';
-/** @import { PreparedSignature } from './types' */
+/** @import { Competence, PreparedSignature } from './types' */
 
 /** A certificate file (PEM or DER) as PEM text. @param {Blob} file */
 async function certificatePem(file) {
@@ -61,19 +61,51 @@ function TokenSigning({ documentId, onDone }) {
   </details>`;
 }
 
-/** @param {{ documentId: string, onDone: () => void }} props */
+/** @type {Array<'' | Competence | 'none'>} '' = from the signer's position (the server's default) */
+const COMPETENCES = ['', 'TM', 'KT', 'Q', 'TL', 'TUQ', 'none'];
+
+/**
+ * Sign with the key kept on the server. One request per panel: a second tap while it is on its way
+ * (or after it succeeded) sends nothing; once signed the panel says so at once and `onDone` reloads
+ * the page, whose `can.sign` is then false. The competence line (TM./KT./Q./TL./TUQ./none) comes
+ * from the signer's position unless overridden under "Tùy chọn nâng cao".
+ * @param {{ documentId: string, onDone: () => void }} props
+ */
 export function SignPanel({ documentId, onDone }) {
   const { busy, error, run } = useAction();
-  const signServer = () => run(async () => {
-    await api(`/api/documents/${documentId}/sign`, { method: 'POST' });
+  const [competence, setCompetence] = useState(/** @type {'' | Competence | 'none'} */ (''));
+  const [done, setDone] = useState(false);
+  const sending = useRef(false);
+  const signServer = async () => {
+    if (sending.current) return;
+    sending.current = true;
+    const body = competence === '' ? undefined : { competence: competence === 'none' ? null : competence };
+    const ok = await run(async () => {
+      await api(`/api/documents/${documentId}/sign`, { method: 'POST', body });
+      return true;
+    });
+    if (!ok) {
+      sending.current = false; // refused: the leader may try again
+      return;
+    }
+    setDone(true);
     toast(t('signed'));
     onDone();
-  });
+  };
+  if (done) return html`<p class="notice notice-info" role="status" data-signed="1">${t('signedWait')}</p>`;
   return html`<section class="panel" aria-labelledby="sign-title">
     <h2 id="sign-title">${t('sign')}</h2>
-    <button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${signServer}>${t('signServer')}</button>
+    <button type="button" class="btn btn-primary btn-block" disabled=${busy} aria-busy=${busy} onClick=${signServer}>${t('signServer')}</button>
+    <details class="panel sign-options">
+      <summary>${t('signOptions')}</summary>
+      <label class="field">${t('competence')}
+        <select value=${competence} onChange=${onValue((v) => setCompetence(/** @type {'' | Competence | 'none'} */ (v)))}>
+          ${COMPETENCES.map((c) => html`<option value=${c}>${t(`competence.${c || 'default'}`)}</option>`)}
+        </select>
+      </label>
+    </details>
     <${ErrorBox} error=${error} />
-    <${TokenSigning} documentId=${documentId} onDone=${onDone} />
+    <${TokenSigning} documentId=${documentId} onDone=${() => { setDone(true); onDone(); }} />
   </section>`;
 }
 
