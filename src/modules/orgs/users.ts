@@ -16,6 +16,8 @@ export interface NewUser {
   unitId: string;
   roles: Role[];
   title?: string;
+  /** Leadership position, for the competence line of signatures (head, deputy, acting, by_order). */
+  position?: UserPosition | null;
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -75,6 +77,7 @@ export async function createUser(
         unitId: input.unitId,
         roles: [...new Set(input.roles)],
         title: input.title ?? '',
+        position: input.position ?? null,
       })
       .returning();
     await recordEvents(tx, [

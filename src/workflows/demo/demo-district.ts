@@ -30,6 +30,8 @@ export interface UserSeed {
   unitCode: string;
   roles: Array<'admin' | 'clerk' | 'leader' | 'officer'>;
   title: string;
+  /** Leadership position (competence line when signing): head → TM. for a collective body, deputy → KT. */
+  position?: 'head' | 'deputy' | 'acting' | 'by_order';
 }
 
 /** All demo accounts share this password. */
@@ -180,28 +182,30 @@ export function demoUsers(): UserSeed[] {
   const sontay = communeUbndCode(communeIdx('sontay'));
   const hathanh = communeUbndCode(communeIdx('hathanh'));
   const thSontay = unitCodeByName(units, 'Trường Tiểu học Sơn Tây');
-  const u = (username: string, fullName: string, unitCode: string, roles: UserSeed['roles'], title: string): UserSeed =>
-    ({ username, fullName, unitCode, roles, title });
+  const u = (username: string, fullName: string, unitCode: string, roles: UserSeed['roles'], title: string, position?: UserSeed['position']): UserSeed =>
+    ({ username, fullName, unitCode, roles, title, ...(position ? { position } : {}) });
 
   return [
     u('vanthu.ubnd', 'Trần Thị Mai', UBND_HUYEN, ['clerk'], 'Văn thư'),
-    u('lanhdao.ubnd', 'Nguyễn Văn Hùng', UBND_HUYEN, ['leader'], 'Chủ tịch UBND huyện'),
-    u('pho.ubnd', 'Lê Minh Tuấn', UBND_HUYEN, ['leader'], 'Phó Chủ tịch UBND huyện'),
+    u('lanhdao.ubnd', 'Nguyễn Văn Hùng', UBND_HUYEN, ['leader'], 'Chủ tịch UBND huyện', 'head'),
+    u('pho.ubnd', 'Lê Minh Tuấn', UBND_HUYEN, ['leader'], 'Phó Chủ tịch UBND huyện', 'deputy'),
     u('chuyenvien.ubnd', 'Phạm Thị Thu Hà', UBND_HUYEN, ['officer'], 'Chuyên viên'),
     u('vanthu.hu', 'Võ Thị Lan', HUYEN_UY, ['clerk'], 'Văn thư'),
-    u('bithu.hu', 'Hoàng Văn Nam', HUYEN_UY, ['leader'], 'Bí thư Huyện ủy'),
-    u('chanhvanphong.vp', 'Đặng Quốc Bảo', vp, ['leader'], 'Chánh Văn phòng'),
-    u('truongphong.gddt', 'Bùi Đức Thắng', gddt, ['leader'], 'Trưởng phòng'),
+    u('bithu.hu', 'Hoàng Văn Nam', HUYEN_UY, ['leader'], 'Bí thư Huyện ủy', 'head'),
+    u('chanhvanphong.vp', 'Đặng Quốc Bảo', vp, ['leader'], 'Chánh Văn phòng', 'head'),
+    u('truongphong.gddt', 'Bùi Đức Thắng', gddt, ['leader'], 'Trưởng phòng', 'head'),
     u('chuyenvien.gddt', 'Đỗ Thị Hồng', gddt, ['officer'], 'Chuyên viên'),
     u('vanthu.gddt', 'Huỳnh Thị Ngọc Anh', gddt, ['clerk'], 'Văn thư'),
-    u('truongphong.tckh', 'Ngô Văn Sơn', tckh, ['leader'], 'Trưởng phòng'),
+    u('truongphong.tckh', 'Ngô Văn Sơn', tckh, ['leader'], 'Trưởng phòng', 'head'),
+    // Drafts documents of the UBND huyện (issuerUnitId = UBND, drafting unit = TC-KH): trình ký to the head, then the leader.
+    u('chuyenvien.tckh', 'Lương Thị Thanh Tâm', tckh, ['officer'], 'Chuyên viên'),
     u('vanthu.tckh', 'Vũ Thị Hạnh', tckh, ['clerk'], 'Văn thư'),
     u('vanthu.sontay', 'Lý Thị Kim Oanh', sontay, ['clerk'], 'Văn thư'),
-    u('chutich.sontay', 'Phan Văn Dũng', sontay, ['leader'], 'Chủ tịch UBND xã'),
+    u('chutich.sontay', 'Phan Văn Dũng', sontay, ['leader'], 'Chủ tịch UBND xã', 'head'),
     u('canbo.sontay', 'Dương Văn Lực', sontay, ['officer'], 'Công chức Văn phòng - Thống kê'),
     u('vanthu.hathanh', 'Mai Thị Thanh Thủy', hathanh, ['clerk'], 'Văn thư'),
-    u('chutich.hathanh', 'Trịnh Văn Khánh', hathanh, ['leader'], 'Chủ tịch UBND xã'),
+    u('chutich.hathanh', 'Trịnh Văn Khánh', hathanh, ['leader'], 'Chủ tịch UBND xã', 'head'),
     u('canbo.hathanh', 'Tạ Quang Vinh', hathanh, ['officer'], 'Công chức Địa chính - Xây dựng'),
-    u('hieutruong.thsontay', 'Nguyễn Thị Bích Ngọc', thSontay, ['clerk', 'leader'], 'Hiệu trưởng'),
+    u('hieutruong.thsontay', 'Nguyễn Thị Bích Ngọc', thSontay, ['clerk', 'leader'], 'Hiệu trưởng', 'head'),
   ];
 }

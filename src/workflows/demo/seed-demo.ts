@@ -26,7 +26,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ unit
     await createUser(
       deps.db,
       null,
-      { username: u.username, password: DEMO_PASSWORD, passwordHash, fullName: u.fullName, unitId: idByCode.get(u.unitCode)!, roles: u.roles, title: u.title },
+      { username: u.username, password: DEMO_PASSWORD, passwordHash, fullName: u.fullName, unitId: idByCode.get(u.unitCode)!, roles: u.roles, title: u.title, position: u.position ?? null },
       at,
     );
     newUsers++;
