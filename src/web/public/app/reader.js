@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, session, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
+import { DraftFlow, DraftHistory } from './draft-view.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
@@ -100,21 +101,27 @@ function RecipientActions({ delivery, doc, onChange }) {
 }
 
 /**
- * The issuing unit's view: sign and issue a draft as its `can` allows; track it once issued.
- * @param {{ doc: Document, onChange: () => void }} props
+ * The issuing unit's view: sign and issue a draft as its `can` allows; track it once issued. A
+ * draft no leader signed is issued only after the clerk confirms it ("Văn bản chưa được lãnh đạo ký
+ * số …"); a number and date the server could not write onto the page (`stamped: false`) is said.
+ * @param {{ doc: Document, signatures: DocumentDetail['signatures'], onChange: () => void }} props
  */
-function IssuerActions({ doc, onChange }) {
+function IssuerActions({ doc, signatures, onChange }) {
   const { busy, error, run } = useAction();
   const can = doc.can ?? {};
+  // Before issue every signature on the main file is a leader's (the seal comes with the number).
+  const leaderSigned = Boolean(doc.signedBy) || signatures.some((s) => s.role === 'main');
   const issue = () => run(async () => {
-    if (!confirm(t('confirmIssue', { n: doc.recipients.length }))) return;
-    /** @type {{ document: Document }} */
+    if (!confirm(leaderSigned ? t('confirmIssue', { n: doc.recipients.length }) : t('confirmUnsigned'))) return;
+    /** @type {{ document: Document, stamped?: boolean }} */
     const r = await api(`/api/documents/${doc.id}/issue`, { method: 'POST' });
     toast(t('issued', { notation: r.document.notation }));
+    if (r.stamped === false || r.document.stamped === false) toast(t('notStamped'));
     location.hash = `#/tracking/${doc.id}`;
   });
   return html`<div class="actions">
     ${can.sign && html`<${SignPanel} documentId=${doc.id} onDone=${onChange} />`}
+    ${can.issue && !leaderSigned && html`<p class="notice" data-unsigned="1">${t('unsignedNote')}</p>`}
     ${can.issue && html`<button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${issue}>${t('issue')}</button>`}
     ${doc.status !== 'draft' && html`<a class="btn btn-block" href=${`#/tracking/${doc.id}`}>${t('tracking')}</a>`}
     <${ErrorBox} error=${error} />
@@ -154,8 +161,8 @@ export function Reader({ id }) {
     setFileId(null);
     setIssuerUnit(null);
     load();
-    /** @type {Array<'delivery:updated' | 'synced'>} */
-    const events = ['delivery:updated', 'synced'];
+    /** @type {Array<'delivery:updated' | 'draft:updated' | 'synced'>} */
+    const events = ['delivery:updated', 'draft:updated', 'synced'];
     const offs = events.map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && load()));
     return () => offs.forEach((off) => off());
   }, [id]);
@@ -163,7 +170,8 @@ export function Reader({ id }) {
   if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} /></section>`;
   if (!data) return html`<section class="view"><${Loading} /></section>`;
   const doc = data.document;
-  const issuer = doc.issuerUnitId === session.user?.unitId;
+  // A draft is shown only to the people of its flow (author, reviewer, the issuer's leaders and clerks).
+  const issuer = doc.issuerUnitId === session.user?.unitId || doc.status === 'draft';
   const delivery = issuer ? null : data.delivery;
   const file = data.files.find((f) => f.id === fileId);
   return html`<article class="view reader" aria-labelledby="doc-title">
@@ -182,11 +190,13 @@ export function Reader({ id }) {
     ${issuerUnit?.external && html`<${HeaderSeal} events=${data.events} />`}
     <${Verdict} signatures=${data.signatures} />
     ${delivery && html`<${RecipientActions} delivery=${delivery} doc=${doc} onChange=${load} />`}
-    ${issuer && html`<${IssuerActions} doc=${doc} onChange=${load} />`}
+    ${doc.status === 'draft' && html`<${DraftFlow} data=${data} onChange=${load} />`}
+    ${issuer && html`<${IssuerActions} doc=${doc} signatures=${data.signatures} onChange=${load} />`}
     ${data.files.length > 1 && html`<div class="tabs" role="group" aria-label=${t('files')}>
       ${data.files.map((f) => html`<button type="button" class=${`tab ${f.id === fileId ? 'tab-on' : ''}`} aria-pressed=${f.id === fileId}
         onClick=${() => setFileId(f.id)}>${f.role === 'main' ? t('mainFile') : t('appendix')}: ${f.name}</button>`)}
     </div>`}
     ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} />`}
+    ${issuer && html`<${DraftHistory} data=${data} onChange=${load} />`}
   </article>`;
 }
