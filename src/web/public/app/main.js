@@ -5,8 +5,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { Account, Login } from './account.js';
 import { Admin } from './admin.js';
 import { AlarmOverlay, clearAlarms, reconcile } from './alarm.js';
-import { api, onSession, session, setSession } from './api.js';
+import { api, hasRole, onSession, session, setSession } from './api.js';
 import { Compose } from './compose.js';
+import { Awaiting, AwaitingBadge } from './drafts.js';
 import { getLang, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
 import * as live from './live.js';
@@ -23,11 +24,12 @@ const ICONS = {
   outbox: 'M3 11l18-8-8 18-2-8z',
   new: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
   work: 'M9 6h11M9 12h11M9 18h11M4 6h1M4 12h1M4 18h1',
+  awaiting: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z',
   account: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6',
 };
 const Icon = (/** @type {{ name: string }} */ { name }) => html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${ICONS[name]} /></svg>`;
 /** @type {Array<[key: string, label: string]>} */
-const NAV = [['inbox', 'navInbox'], ['outbox', 'navOutbox'], ['new', 'navNew'], ['work', 'navWork']];
+const NAV = [['inbox', 'navInbox'], ['outbox', 'navOutbox'], ['awaiting', 'navAwaiting'], ['new', 'navNew'], ['work', 'navWork']];
 
 /** @param {{ route: Route, onLang: (lang: string) => void }} props */
 function View({ route, onLang }) {
@@ -35,6 +37,7 @@ function View({ route, onLang }) {
   switch (name) {
     case 'documents': return html`<${Reader} id=${id} deliveryId=${route.query.d} />`;
     case 'outbox': return html`<${Outbox} />`;
+    case 'awaiting': return html`<${Awaiting} />`;
     case 'tracking': return html`<${Tracking} id=${id} />`;
     case 'new': return html`<${Compose} />`;
     case 'work': return html`<${Work} tab=${route.query.tab} />`;
@@ -111,8 +114,8 @@ function App() {
     </header>
     <main id="main"><${View} route=${route} onLang=${changeLang} /></main>
     <nav class="bottom" aria-label=${t('app')}>
-      ${NAV.map(([key, label]) => html`<a href=${`#/${key}`} class=${`nav-item ${current === key ? 'nav-on' : ''}`}
-        aria-current=${current === key ? 'page' : undefined}><${Icon} name=${key} /><span>${t(label)}</span></a>`)}
+      ${NAV.filter(([key]) => key !== 'awaiting' || hasRole('leader', 'officer', 'clerk')).map(([key, label]) => html`<a href=${`#/${key}`} class=${`nav-item ${current === key ? 'nav-on' : ''}`}
+        aria-current=${current === key ? 'page' : undefined}><${Icon} name=${key} /><span>${t(label)}</span>${key === 'awaiting' && html`<${AwaitingBadge} />`}</a>`)}
     </nav>
     <${AlarmOverlay} />
     <${Toasts} />
