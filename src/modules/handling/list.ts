@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/deps.js';
 import { vnDate } from '../../lib/time.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import { documents } from '../documents/tables.js';
+import { describeAssignments } from './handling-view.js';
 import { canReassign, canReport } from './policy.js';
 import { presentAssignment } from './present.js';
 import { type AssignmentStatus, assignments } from './tables.js';
@@ -13,6 +14,7 @@ const OPEN: AssignmentStatus[] = ['open', 'in_progress'];
  * Assignments the caller deals with. `mine`: assigned to the caller or the caller's unit.
  * Otherwise also those the caller assigned and — for the unit's leaders and clerk — every
  * assignment of the unit. `overdue`: still open with a deadline before today (Vietnam date).
+ * Each item carries the assignee's and the director's names and its progress reports.
  */
 export async function listAssignments(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, q: { mine?: boolean; overdue?: boolean; status?: AssignmentStatus; limit?: number }) {
   const mineCond = or(eq(assignments.assigneeUserId, actor.userId), eq(assignments.assigneeUnitId, actor.unitId));
@@ -30,9 +32,11 @@ export async function listAssignments(deps: Pick<Deps, 'db' | 'clock'>, actor: A
     .orderBy(q.overdue ? asc(assignments.dueDate) : desc(assignments.createdAt))
     .limit(q.limit ?? 100);
   const today = vnDate(deps.clock());
+  const names = await describeAssignments(deps.db, rows.map((r) => r.a));
   return {
     items: rows.map(({ a, doc }) => ({
       ...presentAssignment(a),
+      ...names.get(a.id)!,
       document: doc,
       overdue: OPEN.includes(a.status) && a.dueDate !== null && a.dueDate < today,
       can: { report: canReport(actor, a), reassign: canReassign(actor, a) },

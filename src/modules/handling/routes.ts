@@ -9,6 +9,7 @@ import { ObjectTooLarge } from '../../storage/object-store.js';
 import { refuseRecall } from '../dispatch/recall.js';
 import { assignDelivery, listAssignableUnits } from './assign.js';
 import { createDelegation, listDelegations, revokeDelegation } from '../orgs/delegations.js';
+import { documentHandling } from './handling-view.js';
 import { listAssignments } from './list.js';
 import { reassign, reportProgress } from './progress.js';
 import { DELEGATION_SCOPES } from '../orgs/tables.js';
@@ -52,6 +53,16 @@ export async function handlingRoutes(app: App, deps: Deps) {
     '/api/assignments',
     { schema: { tags, security: Security, querystring: Type.Object({ mine: Flag, overdue: Flag, status: Type.Optional(lit(ASSIGNMENT_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }), summary: 'Công việc: ?mine=1 của tôi/đơn vị tôi, ?overdue=1 quá hạn', response: { 200: S.AssignmentListBody, ...S.Errors } } },
     async (req) => listAssignments(deps, req.actor, { mine: on(req.query.mine), overdue: on(req.query.overdue), status: req.query.status, limit: req.query.limit }),
+  );
+  app.get(
+    '/api/documents/:id/handling',
+    {
+      schema: {
+        tags, security: Security, params: IdParams, summary: 'Tình hình xử lý văn bản đến: bút phê, người/đơn vị chủ trì, phối hợp, hạn, báo cáo tiến độ',
+        response: { 200: S.HandlingBody, ...S.Errors },
+      },
+    },
+    async (req) => documentHandling(deps.db, req.actor, req.params.id),
   );
   app.post('/api/assignments/:id/progress', {
     schema: {

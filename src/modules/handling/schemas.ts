@@ -30,10 +30,35 @@ const assignmentFields = {
 /** presentAssignment */
 export const Assignment = Type.Object(assignmentFields, open);
 
+/** A progress report under its assignment (GET /api/assignments, GET /api/documents/:id/handling). */
+export const Report = Type.Object({
+  id: Uuid, note: Type.String(), done: Type.Boolean(), at: Timestamp, userId: Uuid,
+  userName: Type.String({ description: 'who reported (full name)' }), fileName: Nullable(Type.String()),
+}, open);
+
+/** Names and reports added to an assignment where it is shown to people. */
+const describedFields = {
+  assigneeName: Type.String({ description: 'the person’s full name or the unit’s name' }),
+  assignedByName: Type.String({ description: 'who gave the direction (full name)' }),
+  reports: Type.Array(Report, { description: 'progress reports, oldest first' }),
+};
+
+/** GET /api/documents/:id/handling: per delivery the caller may see, the direction, assignees and reports. */
+export const HandlingBody = Type.Object({
+  items: Type.Array(Type.Object({
+    deliveryId: Uuid,
+    unit: Type.Object({ id: Uuid, name: Type.String() }, open),
+    status: Type.String(),
+    incomingNumber: Nullable(Type.Integer()),
+    assignments: Type.Array(Type.Object({ ...assignmentFields, ...describedFields }, open)),
+  }, open)),
+});
+
 /** An item of GET /api/assignments: the assignment, its document and whether it is overdue. */
 export const AssignmentItem = Type.Object(
   {
     ...assignmentFields,
+    ...describedFields,
     document: Type.Object({ id: Uuid, subject: Type.String(), notation: Nullable(Type.String()), urgency: OneOf(URGENCIES) }, open),
     overdue: Type.Boolean({ description: 'open with a deadline before today (Vietnam date)' }),
   },
