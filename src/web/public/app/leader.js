@@ -1,11 +1,11 @@
 // @ts-check
 // The leader's actions: sign a draft (key on the server, or a USB token in two steps) and write a
-// direction (bút phê) assigning a lead department and cooperating ones with deadlines.
+// direction (bút phê) assigning a lead department or person and cooperating ones with deadlines.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api.js';
-import { t, vnToday } from './i18n.js';
+import { api, session } from './api.js';
+import { fold, t, vnToday } from './i18n.js';
 import { ErrorBox, html, onChecked, onValue, toast, useAction } from './ui.js';
-/** @import { Competence, PreparedSignature } from './types' */
+/** @import { Competence, PreparedSignature, UnitPerson } from './types' */
 
 /** A certificate file (PEM or DER) as PEM text. @param {Blob} file */
 async function certificatePem(file) {
@@ -115,43 +115,108 @@ export function SignPanel({ documentId, onDone }) {
  * @typedef {{ id: string, code: string, name: string, shortName: string, parentId: string | null, relation: 'department' | 'subtree' | 'sibling' }} AssignableUnit
  */
 
-/** @param {{ deliveryId: string, dueDate?: string | null, onDone: () => void }} props */
+/** At most this many people are listed at once; typing narrows the list. */
+const PEOPLE_SHOWN = 8;
+
+/**
+ * People of the unit, searchable by name or title ignoring diacritics ("huong" finds "Hương"): one
+ * (radio, the lead) or several (checkboxes, cooperating). The chosen ones stay listed whatever is typed.
+ * @param {{ people: UnitPerson[], legend: string, name: string, multiple?: boolean, chosen: string[], onChange: (ids: string[]) => void, testid: string }} props
+ */
+function PeoplePicker({ people, legend, name, multiple = false, chosen, onChange, testid }) {
+  const [query, setQuery] = useState('');
+  const q = fold(query.trim());
+  const matching = people.filter((p) => !q || fold(`${p.fullName} ${p.title}`).includes(q));
+  const shown = [...people.filter((p) => chosen.includes(p.id)), ...matching.filter((p) => !chosen.includes(p.id)).slice(0, PEOPLE_SHOWN)];
+  const hidden = matching.filter((p) => !chosen.includes(p.id)).length - (shown.length - chosen.length);
+  return html`<fieldset class="field" data-testid=${testid}>
+    <legend>${legend}</legend>
+    <label class="field field-sub">${t('searchPeople')}
+      <input type="search" value=${query} onInput=${onValue(setQuery)} autocomplete="off" />
+    </label>
+    ${shown.map((p) => html`<label class="check" key=${p.id}>
+      <input type=${multiple ? 'checkbox' : 'radio'} name=${name} value=${p.id} checked=${chosen.includes(p.id)}
+        onChange=${onChecked((on) => onChange(multiple ? (on ? [...chosen, p.id] : chosen.filter((x) => x !== p.id)) : on ? [p.id] : []))} />
+      <span>${p.fullName}${p.title ? html` <span class="muted">— ${p.title}</span>` : ''}</span>
+    </label>`)}
+    ${matching.length === 0 && html`<p class="muted">${t('noPeopleMatch')}</p>`}
+    ${hidden > 0 && html`<p class="muted">${t('morePeople', { n: hidden })}</p>`}
+  </fieldset>`;
+}
+
+/**
+ * The direction (bút phê) and who handles it: the lead is a department of the unit or one of its
+ * people (a commune has no departments: its people only); cooperating units and people, each with
+ * the deadline. The form is emptied after a successful assignment.
+ * @param {{ deliveryId: string, dueDate?: string | null, onDone: () => void }} props
+ */
 export function AssignForm({ deliveryId, dueDate, onDone }) {
   const [candidates, setCandidates] = useState(/** @type {AssignableUnit[] | null} */ (null));
+  const [people, setPeople] = useState(/** @type {UnitPerson[] | null} */ (null));
   const [direction, setDirection] = useState('');
-  const [lead, setLead] = useState('');
+  const [leadUnit, setLeadUnit] = useState('');
+  const [leadUser, setLeadUser] = useState(/** @type {string[]} */ ([]));
   const [deadline, setDeadline] = useState(dueDate ?? vnToday(7));
   const [coop, setCoop] = useState(/** @type {string[]} */ ([]));
+  const [coopPeople, setCoopPeople] = useState(/** @type {string[]} */ ([]));
   const { busy, error, run, setError } = useAction();
   useEffect(() => {
     /** @type {Promise<{ units: AssignableUnit[] }>} */ (api(`/api/deliveries/${deliveryId}/assignable-units`)).then((r) => setCandidates(r.units), setError);
+    const unitId = session.user?.unitId;
+    if (unitId) {
+      /** @type {Promise<{ users: UnitPerson[] }>} */ (api(`/api/units/${unitId}/users`))
+        .then((r) => setPeople(r.users.filter((u) => u.id !== session.user?.id)), setError);
+    }
   }, [deliveryId]);
   const departments = candidates?.filter((u) => u.relation === 'department') ?? null;
+  const reset = () => {
+    setDirection('');
+    setLeadUnit('');
+    setLeadUser([]);
+    setCoop([]);
+    setCoopPeople([]);
+    setDeadline(dueDate ?? vnToday(7));
+  };
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
       const due = deadline || null;
-      await api(`/api/deliveries/${deliveryId}/assign`, {
-        method: 'POST',
-        body: { direction, lead: { unitId: lead, dueDate: due }, cooperating: coop.filter((id) => id !== lead).map((unitId) => ({ unitId, dueDate: due })) },
-      });
+      const leadId = leadUser[0] ?? leadUnit;
+      const lead = leadUser[0] ? { userId: leadUser[0], dueDate: due } : { unitId: leadUnit, dueDate: due };
+      const cooperating = [
+        ...coop.filter((id) => id !== leadId).map((unitId) => ({ unitId, dueDate: due })),
+        ...coopPeople.filter((id) => id !== leadId).map((userId) => ({ userId, dueDate: due })),
+      ];
+      await api(`/api/deliveries/${deliveryId}/assign`, { method: 'POST', body: { direction, lead, cooperating } });
       toast(t('assigned'));
+      reset();
       onDone();
     });
   };
-  if (departments && departments.length === 0) return html`<p class="muted">${t('noDepartments')}</p>`;
-  const others = (candidates ?? []).filter((u) => u.id !== lead);
+  if (!candidates || !people) return error ? html`<${ErrorBox} error=${error} />` : null;
+  if (departments?.length === 0 && people.length === 0) return html`<p class="muted">${t('noAssignees')}</p>`;
+  const hasLead = Boolean(leadUnit || leadUser[0]);
+  const others = candidates.filter((u) => u.id !== leadUnit);
+  const otherPeople = people.filter((p) => p.id !== leadUser[0]);
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="assign-title">
     <h2 id="assign-title">${t('assign')}</h2>
     <label class="field">${t('direction')}
       <textarea required rows="3" value=${direction} onInput=${onValue(setDirection)}></textarea>
     </label>
-    <label class="field">${t('lead')}
-      <select required value=${lead} onChange=${onValue(setLead)}>
+    ${departments && departments.length > 0 && html`<label class="field">${t('lead')}
+      <select value=${leadUnit} onChange=${(/** @type {Event} */ e) => {
+        setLeadUnit(/** @type {HTMLSelectElement} */ (e.currentTarget).value);
+        setLeadUser([]);
+      }}>
         <option value="">${t('chooseLead')}</option>
-        ${(departments ?? []).map((u) => html`<option value=${u.id}>${u.name}</option>`)}
+        ${departments.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
       </select>
-    </label>
+    </label>`}
+    ${people.length > 0 && html`<${PeoplePicker} people=${people} legend=${departments?.length ? t('leadPersonOr') : t('leadPerson')} name=${`lead-${deliveryId}`}
+      chosen=${leadUser} testid="lead-person" onChange=${(/** @type {string[]} */ ids) => {
+        setLeadUser(ids);
+        if (ids.length) setLeadUnit('');
+      }} />`}
     <label class="field">${t('deadline')}
       <input type="date" value=${deadline} onInput=${onValue(setDeadline)} />
     </label>
@@ -162,7 +227,9 @@ export function AssignForm({ deliveryId, dueDate, onDone }) {
         <span>${u.name}</span>
       </label>`)}
     </fieldset>`}
-    <button type="submit" class="btn btn-primary btn-block" disabled=${busy || !lead || !direction.trim()}>${t('assign')}</button>
+    ${otherPeople.length > 0 && html`<${PeoplePicker} people=${otherPeople} legend=${t('cooperatingPeople')} name=${`coop-${deliveryId}`} multiple
+      chosen=${coopPeople} testid="cooperating-people" onChange=${setCoopPeople} />`}
+    <button type="submit" class="btn btn-primary btn-block" disabled=${busy || !hasLead || !direction.trim()}>${t('assign')}</button>
     <${ErrorBox} error=${error} />
   </form>`;
 }

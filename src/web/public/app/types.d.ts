@@ -265,7 +265,61 @@ export interface Assignment {
   completedAt: string | null;
   document: { id: string; subject: string; notation: string | null; urgency: Urgency };
   overdue: boolean;
+  /** The person's full name or the unit's name. */
+  assigneeName: string;
+  /** Who gave the direction. */
+  assignedByName: string;
+  /** Progress reports, oldest first. */
+  reports: ProgressReport[];
   can?: Can;
+}
+
+/** A progress report under its assignment. */
+export interface ProgressReport {
+  id: string;
+  note: string;
+  done: boolean;
+  at: string;
+  userId: string;
+  userName: string;
+  fileName: string | null;
+}
+
+/** GET /api/documents/:id/handling items: one copy's handling as the caller may see it. */
+export interface HandlingItem {
+  deliveryId: string;
+  unit: { id: string; name: string };
+  status: DeliveryStatus;
+  incomingNumber: number | null;
+  assignments: Array<Omit<Assignment, 'document' | 'overdue' | 'can'>>;
+}
+
+/** GET /api/units/:id/users: the people of a unit (to assign work to). */
+export interface UnitPerson {
+  id: string;
+  fullName: string;
+  title: string;
+  roles: Role[];
+  unitId: string;
+}
+
+/** GET /api/registers/secret items, POST /api/registers/secret `entry`: metadata only, never a file. */
+export interface SecretEntry {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  number: number;
+  notation: string | null;
+  type: string;
+  subject: string;
+  counterpart: string;
+  secrecy: Exclude<Secrecy, 'none'>;
+  urgency: Urgency;
+  signedOn: string | null;
+  signerName?: string | null;
+  copies?: number | null;
+  holder?: string | null;
+  note?: string | null;
+  registeredAt: string;
 }
 
 /** GET /api/documents/:id/tracking `deliveries`: one recipient's progress, for the issuer. */
