@@ -1,11 +1,12 @@
 // @ts-check
-// Văn bản đi: the unit's drafts and issued documents, and per-recipient tracking that updates live.
+// Văn bản đi: the unit's drafts (with where each stands in trình ký; a dead one deleted here) and
+// issued documents, and per-recipient tracking that updates live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { fmtDate, getLang, t } from './i18n.js';
-import { on } from './live.js';
-import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from './ui.js';
-/** @import { AppEvents, Document, Page, TrackingRow, TransportState } from './types' */
+import { on, signal } from './live.js';
+import { ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
+/** @import { AppEvents, Document, DocumentDetail, Page, TrackingRow, TransportState } from './types' */
 
 /**
  * A recipient on another system: how far its package got on the axis ("đang chuyển", "đã chuyển",
@@ -14,9 +15,35 @@ import { ErrorBox, html, Loading, StatusBadge, UrgencyBadge, useResource } from 
  */
 const TRANSPORT_CSS = { queued: 'moving', sent: 'moving', delivered: 'done', failed: 'failed' };
 
+/** Deletes a draft nobody will issue, after asking. @param {{ doc: Document, onDone: () => void }} props */
+function DeleteDraft({ doc, onDone }) {
+  const { busy, error, run } = useAction();
+  const remove = () => run(async () => {
+    if (!confirm(t('confirmDelete', { subject: doc.subject }))) return;
+    await api(`/api/documents/${doc.id}`, { method: 'DELETE' });
+    toast(t('deleted'));
+    signal('drafts-changed', { documentId: doc.id });
+    onDone();
+  });
+  return html`<button type="button" class="btn btn-small btn-delete" disabled=${busy} onClick=${remove}
+    aria-label=${`${t('deleteDraft')}: ${doc.subject}`}>${t('deleteDraft')}</button><${ErrorBox} error=${error} />`;
+}
+
 export function Outbox() {
   const { data, error, reload } = useResource(() => /** @type {Promise<Page<Document>>} */ (api('/api/outbox?limit=50')), []);
-  useEffect(() => on('synced', reload), []);
+  useEffect(() => {
+    /** @type {number | undefined} */
+    let timer;
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(reload, 150);
+    };
+    const offs = [on('synced', soon), on('draft:updated', soon)];
+    return () => {
+      offs.forEach((off) => off());
+      clearTimeout(timer);
+    };
+  }, []);
   return html`<section class="view" aria-labelledby="outbox-title">
     <div class="view-head">
       <h1 id="outbox-title">${t('navOutbox')}</h1>
@@ -24,12 +51,14 @@ export function Outbox() {
     </div>
     <${ErrorBox} error=${error} onRetry=${reload} />
     ${!data ? (error ? null : html`<${Loading} />`) : data.items.length === 0 ? html`<p class="muted">${t('outboxEmpty')}</p>` : html`<ul class="list">
-      ${data.items.map((d) => html`<li key=${d.id}>
+      ${data.items.map((d) => html`<li key=${d.id} class="outbox-item" data-document=${d.id} data-flow=${d.status === 'draft' ? d.flowState ?? 'drafting' : undefined}>
         <a class="card doc-item" href=${d.status === 'draft' ? `#/documents/${d.id}` : `#/tracking/${d.id}`}>
-          <span class="doc-badges"><${UrgencyBadge} urgency=${d.urgency} /><${StatusBadge} status=${d.status} prefix="doc" /></span>
+          <span class="doc-badges"><${UrgencyBadge} urgency=${d.urgency} /><${StatusBadge} status=${d.status} prefix="doc" />
+            ${d.status === 'draft' && d.flowState && html`<span class=${`badge badge-flow badge-flow-${d.flowState}`}>${t(`flow.${d.flowState}`)}</span>`}</span>
           <span class="doc-subject">${d.subject}</span>
           <span class="doc-meta">${[d.notation, fmtDate(d.issuedAt ?? d.createdAt)].filter(Boolean).join(' · ')}</span>
         </a>
+        ${d.status === 'draft' && d.can?.delete && html`<${DeleteDraft} doc=${d} onDone=${reload} />`}
       </li>`)}
     </ul>`}
   </section>`;
@@ -62,10 +91,15 @@ function sharedWords(shares) {
 /** @param {{ id: string }} props */
 export function Tracking({ id }) {
   const [doc, setDoc] = useState(/** @type {Document | null} */ (null));
+  // Issued, but the number and date could not be written onto the page (no "Số:"/date line found).
+  const [unstamped, setUnstamped] = useState(false);
   const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRowWithShares[] }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
   const timer = useRef(/** @type {number | undefined} */ (undefined));
   useEffect(() => {
-    /** @type {Promise<{ document: Document }>} */ (api(`/api/documents/${id}`)).then((r) => setDoc(r.document), () => {});
+    /** @type {Promise<DocumentDetail>} */ (api(`/api/documents/${id}`)).then((r) => {
+      setDoc(r.document);
+      setUnstamped(r.document.stamped === false || r.events.some((e) => e.type === 'document.issued' && e.data?.stamped === false));
+    }, () => {});
     const soon = (/** @type {AppEvents['delivery:updated' | 'synced']} */ p) => {
       if (p.documentId && p.documentId !== id) return;
       clearTimeout(timer.current);
@@ -91,6 +125,7 @@ export function Tracking({ id }) {
     <h1 id="tracking-title">${t('trackingTitle')}</h1>
     ${doc && html`<p class="doc-subject"><${UrgencyBadge} urgency=${doc.urgency} /> ${doc.notation ? `${doc.notation} — ` : ''}${doc.subject}</p>
       <p class="back"><a class="btn btn-link" href=${`#/documents/${id}`}>${t('mainFile')} →</a></p>`}
+    ${unstamped && html`<p class="notice notice-error" data-stamped="0">${t('notStamped')}</p>`}
     <${ErrorBox} error=${tracking.error} onRetry=${tracking.reload} />
     ${!tracking.data && !tracking.error && html`<${Loading} />`}
     ${rows.length > 0 && html`<p class="summary" aria-live="polite">${t('trackingSummary', {
