@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, session, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { DraftFlow, DraftHistory } from './draft-view.js';
+import { HandlingView } from './handling-view.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
@@ -74,6 +75,8 @@ function RecipientActions({ delivery, doc, onChange }) {
     /** @type {{ incomingNumber?: number }} */
     const r = await api(`/api/deliveries/${delivery.deliveryId}/${path}`, { method: 'POST', body });
     toast(typeof message === 'function' ? message(r) : message);
+    setRefusing(false);
+    setReason('');
     signal('inbox-changed', { deliveryId: delivery.deliveryId });
     onChange();
   });
@@ -190,6 +193,7 @@ export function Reader({ id }) {
     ${issuerUnit?.external && html`<${HeaderSeal} events=${data.events} />`}
     <${Verdict} signatures=${data.signatures} />
     ${delivery && html`<${RecipientActions} delivery=${delivery} doc=${doc} onChange=${load} />`}
+    ${!issuer && html`<${HandlingView} documentId=${doc.id} stamp=${data.events.length} />`}
     ${doc.status === 'draft' && html`<${DraftFlow} data=${data} onChange=${load} />`}
     ${issuer && html`<${IssuerActions} doc=${doc} signatures=${data.signatures} onChange=${load} />`}
     ${data.files.length > 1 && html`<div class="tabs" role="group" aria-label=${t('files')}>

@@ -1,9 +1,11 @@
 // @ts-check
 // Công việc: what is assigned to me or my unit, the unit's overdue work (deadline passed, Vietnam
-// date) and, for leaders and clerks, all of the unit's assignments; progress reports inline
-// where the server's `can.report` allows them.
+// date) and, for leaders and clerks, all of the unit's assignments, each with the assignee's name,
+// the document, the direction and who gave it, and the reports already sent; a progress report
+// inline where the server's `can.report` allows it (the form empties after each report).
 import { useEffect, useState } from 'preact/hooks';
-import { api, hasRole, units } from './api.js';
+import { api, hasRole } from './api.js';
+import { Reports } from './handling-view.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
 import { docHref, ErrorBox, html, Loading, onChecked, onValue, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
@@ -26,6 +28,8 @@ function ReportForm({ assignment, onDone }) {
     run(async () => {
       await api(`/api/assignments/${assignment.id}/progress`, { method: 'POST', body: { note, done } });
       toast(t('sent'));
+      setNote('');
+      setDone(false);
       onDone();
     });
   };
@@ -45,11 +49,9 @@ export function Work({ tab: initial }) {
   const leaderOrClerk = hasRole('leader', 'clerk');
   const tabs = TABS.filter(([k]) => k !== 'unit' || leaderOrClerk);
   const [tab, setTab] = useState(tabs.some(([k]) => k === initial) ? initial : leaderOrClerk && hasRole('leader') ? 'overdue' : 'mine');
-  const [names, setNames] = useState(/** @type {Map<string, string>} */ (new Map()));
   const query = TABS.find(([k]) => k === tab)?.[2] ?? '';
   const { data, error, reload } = useResource(() => /** @type {Promise<{ items: Assignment[] }>} */ (api(`/api/assignments?${query}`)), [tab]);
   useEffect(() => {
-    units().then((all) => setNames(new Map(all.map((u) => [u.id, u.name]))), () => {});
     /** @type {AppEventName[]} */
     const events = ['assignment:new', 'synced'];
     const offs = events.map((n) => on(n, () => reload()));
@@ -69,9 +71,14 @@ export function Work({ tab: initial }) {
           <${StatusBadge} status=${a.status} prefix="work" />
           ${a.overdue && html`<span class="badge badge-flash">${t('overdue')}</span>`}</span>
         <a class="doc-subject" href=${docHref(a.documentId, a.deliveryId)}>${a.document.notation ? `${a.document.notation} — ` : ''}${a.document.subject}</a>
-        <span class="doc-meta">${t('assignee')}: ${a.assigneeUnitId ? names.get(a.assigneeUnitId) ?? '' : t('person')}</span>
+        <span class="doc-meta">${t('assignee')}: <strong class="assignee-name">${a.assigneeName}</strong> · ${t(`assignRole.${a.role}`)}</span>
         ${a.dueDate && html`<span class=${`doc-meta ${a.overdue ? 'text-danger' : ''}`}>${t('deadline')}: ${fmtDate(a.dueDate)}</span>`}
         ${a.direction && html`<blockquote class="direction">${a.direction}</blockquote>`}
+        ${a.direction && a.assignedByName && html`<span class="doc-meta">${t('directionBy', { name: a.assignedByName, at: fmtDate(a.createdAt) })}</span>`}
+        ${a.reports.length > 0 && html`<details class="panel reports-panel" open>
+          <summary>${t('reportsTitle')} (${a.reports.length})</summary>
+          <${Reports} reports=${a.reports} />
+        </details>`}
         ${a.can?.report && html`<${ReportForm} assignment=${a} onDone=${reload} />`}
       </li>`)}
     </ul>`}
