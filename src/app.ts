@@ -108,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await workflowRoutes(app, deps);
   await signingWorkflowRoutes(app, deps);
   await exchangeRoutes(app, deps);
+  await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

@@ -52,7 +52,9 @@ export async function listInbox(
       deliveryId: d.id,
       document: {
         id: doc.id, type: doc.type, number: doc.number, notation: doc.notation, subject: doc.subject, urgency: doc.urgency,
-        dueDate: doc.dueDate, issuedAt: iso(doc.issuedAt), issuer,
+        dueDate: doc.dueDate, issuedAt: iso(doc.issuedAt),
+        // A paper document (văn bản giấy): its sender is on no system; the name the clerk registered is the issuer shown.
+        issuer: doc.senderName !== null ? { ...issuer, name: doc.senderName } : issuer, paper: doc.senderName !== null,
       },
       status: d.status,
       deliveredAt: d.deliveredAt.toISOString(),
