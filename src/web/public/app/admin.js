@@ -1,5 +1,5 @@
 // @ts-check
-// Quản trị (admin only): the unit tree and adding a unit; accounts — list by unit, add, edit name,
+// Quản trị (admin only): the unit tree, adding a unit and a unit's settings (place name, Party term); accounts — list by unit, add, edit name,
 // title, roles, unit and leadership position, disable/enable, reset a password. A change of roles
 // or unit, disabling and a reset log the person out at once (the server ends their sessions).
 import { useState } from 'preact/hooks';
@@ -84,9 +84,65 @@ function Units() {
       ${(tree.data ?? []).map(({ unit, depth }) => html`<li key=${unit.id} style=${{ paddingLeft: `${Math.min(depth, 6) * 0.9}rem` }}>
         <span class="doc-subject">${unit.name}</span>
         <span class="doc-meta"> ${unit.shortName} · ${unit.code} · ${t(`kind.${unit.kind}`)}</span>
+        <${UnitSettings} unit=${unit} onDone=${() => { cachedUnits(true).catch(() => {}); tree.reload(); }} />
       </li>`)}
     </ul>
   </div>`;
+}
+
+/**
+ * A unit's settings without history (PATCH /api/units/:id): its place name for the date line and,
+ * for a Party unit, its term and the day the term began. Only what changed is sent; an emptied
+ * field is cleared. The form is drawn when opened (a district has over a hundred units).
+ * @param {{ unit: Unit, onDone: () => void }} props
+ */
+function UnitSettings({ unit, onDone }) {
+  const [open, setOpen] = useState(false);
+  return html`<details class="panel unit-settings" data-unit=${unit.code} onToggle=${(/** @type {Event} */ e) => setOpen(/** @type {HTMLDetailsElement} */ (e.currentTarget).open)}>
+    <summary aria-label=${t('unitSettingsOf', { name: unit.name })}>${t('unitSettings')}</summary>
+    ${open && html`<${UnitSettingsForm} unit=${unit} onDone=${onDone} />`}
+  </details>`;
+}
+
+/** @param {{ unit: Unit, onDone: () => void }} props */
+function UnitSettingsForm({ unit, onDone }) {
+  const initial = () => ({ partyTerm: unit.partyTerm ?? '', partyTermStartsOn: unit.partyTermStartsOn ?? '', placeName: unit.placeName ?? '' });
+  const [f, setF] = useState(initial);
+  const [saved, setSaved] = useState(initial);
+  const set = (/** @type {keyof ReturnType<typeof initial>} */ k) => onValue((v) => setF((x) => ({ ...x, [k]: v })));
+  const { busy, error, run } = useAction();
+  const party = unit.kind === 'party';
+  const submit = (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    run(async () => {
+      /** @type {Record<string, string | null>} */
+      const body = {};
+      for (const k of /** @type {const} */ (['partyTerm', 'partyTermStartsOn', 'placeName'])) {
+        if (!party && k !== 'placeName') continue;
+        const v = f[k].trim();
+        if (v !== saved[k]) body[k] = v || null;
+      }
+      if (Object.keys(body).length) {
+        /** @type {{ unit?: Unit }} */
+        const r = await api(`/api/units/${unit.id}`, { method: 'PATCH', body });
+        const now = r?.unit;
+        const next = now
+          ? { partyTerm: now.partyTerm ?? '', partyTermStartsOn: now.partyTermStartsOn ?? '', placeName: now.placeName ?? '' }
+          : { partyTerm: f.partyTerm.trim(), partyTermStartsOn: f.partyTermStartsOn.trim(), placeName: f.placeName.trim() };
+        setSaved(next);
+        setF(next);
+        onDone();
+      }
+      toast(t('saved'));
+    });
+  };
+  return html`<form class="form" onSubmit=${submit}>
+    <label class="field">${t('placeName')}<input name="placeName" maxlength="100" value=${f.placeName} onInput=${set('placeName')} /></label>
+    ${party && html`<label class="field">${t('partyTerm')}<input name="partyTerm" pattern="\d{4}-\d{4}" maxlength="9" inputmode="numeric" value=${f.partyTerm} onInput=${set('partyTerm')} /></label>
+      <label class="field">${t('partyTermStartsOn')}<input name="partyTermStartsOn" type="date" value=${f.partyTermStartsOn} onInput=${set('partyTermStartsOn')} /></label>`}
+    <${ErrorBox} error=${error} />
+    <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>${t('save')}</button>
+  </form>`;
 }
 
 /** @param {{ tree: Array<{ unit: Unit, depth: number }>, onDone: () => void }} props */

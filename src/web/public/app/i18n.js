@@ -96,7 +96,7 @@ const VI = {
   secretDirection: 'Sổ', 'secretDir.incoming': 'Văn bản mật đến', 'secretDir.outgoing': 'Văn bản mật đi', counterpartIn: 'Tác giả (cơ quan gửi)', counterpartOut: 'Nơi nhận',
   secretEmpty: 'Sổ chưa có văn bản nào', secretRegistered: 'Đã vào sổ mật, số {n}', number: 'Số', signerName: 'Người ký', copies: 'Số lượng bản', holder: 'Đơn vị, người nhận', note: 'Ghi chú',
   unitSettings: 'Thiết lập đơn vị', partyTerm: 'Nhiệm kỳ (ví dụ 2025-2030)', partyTermStartsOn: 'Ngày bắt đầu nhiệm kỳ (ngày sau ngày bế mạc đại hội)', placeName: 'Địa danh ghi ở dòng ngày tháng',
-  chooseUnit: 'Chọn đơn vị',
+  chooseUnit: 'Chọn đơn vị', registeredAt: 'Ngày vào sổ', unitSettingsOf: 'Thiết lập {name}',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -193,7 +193,7 @@ const EN = {
   secretDirection: 'Register', 'secretDir.incoming': 'Incoming secret', 'secretDir.outgoing': 'Outgoing secret', counterpartIn: 'Author (sending body)', counterpartOut: 'Recipients',
   secretEmpty: 'The register is empty', secretRegistered: 'Registered in the secret register, no. {n}', number: 'No.', signerName: 'Signer', copies: 'Copies', holder: 'Unit or person receiving', note: 'Note',
   unitSettings: 'Unit settings', partyTerm: 'Term (e.g. 2025-2030)', partyTermStartsOn: 'Term starts on (the day after the congress closed)', placeName: 'Place name in the date line',
-  chooseUnit: 'Choose a unit',
+  chooseUnit: 'Choose a unit', registeredAt: 'Registered', unitSettingsOf: 'Settings of {name}',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */

@@ -1,7 +1,7 @@
 // @ts-check
 // Văn bản đến: unacknowledged flash first, then newest; live updates; pull down to refresh.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, units } from './api.js';
+import { api, hasRole, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
 import { docHref, ErrorBox, ExternalBadge, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
@@ -125,6 +125,10 @@ export function Inbox() {
       <h1 id="inbox-title">${t('navInbox')}</h1>
       <button type="button" class="btn btn-small" onClick=${load} disabled=${busy}>${t('refresh')}</button>
     </div>
+    ${hasRole('clerk', 'leader') && html`<div class="row inbox-tools">
+      ${hasRole('clerk') && html`<a class="btn" href="#/paper">${t('paperOpen')}</a>`}
+      <a class="btn" href="#/secret">${t('secretOpen')}</a>
+    </div>`}
     <${ErrorBox} error=${error} onRetry=${load} />
     ${items === null ? (error ? null : html`<${Loading} />`) : items.length === 0
       ? html`<p class="muted">${t('empty')}</p>`

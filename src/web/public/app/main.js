@@ -12,7 +12,9 @@ import { getLang, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
 import * as live from './live.js';
 import { Outbox, Tracking } from './outbox.js';
+import { PaperForm } from './paper.js';
 import { Reader } from './reader.js';
+import { SecretRegister } from './secret.js';
 import { go, html, Toasts, useRoute } from './ui.js';
 import { Work } from './work.js';
 /** @import { Route } from './ui.js' */
@@ -43,6 +45,8 @@ function View({ route, onLang }) {
     case 'work': return html`<${Work} tab=${route.query.tab} />`;
     case 'account': return html`<${Account} onLang=${onLang} />`;
     case 'admin': return html`<${Admin} tab=${id} />`;
+    case 'paper': return html`<${PaperForm} />`;
+    case 'secret': return html`<${SecretRegister} />`;
     default: return html`<${Inbox} />`;
   }
 }

@@ -36,6 +36,11 @@ export interface Unit {
   /** That system's id and name; null for our own units. */
   systemId: string | null;
   systemName: string | null;
+  /** Party units: the term (nhiệm kỳ, e.g. "2025-2030") and the day it began (the day after the congress closed). */
+  partyTerm?: string | null;
+  partyTermStartsOn?: string | null;
+  /** The place name of the date line ("Sơn Hà, ngày …"); null: derived from the unit's name. */
+  placeName?: string | null;
 }
 
 /** How far a package to a unit of another system got on the axis (apart from the recipient's status). */
