@@ -57,8 +57,8 @@ export function PaperForm() {
         <select name="type" value=${f.type} onChange=${set('type')}>${DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}</option>`)}</select>
       </label>
       <label class="field">${t('subject')}<textarea name="subject" required maxlength="500" rows="3" value=${f.subject} onInput=${set('subject')}></textarea></label>
-      <label class="field">${t('senderName')}<input name="senderName" required maxlength="255" value=${f.senderName} onInput=${set('senderName')} /></label>
-      <label class="field">${t('paperNotation')}<input name="notation" maxlength="100" placeholder="15/QĐ-UBND" value=${f.notation} onInput=${set('notation')} /></label>
+      <label class="field">${t('senderName')}<input name="senderName" required maxlength="300" value=${f.senderName} onInput=${set('senderName')} /></label>
+      <label class="field">${t('paperNotation')}<input name="notation" maxlength="64" placeholder="15/QĐ-UBND" value=${f.notation} onInput=${set('notation')} /></label>
       <label class="field">${t('signedOn')}<input name="signedOn" type="date" value=${f.signedOn} onInput=${set('signedOn')} /></label>
       <label class="field">${t('urgency')}
         <select name="urgency" value=${f.urgency} onChange=${set('urgency')}>${URGENCIES.map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select>

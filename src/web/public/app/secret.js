@@ -26,8 +26,10 @@ function SecretForm({ onDone }) {
     run(async () => {
       /** @type {Record<string, unknown>} */
       const body = { direction: f.direction, type: f.type, subject: f.subject.trim(), counterpart: f.counterpart.trim(), secrecy: f.secrecy, urgency: f.urgency };
-      for (const k of /** @type {const} */ (['notation', 'signedOn', 'signerName', 'holder', 'note'])) if (f[k].trim()) body[k] = f[k].trim();
-      if (f.copies.trim()) body.copies = Number(f.copies);
+      // An outgoing secret document's number and notation are given by the register, never typed.
+      const optional = f.direction === 'outgoing' ? /** @type {const} */ (['signedOn', 'signerName', 'holder', 'note']) : /** @type {const} */ (['notation', 'signedOn', 'holder', 'note']);
+      for (const k of optional) if (f[k].trim()) body[k] = f[k].trim();
+      if (f.direction === 'outgoing' && f.copies.trim()) body.copies = Number(f.copies);
       /** @type {{ entry: SecretEntry }} */
       const r = await api('/api/registers/secret', { method: 'POST', body });
       toast(t('secretRegistered', { n: r.entry.number }));
@@ -48,7 +50,7 @@ function SecretForm({ onDone }) {
       <label class="field">${t('type')}
         <select name="type" value=${f.type} onChange=${set('type')}>${DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}</option>`)}</select>
       </label>
-      <label class="field">${t('notation')}<input name="notation" maxlength="100" value=${f.notation} onInput=${set('notation')} /></label>
+      ${!out && html`<label class="field">${t('notation')}<input name="notation" maxlength="64" value=${f.notation} onInput=${set('notation')} /></label>`}
       <label class="field">${t('subject')}<textarea name="subject" required maxlength="500" rows="3" value=${f.subject} onInput=${set('subject')}></textarea></label>
       <label class="field">${out ? t('counterpartOut') : t('counterpartIn')}<input name="counterpart" required maxlength="500" value=${f.counterpart} onInput=${set('counterpart')} /></label>
       <label class="field">${t('secrecy')}
@@ -82,7 +84,7 @@ export function SecretRegister() {
     ${!list.data ? (list.error ? null : html`<${Loading} />`) : list.data.length === 0 ? html`<p class="muted">${t('secretEmpty')}</p>` : html`<ul class="list" aria-label=${t('secretTitle')}>
       ${list.data.map((e) => html`<li key=${e.id} class="card secret-entry" data-direction=${e.direction}>
         <p class="doc-badges"><span class="badge badge-flash">${t(`secrecy.${e.secrecy}`)}</span> <span class="badge">${t(`secretDir.${e.direction}`)}</span></p>
-        <p class="doc-subject">${t('number')} ${e.number}${e.notation ? ` · ${e.notation}` : ''} — ${e.subject}</p>
+        <p class="doc-subject">${t('number')} ${e.number}${e.notation ? ` · ${e.notation}` : ''} — ${e.typeName ?? e.type}: ${e.subject}</p>
         <p class="doc-meta">${e.direction === 'outgoing' ? t('counterpartOut') : t('counterpartIn')}: ${e.counterpart}</p>
         ${e.signedOn && html`<p class="doc-meta">${t('signedOn')}: ${fmtDate(e.signedOn)}</p>`}
         <p class="doc-meta">${t('registeredAt')}: ${fmtDate(e.registeredAt)}</p>

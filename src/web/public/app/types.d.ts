@@ -110,6 +110,8 @@ export interface Document {
   recallReason: string | null;
   createdAt: string;
   can?: Can;
+  /** A paper document: the sending body as printed (its issuer is the unit standing for senders on no system). */
+  senderName?: string | null;
   /** Trình ký (issue 12): where the draft is, whose turn it is, the signer of record. */
   flowState?: FlowState;
   awaitingUserId?: string | null;
@@ -315,6 +317,8 @@ export interface SecretEntry {
   number: number;
   notation: string | null;
   type: string;
+  /** The type's name (Quyết định, Công văn …). */
+  typeName?: string;
   subject: string;
   counterpart: string;
   secrecy: Exclude<Secrecy, 'none'>;
