@@ -64,6 +64,13 @@ const junkForm = (fields: Record<string, string>) => {
   const b = multipart([...Object.entries(fields).map(([name, data]) => ({ name, data })), { name: 'file', filename: 'x.bin', type: 'application/octet-stream', data: Buffer.from('not a key, not an image') }]);
   return { raw: b.payload, headers: b.headers };
 };
+const paperForm = () => {
+  const b = multipart([
+    { name: 'type', data: 'CV' }, { name: 'subject', data: 'Về việc kiểm tra phân quyền' }, { name: 'senderName', data: 'Ông Nguyễn Văn Ma Trận' },
+    { name: 'file', filename: 'van-ban-giay.pdf', data: makePdf('paper') },
+  ]);
+  return { raw: b.payload, headers: b.headers };
+};
 let seq = 0;
 const RANDOM_UUID = '6f1c1f0e-1111-4111-8111-111111111111';
 
@@ -98,6 +105,8 @@ const ROUTES: Record<string, Route> = {
   'POST /api/documents/{id}/sign/complete': { access: 'user', targets: (w) => [obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT)], body: () => ({ handle: RANDOM_UUID, signature: 'A'.repeat(64) }) },
   'GET /api/documents/{id}/edxml': { access: 'user', targets: (w) => [obj({ id: w.docId }, C), obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT)] },
   'POST /api/exchange/edxml': { access: 'user' },
+  // Any clerk registers a paper document for their own unit; everyone else 403.
+  'POST /api/incoming/paper': { access: 'user', body: () => paperForm() },
   'GET /api/outbox': { access: 'user' },
   'GET /api/inbox': { access: 'user' },
 
