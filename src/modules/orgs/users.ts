@@ -98,12 +98,15 @@ export async function findUserByUsername(db: DbOrTx, username: string): Promise<
 }
 
 /**
- * The people of a unit, for picking an assignee or a deputy: visible to members of that unit and of
- * its parent unit (a leader assigning to a person of a department), and to an admin.
+ * The people of a unit, for picking an assignee, a deputy, or whom to hand a draft to: visible to
+ * members of that unit, of its parent unit (a leader assigning to a person of a department), of its
+ * departments (an officer or head of a department handing a draft to the parent's leaders in trình
+ * ký), and to an admin.
  */
 export async function listUnitPeople(db: DbOrTx, actor: Actor, unitId: string) {
   const [unit] = await db.select({ id: units.id, parentId: units.parentId }).from(units).where(eq(units.id, unitId));
-  const allowed = unit && (hasRole(actor, 'admin') || unit.id === actor.unitId || unit.parentId === actor.unitId);
+  const [own] = unit ? await db.select({ parentId: units.parentId }).from(units).where(eq(units.id, actor.unitId)) : [];
+  const allowed = unit && (hasRole(actor, 'admin') || unit.id === actor.unitId || unit.parentId === actor.unitId || own?.parentId === unit.id);
   if (!allowed) throw notFound('Không tìm thấy đơn vị', 'Unit not found');
   const rows = await db.select().from(users).where(and(eq(users.unitId, unitId), eq(users.disabled, false))).orderBy(asc(users.fullName));
   return rows.map((u) => ({ id: u.id, fullName: u.fullName, title: u.title, roles: u.roles, unitId: u.unitId }));
