@@ -68,7 +68,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   const officer = await phone('officer', 'chuyenvien.tckh');
   const headPage = await phone('head', 'truongphong.tckh');
   const leader = await phone('leader', 'chutich.huyen');
-  for (const p of [headPage, leader]) await p.getByRole('link', { name: 'Chờ xử lý' }).click();
+  for (const p of [headPage, leader]) await p.getByRole('link', { name: 'Trình ký' }).click();
   await headPage.getByText('Không có dự thảo nào chờ bạn xử lý').waitFor();
   mark('four people logged in');
 
@@ -165,7 +165,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await officer.getByRole('button', { name: 'Trình', exact: true }).click();
   await officer.locator('[data-flow="signing"]').waitFor();
   await officer.locator('.nav-badge').waitFor({ state: 'detached' });
-  await leader.getByRole('link', { name: 'Chờ xử lý' }).click();
+  await leader.getByRole('link', { name: 'Trình ký' }).click();
   await leader.locator('[data-list="awaiting"]').getByText(subject).waitFor({ timeout: 5000 });
   mark('v2 submitted');
 

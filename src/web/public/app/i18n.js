@@ -61,7 +61,7 @@ const VI = {
   newPasswordFor: 'Mật khẩu mới cho {name}', editUser: 'Sửa tài khoản {name}', searchUsers: 'Tìm theo tên hoặc tên đăng nhập',
   transportLabel: 'Chuyển qua trục liên thông', viaAxisNote: '{n} nơi nhận thuộc hệ thống khác: văn bản sẽ được chuyển qua trục liên thông.', transportReason: 'Lý do lỗi chuyển: {reason}',
   // Trình ký (drafts-flow: drafts.js, draft-view.js, compose.js, outbox.js, the sign panel).
-  navAwaiting: 'Chờ xử lý', awaitingTitle: 'Chờ tôi xử lý', awaitingEmpty: 'Không có dự thảo nào chờ bạn xử lý', awaitingCount: '{n} dự thảo chờ bạn xử lý',
+  navAwaiting: 'Trình ký', awaitingTitle: 'Chờ tôi xử lý', awaitingEmpty: 'Không có dự thảo nào chờ bạn xử lý', awaitingCount: '{n} dự thảo chờ bạn xử lý',
   awaitingFrom: 'Từ: {name}', newAwaiting: 'Dự thảo chờ bạn xử lý: {subject}',
   'flow.drafting': 'Đang soạn', 'flow.review': 'Chờ trưởng phòng duyệt', 'flow.signing': 'Chờ lãnh đạo ký', 'flow.signed': 'Đã ký, chờ văn thư cấp số', 'flow.returned': 'Bị trả lại',
   flowTitle: 'Trình ký', turnYou: 'Đến lượt bạn xử lý', turnOf: 'Đang chờ: {name}', turnClerk: 'Đang chờ: văn thư',
@@ -158,7 +158,7 @@ const EN = {
   newPasswordFor: 'New password for {name}', editUser: 'Edit {name}', searchUsers: 'Search by name or username',
   transportLabel: 'Transfer over the exchange axis', viaAxisNote: '{n} recipients are on other systems: the document will travel over the exchange axis.', transportReason: 'Transfer failed because: {reason}',
   // Trình ký (drafts-flow: drafts.js, draft-view.js, compose.js, outbox.js, the sign panel).
-  navAwaiting: 'To do', awaitingTitle: 'Waiting for me', awaitingEmpty: 'No drafts are waiting for you', awaitingCount: '{n} drafts waiting for you',
+  navAwaiting: 'Approvals', awaitingTitle: 'Waiting for me', awaitingEmpty: 'No drafts are waiting for you', awaitingCount: '{n} drafts waiting for you',
   awaitingFrom: 'From: {name}', newAwaiting: 'A draft waits for you: {subject}',
   'flow.drafting': 'Being drafted', 'flow.review': "Awaiting the head of department's review", 'flow.signing': "Awaiting the leader's signature", 'flow.signed': 'Signed, awaiting number and issue', 'flow.returned': 'Returned for rework',
   flowTitle: 'Approval', turnYou: 'It is your turn', turnOf: 'Waiting for: {name}', turnClerk: 'Waiting for: the secretary',
