@@ -23,6 +23,14 @@ export function presentDocument(d: DocumentRow) {
     issuedAt: d.issuedAt?.toISOString() ?? null,
     recalledAt: d.recalledAt?.toISOString() ?? null,
     recallReason: d.recallReason,
+    /**
+     * A paper document (văn bản giấy, registered from a scan): its sender is on no system and the
+     * name the clerk registered (`sender_name`) is the issuer shown; `signedOn` is the date printed.
+     */
+    paper: d.senderName !== null,
+    senderName: d.senderName,
+    signedOn: d.signedOn,
+    ...(d.senderName !== null ? { issuer: { id: d.issuerUnitId, name: d.senderName } } : {}),
     createdAt: d.createdAt.toISOString(),
   };
 }
