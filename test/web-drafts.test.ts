@@ -144,7 +144,8 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await leader.locator('[data-step="return"] summary').click();
   await leader.getByLabel('Ý kiến khi trả lại (bắt buộc)').fill('Bổ sung căn cứ Nghị quyết của HĐND huyện ở đoạn 2.');
   await leader.locator('[data-step="return"] button[type="submit"]').click();
-  await leader.locator('[data-flow="returned"]').waitFor();
+  // Back with its author, the draft leaves the leader's list (and the leader goes back to it).
+  await leader.getByText('Không có dự thảo nào chờ bạn xử lý').waitFor();
   await officer.locator('[data-flow="returned"][data-my-turn="1"]').waitFor({ timeout: 5000 });
   assert.match(await officer.locator('.flow-return').innerText(), /Nguyễn Văn Hùng: Bổ sung căn cứ Nghị quyết/);
   assert.equal(await awaitingCount(officer), '1', "the returned draft is in the officer's list");

@@ -109,8 +109,8 @@ function HandOnForm({ kind, doc, people, onDone }) {
   </form>`;
 }
 
-/** Back to the author: the comment is required. @param {{ doc: DocumentDetail['document'], onDone: () => void }} props */
-function ReturnForm({ doc, onDone }) {
+/** Back to the author: the comment is required. @param {{ doc: DocumentDetail['document'] }} props */
+function ReturnForm({ doc }) {
   const [comment, setComment] = useState('');
   const { busy, error, run, setError } = useAction();
   const submit = (/** @type {SubmitEvent} */ e) => {
@@ -122,7 +122,8 @@ function ReturnForm({ doc, onDone }) {
       setComment('');
       toast(t('returnedDone'));
       signal('drafts-changed', { documentId: doc.id });
-      onDone();
+      // Back with its author, the draft usually leaves the returner's sight: on to what is left to do.
+      go('#/awaiting');
     });
   };
   return html`<details class="panel" data-step="return">
@@ -253,7 +254,7 @@ export function DraftFlow({ data, onChange }) {
       ${text(lastReturn.data, 'fromName') ? `${text(lastReturn.data, 'fromName')}: ` : ''}${text(lastReturn.data, 'comment')}</blockquote>`}
     ${can.submit && html`<${HandOnForm} kind="submit" doc=${doc} people=${people} onDone=${onChange} />`}
     ${can.approve && html`<${HandOnForm} kind="approve" doc=${doc} people=${people} onDone=${onChange} />`}
-    ${can.return && html`<${ReturnForm} doc=${doc} onDone=${onChange} />`}
+    ${can.return && html`<${ReturnForm} doc=${doc} />`}
     ${can.edit && html`<${UploadForm} key=${`${doc.id}-${main?.sha256 ?? ''}`} doc=${doc} hasMain=${Boolean(main)} onDone=${onChange} />`}
     ${can.edit && html`<${EditForm} key=${doc.id} doc=${doc} onDone=${onChange} />`}
     ${can.delete && html`<button type="button" class="btn btn-block btn-delete" disabled=${busy} onClick=${remove}>${t('deleteDraft')}</button>`}

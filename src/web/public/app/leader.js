@@ -79,7 +79,7 @@ export function SignPanel({ documentId, onDone }) {
   const signServer = async () => {
     if (sending.current) return;
     sending.current = true;
-    const body = competence === '' ? undefined : { competence: competence === 'none' ? null : competence };
+    const body = competence === '' ? {} : { competence: competence === 'none' ? null : competence };
     const ok = await run(async () => {
       await api(`/api/documents/${documentId}/sign`, { method: 'POST', body });
       return true;

@@ -117,7 +117,7 @@ function IssuerActions({ doc, signatures, onChange }) {
   const issue = () => run(async () => {
     if (!confirm(leaderSigned ? t('confirmIssue', { n: doc.recipients.length }) : t('confirmUnsigned'))) return;
     /** @type {{ document: Document, stamped?: boolean }} */
-    const r = await api(`/api/documents/${doc.id}/issue`, { method: 'POST' });
+    const r = await api(`/api/documents/${doc.id}/issue`, { method: 'POST', body: {} });
     toast(t('issued', { notation: r.document.notation }));
     if (r.stamped === false || r.document.stamped === false) toast(t('notStamped'));
     location.hash = `#/tracking/${doc.id}`;
