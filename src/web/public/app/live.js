@@ -60,7 +60,7 @@ function setStatus(patch) {
 /** @type {Socket | null} */
 let socket = null;
 let last = 0;
-/** @type {Set<number>} */
+/** `name:eventId` of the pushes handled: one event may push several names (draft:awaiting and draft:updated). @type {Set<string>} */
 const seen = new Set();
 const storageKey = () => `lt.lastEvent.${session.user?.id ?? ''}`;
 
@@ -72,16 +72,17 @@ function remember(id) {
 }
 
 /**
- * One push, live or replayed by sync; the same eventId is handled once.
+ * One push, live or replayed by sync; the same push (name and eventId) is handled once.
  * @param {PushName} name
  * @param {{ eventId?: unknown }} data
  * @param {boolean} live
  */
 function deliver(name, data, live) {
   if (data && typeof data.eventId === 'number') {
-    if (seen.has(data.eventId)) return;
-    seen.add(data.eventId);
-    if (seen.size > 2000) seen.delete(/** @type {number} */ (seen.values().next().value));
+    const key = `${name}:${data.eventId}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (seen.size > 2000) seen.delete(/** @type {string} */ (seen.values().next().value));
     remember(data.eventId);
   }
   emit(name, /** @type {AppEvents[PushName]} */ ({ ...data, live }));
