@@ -3,6 +3,7 @@ import { IdParams, Security } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Deps } from '../lib/deps.js';
 import { badRequest } from '../lib/errors.js';
+import { COMPETENCES, type Competence, isCompetence } from '../modules/signing/competence.js';
 import type { Placement } from '../modules/signing/layout.js';
 import * as S from '../modules/signing/schemas.js';
 import { getDocument } from './read-document.js';
@@ -25,6 +26,20 @@ function placementOf(body: unknown): Placement | null {
   return p as Placement;
 }
 
+/** `competence` of a sign request: absent = the default from the signer's position, null = none, else one of TM, KT, Q, TL, TUQ. */
+function competenceOf(body: unknown): Competence | null | undefined {
+  if (body === undefined || body === null || typeof body !== 'object' || !('competence' in body)) return undefined;
+  const c = (body as { competence?: unknown }).competence;
+  if (c === undefined) return undefined;
+  if (c === null || isCompetence(c)) return c;
+  throw badRequest(
+    `competence phải là một trong ${COMPETENCES.join(', ')} hoặc null (không ghi thẩm quyền)`,
+    `competence must be one of ${COMPETENCES.join(', ')} or null (no competence line)`,
+  );
+}
+
+const CompetenceT = Type.Optional(Type.Union([...COMPETENCES.map((c) => Type.Literal(c)), Type.Null()]));
+
 /** The leader's signature on a draft: with the server-held key, or in two steps with the signer's own token. */
 export async function signingWorkflowRoutes(app: App, deps: Deps) {
   const tags = ['signatures'];
@@ -33,14 +48,14 @@ export async function signingWorkflowRoutes(app: App, deps: Deps) {
     // The body is optional (most calls send none), so it is checked here rather than by the schema.
     {
       schema: {
-        tags, security: Security, params: IdParams, summary: 'Lãnh đạo ký số (khóa lưu trên máy chủ); tùy chọn {placement: {page, x, y}}',
+        tags, security: Security, params: IdParams, summary: 'Lãnh đạo ký số (khóa lưu trên máy chủ); tùy chọn {placement: {page, x, y}, competence}',
         bodyDoc: { content: { 'application/json': S.SignJson }, required: false },
         response: { 200: S.DocumentDetailBody, ...S.Errors },
       },
     },
     async (req) => {
-      const signed = await signDocument(deps, req.actor, req.params.id, { placement: placementOf(req.body) });
-      return { ...(await getDocument(deps, req.actor, req.params.id)), timestamped: signed.timestamped };
+      const signed = await signDocument(deps, req.actor, req.params.id, { placement: placementOf(req.body), competence: competenceOf(req.body) });
+      return { ...(await getDocument(deps, req.actor, req.params.id)), timestamped: signed.timestamped, signer: signed.signer };
     },
   );
   app.post(
@@ -48,7 +63,7 @@ export async function signingWorkflowRoutes(app: App, deps: Deps) {
     {
       schema: {
         tags, security: Security, params: IdParams, summary: 'Ký bằng thiết bị của người ký, bước 1: dữ liệu cần ký',
-        body: Type.Object({ certificate: Type.String({ minLength: 100, maxLength: 20000 }), placement: PlacementT }, { additionalProperties: false }),
+        body: Type.Object({ certificate: Type.String({ minLength: 100, maxLength: 20000 }), placement: PlacementT, competence: CompetenceT }, { additionalProperties: false }),
         response: { 200: S.PreparedBody, ...S.Errors },
       },
     },
@@ -68,7 +83,7 @@ export async function signingWorkflowRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const signed = await completeTokenSignature(deps, req.actor, req.params.id, req.body);
-      return { ...(await getDocument(deps, req.actor, req.params.id)), timestamped: signed.timestamped };
+      return { ...(await getDocument(deps, req.actor, req.params.id)), timestamped: signed.timestamped, signer: signed.signer };
     },
   );
 }

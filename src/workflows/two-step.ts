@@ -5,17 +5,18 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
+import { recordSigner } from '../modules/documents/signer-record.js';
+import type { Competence } from '../modules/documents/tables.js';
 import { recordEvents } from '../modules/events/service.js';
 import { getUser } from '../modules/orgs/users.js';
 import { CertificateError, checkSigningCertificate, describeCertificate } from '../modules/signing/crypto/certificates.js';
 import { TimestampError } from '../modules/signing/crypto/timestamp.js';
 import { completeSignature, prepareSignature, signatureRoom } from '../modules/signing/engine.js';
-import { activeImage } from '../modules/signing/keys-service.js';
-import { type Placement, leaderAppearance } from '../modules/signing/layout.js';
+import type { Placement } from '../modules/signing/layout.js';
 import { deletePendingSignature, findPendingSignature, savePendingSignature } from '../modules/signing/pending.js';
 import { unsupportedPdf } from '../modules/signing/seal.js';
 import { certificateFromPem } from '../modules/signing/trust-service.js';
-import { leaderBoxFor, signableMainFile } from './sign-document.js';
+import { leaderLook, signableMainFile } from './sign-document.js';
 
 const TTL_MS = 15 * 60 * 1000;
 /** Room for intermediate certificates the token may send with its signature. */
@@ -26,8 +27,10 @@ const CHAIN_ALLOWANCE = 8192;
  * prepares the signed PDF around a placeholder and returns the DER of the CMS signed attributes
  * (and their SHA-256) to be signed outside; the key never reaches the server.
  */
-export async function prepareTokenSignature(deps: Deps, actor: Actor, documentId: string, input: { certificate: string; placement?: Placement | null }) {
-  const { doc, main } = await signableMainFile(deps, actor, documentId);
+export async function prepareTokenSignature(
+  deps: Deps, actor: Actor, documentId: string, input: { certificate: string; placement?: Placement | null; competence?: Competence | null },
+) {
+  const { doc, main, onBehalfOf } = await signableMainFile(deps, actor, documentId);
   const certificate = certificateFromPem(input.certificate);
   if (!certificate) throw badRequest('Chứng thư số không hợp lệ (PEM hoặc base64 DER)', 'Invalid certificate (PEM or base64 DER)');
   const at = deps.clock();
@@ -39,15 +42,17 @@ export async function prepareTokenSignature(deps: Deps, actor: Actor, documentId
   }
   const user = (await getUser(deps.db, actor.userId))!;
   const pdf = await readFileBytes(deps, main.sha256);
-  const box = await leaderBoxFor(pdf, input.placement);
+  // The same look as with the server key: image only in a printed block, else the competence lines.
+  const look = await leaderLook(deps, actor, pdf, { issuerUnitId: doc.issuerUnitId, placement: input.placement, competence: input.competence, onBehalfOf });
+  const box = look.box;
   const { prepared, signedAttributes } = await prepareSignature(pdf, certificate, {
     fieldName: 'LanhDaoKy', signingTime: at, name: describeCertificate(certificate).commonName ?? user.fullName, reason: 'Ký ban hành văn bản',
     subFilter: 'ETSI.CAdES.detached', signatureSize: signatureRoom({ certificate, chain: [] }, Boolean(deps.config.tsaUrl)) + CHAIN_ALLOWANCE,
-    appearance: leaderAppearance({ pageIndex: box.page, rect: box.rect, title: user.title || 'Lãnh đạo', fullName: user.fullName, image: await activeImage(deps.db, actor, 'user') }),
+    appearance: look.appearance,
   }).catch((err) => { throw unsupportedPdf(err); });
   const row = await savePendingSignature(deps.db, {
     documentId: doc.id, fileId: main.id, baseSha256: main.sha256, userId: actor.userId, prepared: prepared.pdf,
-    byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: box, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at,
+    byteRange: [...prepared.byteRange], signedAttributes, certificate, leaderBox: { ...box, competence: look.competence, appearance: look.mode }, expiresAt: new Date(at.getTime() + TTL_MS), createdAt: at,
   });
   const key = new X509Certificate(certificate).publicKey;
   return {
@@ -99,11 +104,16 @@ export async function completeTokenSignature(deps: Deps, actor: Actor, documentI
     await deps.db.transaction(async (tx) => {
       const doc = await loadOwnDocument(tx, actor, documentId, { forUpdate: true });
       if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
-      promoted = await replaceFileContents(deps, tx, { fileId: p.fileId, expectedSha256: p.baseSha256, staged, leaderBox: p.leaderBox });
+      const { competence = null, appearance: _mode, ...leaderBox } = p.leaderBox;
+      await recordSigner(tx, { documentId, userId: actor.userId, at, competence });
+      promoted = await replaceFileContents(deps, tx, { fileId: p.fileId, expectedSha256: p.baseSha256, staged, leaderBox });
       await deletePendingSignature(tx, p.id);
       await recordEvents(tx, [{
         type: 'document.signed', at, actor, documentId, unitIds: [doc.issuerUnitId],
-        data: { fileId: p.fileId, sha256: staged.sha256, previousSha256: p.baseSha256, certificate: describeCertificate(p.certificate).fingerprintSha256, mode: 'token', timestamped },
+        data: {
+          fileId: p.fileId, sha256: staged.sha256, previousSha256: p.baseSha256, certificate: describeCertificate(p.certificate).fingerprintSha256, mode: 'token', timestamped,
+          competence,
+        },
       }]);
     });
   } catch (err) {
@@ -111,5 +121,9 @@ export async function completeTokenSignature(deps: Deps, actor: Actor, documentI
     await forgetUnreferenced(deps, promoted);
     throw err;
   }
-  return { documentId, fileId: p.fileId, sha256: staged.sha256, timestamped };
+  const user = (await getUser(deps.db, actor.userId))!;
+  return {
+    documentId, fileId: p.fileId, sha256: staged.sha256, timestamped,
+    signer: { userId: user.id, fullName: user.fullName, title: user.title, competence: p.leaderBox.competence ?? null, appearance: p.leaderBox.appearance ?? 'text', signedAt: at.toISOString() },
+  };
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Nullable, OneOf, Timestamp, Uuid } from '../../http/schemas.js';
 import { Verdict } from '../documents/schemas.js';
+import { COMPETENCES } from './competence.js';
 import { CERT_OWNERS } from './tables.js';
 
 /** Shared pieces, re-exported so a routes.ts needs one import. */
@@ -63,8 +64,11 @@ export const SignJson = Type.Object({
     Nullable(
       Type.Object(
         { page: Type.Integer({ minimum: 0, description: 'from 0' }), x: Type.Number({ minimum: 0 }), y: Type.Number({ minimum: 0, description: 'points from the bottom left' }) },
-        { description: 'default: a 200 × 110 pt box at the bottom right of the last page' },
+        { description: 'a box with the competence line, image and name here; default: the image alone in the page’s printed signature block, else that box at the bottom right of the last page' },
       ),
     ),
+  ),
+  competence: Type.Optional(
+    Nullable(OneOf(COMPETENCES, { description: 'TM., KT., Q., TL., TUQ. (null = none); default from the signer’s position and delegation' })),
   ),
 });

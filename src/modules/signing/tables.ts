@@ -1,5 +1,5 @@
 import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { documentFiles, documents } from '../documents/tables.js';
+import { type Competence, documentFiles, documents } from '../documents/tables.js';
 import { units, users } from '../orgs/tables.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -109,7 +109,8 @@ export const pendingSignatures = pgTable(
     byteRange: integer('byte_range').array().notNull(),
     signedAttributes: bytea('signed_attributes').notNull(),
     certificate: bytea('certificate').notNull(),
-    leaderBox: jsonb('leader_box').$type<{ page: number; rect: [number, number, number, number] }>().notNull(),
+    /** Where the signature goes, and the competence chosen at step 1 (recorded as the signer's at step 2). */
+    leaderBox: jsonb('leader_box').$type<{ page: number; rect: [number, number, number, number]; competence?: Competence | null; appearance?: 'image' | 'text' }>().notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
