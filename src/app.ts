@@ -106,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await handlingRoutes(app, deps);
   await (await import('./modules/axis/routes.js')).axisRoutes(app, deps);
   await workflowRoutes(app, deps);
+  await (await import('./workflows/draft-routes.js')).draftRoutes(app, deps);
   await signingWorkflowRoutes(app, deps);
   await exchangeRoutes(app, deps);
   await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);

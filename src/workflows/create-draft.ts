@@ -1,7 +1,7 @@
 import type { Deps } from '../lib/deps.js';
 import type { Actor } from '../lib/actor.js';
 import { badRequest } from '../lib/errors.js';
-import { createDraft, type DraftInput } from '../modules/documents/create-draft.js';
+import { createDraftRow, type DraftInput } from '../modules/documents/create-draft.js';
 import { withDelegations } from '../modules/orgs/delegations.js';
 import { loadReadableDocument } from './access.js';
 import { documentWithCan } from './document-can.js';
@@ -13,6 +13,6 @@ export async function draftDocument(deps: Deps, actor: Actor, input: DraftInput)
       throw badRequest('Văn bản được trả lời không tồn tại', 'The document answered does not exist');
     });
   }
-  const doc = await createDraft(deps, actor, input);
+  const doc = await createDraftRow(deps, actor, input);
   return documentWithCan(deps, await withDelegations(deps.db, actor, deps.clock()), doc);
 }

@@ -9,6 +9,8 @@ import { STATUS_CODES } from '../modules/dispatch/tables.js';
 import { readFileBytes } from '../modules/documents/file-content.js';
 import { presentDocument, presentFile } from '../modules/documents/present.js';
 import { documentFiles } from '../modules/documents/tables.js';
+import { FLOW_EVENTS } from '../modules/documents/draft-flow.js';
+import { getVersion, listVersions, presentVersion } from '../modules/documents/versions.js';
 import { listDocumentEvents, presentEvent } from '../modules/events/service.js';
 import { withDelegations } from '../modules/orgs/delegations.js';
 import { deliveryCan } from '../modules/dispatch/policy.js';
@@ -18,7 +20,7 @@ import { canFor } from './document-can.js';
 
 /** A document with its files, its signatures' verdicts, the timeline the caller may see and what the caller can do. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
-  const { doc, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, deliveryId, relation } = await loadReadableDocument(deps.db, actor, documentId);
   const acting = await withDelegations(deps.db, actor, deps.clock());
   const delivery = deliveryId ? await findDeliveryForUnit(deps.db, doc.id, actor.unitId) : undefined;
   const files = await deps.db
@@ -26,11 +28,14 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
     .from(documentFiles)
     .where(eq(documentFiles.documentId, doc.id))
     .orderBy(asc(documentFiles.createdAt), asc(documentFiles.id));
-  const events = await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId });
+  // The trình ký steps and comments are the issuer's internal work: recipients do not see them.
+  const events = (await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId }))
+    .filter((e) => relation === 'issuer' || !(FLOW_EVENTS as readonly string[]).includes(e.type));
   const main = files.find((f) => f.role === 'main');
+  const versions = relation === 'issuer' ? await listVersions(deps.db, main ? [main.id] : []) : new Map();
   return {
     document: { ...presentDocument(doc), can: canFor(acting, doc, main ? { leaderSigned: Boolean(main.leaderBox) } : null, delivery) },
-    files: files.map(presentFile),
+    files: files.map((f) => ({ ...presentFile(f), ...(versions.has(f.id) ? { versions: versions.get(f.id)!.map(presentVersion) } : {}) })),
     // Every signature of every file, verified once per file version (see fileSignatureVerdicts).
     signatures: await fileSignatures(deps, files),
     events: events.map(presentEvent),
@@ -71,4 +76,16 @@ export async function openDocumentFile(deps: Deps, actor: Actor, documentId: str
   if (!file) throw notFound('Không tìm thấy tệp', 'File not found');
   if (deliveryId) await markDeliveryRead(deps, actor, deliveryId);
   return file;
+}
+
+/** One version of a draft's main file (v1, v2 …), for whoever may see the draft (issuer side only). */
+export async function openFileVersion(deps: Deps, actor: Actor, documentId: string, fileId: string, version: number) {
+  const { doc, relation } = await loadReadableDocument(deps.db, actor, documentId);
+  if (!isUuid(fileId) || relation !== 'issuer') throw notFound('Không tìm thấy tệp', 'File not found');
+  const [file] = await deps.db
+    .select({ id: documentFiles.id })
+    .from(documentFiles)
+    .where(and(eq(documentFiles.id, fileId), eq(documentFiles.documentId, doc.id)));
+  if (!file) throw notFound('Không tìm thấy tệp', 'File not found');
+  return getVersion(deps.db, file.id, version);
 }

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import type { ListedObject, StagedObject } from '../../storage/object-store.js';
-import { blobs } from './tables.js';
+import { blobs, documentFileVersions, documentFiles } from './tables.js';
 
 /**
  * Every change to what the store holds under an address happens while holding this
@@ -48,6 +48,30 @@ export async function forgetUnreferenced(deps: Pick<Deps, 'db' | 'store' | 'log'
       deps.log.error({ err, sha }, 'could not clean up an unreferenced object');
     }
   }
+}
+
+/**
+ * Inside the caller's transaction, after rows referring to these addresses were deleted: drops the
+ * `blobs` rows of those no document file, no version of a main file and nothing else (`elsewhere`:
+ * other modules' rows, asked by the caller) refers to any more, under each address's lock. Returns
+ * them: pass them to `forgetUnreferenced` after commit to delete the objects.
+ */
+export async function forgetBlobRows(tx: Tx, shas: string[], elsewhere: (tx: Tx, shas: string[]) => Promise<Set<string>>): Promise<string[]> {
+  const out: string[] = [];
+  const sorted = [...new Set(shas)].sort();
+  for (const sha of sorted) await lockAddress(tx, sha);
+  if (sorted.length === 0) return out;
+  const used = new Set([
+    ...(await tx.select({ sha: documentFiles.sha256 }).from(documentFiles).where(inArray(documentFiles.sha256, sorted))).map((r) => r.sha),
+    ...(await tx.select({ sha: documentFileVersions.sha256 }).from(documentFileVersions).where(inArray(documentFileVersions.sha256, sorted))).map((r) => r.sha),
+    ...(await elsewhere(tx, sorted)),
+  ]);
+  for (const sha of sorted) {
+    if (used.has(sha)) continue;
+    await tx.delete(blobs).where(eq(blobs.sha256, sha));
+    out.push(sha);
+  }
+  return out;
 }
 
 export interface SweepReport {

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
-import type { Actor } from '../../lib/actor.js';
+import { type Actor, hasRole } from '../../lib/actor.js';
+import { users } from '../orgs/tables.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { mainFiles } from './file-content.js';
@@ -11,6 +12,27 @@ import { documents } from './tables.js';
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/**
+ * What the outbox lists — the same rule as reading (policy.mayReadDraft, workflows/access.ts), in
+ * SQL: the unit's issued documents; drafts the caller wrote or that await the caller; drafts of the
+ * caller's department for its parent (its leaders); the unit's drafts that reached its leaders and
+ * clerks (signing, signed) or were written inside the unit.
+ */
+function visibleInOutbox(actor: Actor) {
+  const leader = hasRole(actor, 'leader');
+  const leaderOrClerk = hasRole(actor, 'leader', 'clerk');
+  const writtenInside = sql`exists (select 1 from ${users} u where u.id = ${documents.createdBy} and u.unit_id = ${documents.issuerUnitId})`;
+  return or(
+    and(eq(documents.issuerUnitId, actor.unitId), ne(documents.status, 'draft')),
+    eq(documents.createdBy, actor.userId),
+    and(eq(documents.status, 'draft'), or(
+      eq(documents.awaitingUserId, actor.userId),
+      leader ? and(eq(documents.draftingUnitId, actor.unitId), ne(documents.issuerUnitId, actor.unitId)) : undefined,
+      leaderOrClerk ? and(eq(documents.issuerUnitId, actor.unitId), or(inArray(documents.flowState, ['signing', 'signed']), writtenInside)) : undefined,
+    )),
+  );
 }
 
 /** The recipient-side actions never apply to one's own outgoing documents. */
@@ -33,7 +55,7 @@ export async function listOutbox(deps: Pick<Deps, 'db'>, actor: Actor, q: { curs
   const rows = await deps.db
     .select()
     .from(documents)
-    .where(and(eq(documents.issuerUnitId, actor.unitId), after))
+    .where(and(visibleInOutbox(actor), after))
     .orderBy(desc(documents.createdAt), desc(documents.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);

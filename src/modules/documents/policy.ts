@@ -1,18 +1,67 @@
 import { type Actor, hasRole, leaderPower } from '../../lib/actor.js';
-import type { DocumentStatus } from './tables.js';
+import type { DocumentStatus, FlowState } from './tables.js';
 
 interface DocumentLike {
   issuerUnitId: string;
   status: DocumentStatus;
 }
 
-/** Anyone in the issuing unit sees its documents, drafts included. */
+/** What trình ký needs of a document (a presented document or a row). */
+export interface DraftLike extends DocumentLike {
+  createdBy: string;
+  draftingUnitId: string | null;
+  flowState: FlowState;
+  awaitingUserId: string | null;
+}
+
+/** The issuing unit's members see its issued documents. */
 export const isIssuerMember = (actor: Actor, doc: Pick<DocumentLike, 'issuerUnitId'>) => actor.unitId === doc.issuerUnitId;
 
-/** Drafting and attaching files: clerk, leader or officer of the issuing unit, while a draft. */
+/** A draft drafted by one of the issuer's departments (for its parent unit). */
+export const byDepartment = (doc: Pick<DraftLike, 'draftingUnitId' | 'issuerUnitId'>) =>
+  doc.draftingUnitId !== null && doc.draftingUnitId !== doc.issuerUnitId;
+
+/** The draft has reached the issuer's leaders: with a leader to sign, or signed. */
+export const reachedIssuer = (doc: Pick<DraftLike, 'flowState'>) => doc.flowState === 'signing' || doc.flowState === 'signed';
+
+/**
+ * Who sees a draft (the one rule; the outbox's query says the same in SQL): its author; whoever it
+ * awaits; the leaders of the department that drafted it (when a department drafted it for its
+ * parent); the issuer's leaders and clerks once it was handed to the issuer (signing, signed) — and
+ * always for drafts written inside the issuer itself (`authorInIssuer`). Everyone else gets a 404.
+ */
+export function mayReadDraft(actor: Actor, doc: DraftLike, authorInIssuer: boolean): boolean {
+  if (actor.userId === doc.createdBy || (doc.awaitingUserId !== null && actor.userId === doc.awaitingUserId)) return true;
+  if (byDepartment(doc) && actor.unitId === doc.draftingUnitId && hasRole(actor, 'leader')) return true;
+  if (isIssuerMember(actor, doc) && hasRole(actor, 'leader', 'clerk')) return authorInIssuer || reachedIssuer(doc);
+  return false;
+}
+
+/** Drafting: clerk, leader or officer of the issuing unit (or of one of its departments: checked on creation). */
 export const mayDraft = (actor: Actor, doc: Pick<DocumentLike, 'issuerUnitId'>) =>
   isIssuerMember(actor, doc) && hasRole(actor, 'clerk', 'leader', 'officer');
-export const canEditDraft = (actor: Actor, doc: DocumentLike) => mayDraft(actor, doc) && doc.status === 'draft';
+
+/** Editing a draft's fields and files, and deleting it: its author or a clerk of the issuer. */
+export const mayEditDraft = (actor: Actor, doc: DraftLike) =>
+  actor.userId === doc.createdBy || (isIssuerMember(actor, doc) && hasRole(actor, 'clerk'));
+/** A draft is frozen once a leader signed it (until a leader returns it, which voids the signature). */
+export const isFrozen = (doc: DraftLike, main: { leaderSigned: boolean } | null) => doc.flowState === 'signed' || Boolean(main?.leaderSigned);
+export const canEditDraft = (actor: Actor, doc: DraftLike, main: { leaderSigned: boolean } | null) =>
+  mayEditDraft(actor, doc) && doc.status === 'draft' && !isFrozen(doc, main);
+export const canDeleteDraft = canEditDraft;
+
+/** The author hands the draft on while it is with them (drafting, or returned to them). */
+export const canSubmit = (actor: Actor, doc: DraftLike, main: { leaderSigned: boolean } | null) =>
+  actor.userId === doc.createdBy && doc.status === 'draft' && (doc.flowState === 'drafting' || doc.flowState === 'returned') && Boolean(main) && !main!.leaderSigned;
+/** The reviewer it awaits (head of the drafting department) passes it on to a leader of the issuer. */
+export const canApprove = (actor: Actor, doc: DraftLike) =>
+  doc.status === 'draft' && doc.flowState === 'review' && doc.awaitingUserId === actor.userId;
+/** Back to its author: by the person it awaits, or — once signed — by a leader of the issuer (voids the signature). */
+export const canReturn = (actor: Actor, doc: DraftLike) =>
+  doc.status === 'draft' && (
+    ((doc.flowState === 'review' || doc.flowState === 'signing') && doc.awaitingUserId === actor.userId)
+    || (doc.flowState === 'signed' && isIssuerMember(actor, doc) && leaderPower(actor, 'sign').allowed)
+  );
 
 /** A leader of the issuing unit signs; so does a deputy holding a "sign" delegation today. */
 export const maySign = (actor: Actor, doc: Pick<DocumentLike, 'issuerUnitId'>) => isIssuerMember(actor, doc) && leaderPower(actor, 'sign').allowed;
@@ -28,16 +77,18 @@ export const canRecall = (actor: Actor, doc: DocumentLike) => mayRecall(actor, d
 
 /** What the caller may do with a document, as the API's `can` (delivery actions come from the recipient's side). */
 export interface DocumentCan {
-  edit: boolean; delete: boolean; submit: boolean; sign: boolean; issue: boolean; recall: boolean;
+  edit: boolean; delete: boolean; submit: boolean; approve: boolean; return: boolean; comment: boolean;
+  sign: boolean; issue: boolean; recall: boolean;
 }
 
 /**
- * The issuer-side actions. `delete` and `submit` (trình ký) are not offered by this version's API,
- * so they are false until their routes exist.
+ * The issuer-side actions, for a caller who may see the document. `comment` is for drafts (anyone
+ * who sees one may comment); edit, delete and submit stop once a leader signed.
  */
-export function documentCan(actor: Actor, doc: DocumentLike, main: { leaderSigned: boolean } | null): DocumentCan {
+export function documentCan(actor: Actor, doc: DraftLike, main: { leaderSigned: boolean } | null): DocumentCan {
   return {
-    edit: canEditDraft(actor, doc), delete: false, submit: false,
+    edit: canEditDraft(actor, doc, main), delete: canDeleteDraft(actor, doc, main), submit: canSubmit(actor, doc, main),
+    approve: canApprove(actor, doc), return: canReturn(actor, doc), comment: doc.status === 'draft',
     sign: canSign(actor, doc, main), issue: canIssue(actor, doc, main), recall: canRecall(actor, doc),
   };
 }

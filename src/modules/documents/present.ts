@@ -32,6 +32,15 @@ export function presentDocument(d: DocumentRow) {
     signedOn: d.signedOn,
     ...(d.senderName !== null ? { issuer: { id: d.issuerUnitId, name: d.senderName } } : {}),
     createdAt: d.createdAt.toISOString(),
+    /** Trình ký: who wrote the draft, where it stands, whose turn it is, the signer of record. */
+    authorId: d.createdBy,
+    flowState: d.flowState,
+    awaitingUserId: d.awaitingUserId,
+    paperRecipients: d.paperRecipients,
+    signedBy: d.signedBy,
+    signedAt: d.signedAt?.toISOString() ?? null,
+    signerCompetence: d.signerCompetence,
+    updatedAt: d.updatedAt.toISOString(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Can, Day, Nullable, OneOf, OpenObject, Page, Timestamp, Uuid } from '../../http/schemas.js';
-import { DOCUMENT_STATUSES, FILE_ROLES, SECRECIES, URGENCIES } from './tables.js';
+import { COMPETENCES, DOCUMENT_STATUSES, FILE_ROLES, FLOW_STATES, SECRECIES, URGENCIES } from './tables.js';
 
 /** Shared pieces, re-exported so a routes.ts needs one import. */
 export { Errors, FileBody, NoContent } from '../../http/schemas.js';
@@ -8,6 +8,9 @@ export { Errors, FileBody, NoContent } from '../../http/schemas.js';
 // Objects that are still growing (documents, deliveries, verdicts) let unknown fields through:
 // fast-json-stringify would otherwise drop a field added to a presenter before its schema.
 const open = { additionalProperties: true } as const;
+
+/** An addressee that gets paper: one of our units, or a name. */
+export const PaperRecipient = Type.Object({ unitId: Nullable(Uuid), name: Type.String() });
 
 /** presentDocument */
 export const Document = Type.Object(
@@ -35,11 +38,29 @@ export const Document = Type.Object(
     senderName: Type.Optional(Nullable(Type.String({ description: 'paper document: the sender as registered, shown as the issuer' }))),
     signedOn: Type.Optional(Nullable(Day)),
     issuer: Type.Optional(Type.Object({ id: Uuid, name: Type.String() }, { description: 'paper document: {id, name: senderName}' })),
+    authorId: Type.Optional(Uuid),
+    flowState: Type.Optional(OneOf(FLOW_STATES, { description: 'trình ký: drafting (with its author), review (with a head of the drafting department), signing (with a leader of the issuer), signed, returned (back with its author)' })),
+    awaitingUserId: Type.Optional(Nullable(Uuid)),
+    paperRecipients: Type.Optional(Type.Array(PaperRecipient, { description: 'addressees that get the document on paper' })),
+    signedBy: Type.Optional(Nullable(Uuid)),
+    signedAt: Type.Optional(Nullable(Timestamp)),
+    signerCompetence: Type.Optional(Nullable(OneOf(COMPETENCES))),
+    updatedAt: Type.Optional(Timestamp),
     timestamped: Type.Optional(Type.Boolean({ description: 'false when the time-stamp authority did not answer at issue' })),
     can: Type.Optional(Can),
   },
   open,
 );
+
+/** One upload of a draft's main file (v1, v2 …). */
+export const FileVersion = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  name: Type.String(),
+  size: Type.Integer({ description: 'bytes' }),
+  sha256: Type.String(),
+  uploadedBy: Nullable(Uuid),
+  createdAt: Timestamp,
+});
 
 /** presentFile */
 export const File = Type.Object({
@@ -49,6 +70,7 @@ export const File = Type.Object({
   sha256: Type.String({ description: 'hex SHA-256 of the content' }),
   role: OneOf(FILE_ROLES),
   contentType: Type.String(),
+  versions: Type.Optional(Type.Array(FileVersion, { description: 'the main file: every upload, oldest first (GET /api/documents/:id)' })),
 });
 
 /** A signature's verdict (engine.verifyPdf), kept with each file version. */
@@ -129,3 +151,35 @@ export const FilesForm = Type.Object({
   file: Type.Array(Type.String({ format: 'binary' }), { description: 'one or more PDFs (one part each)' }),
   role: Type.Optional(OneOf(FILE_ROLES, { description: 'applies to the files after it; without it the first file is the main one if the draft has none, the rest appendices' })),
 });
+
+/** A person named in trình ký (who handed the draft on). */
+export const Person = Type.Object({ id: Uuid, fullName: Type.String() });
+
+/** GET /api/documents?awaiting=me: drafts waiting for the caller ("Chờ tôi xử lý"). */
+export const AwaitingBody = Type.Object({
+  items: Type.Array(Type.Object(
+    { ...Document.properties, from: Nullable(Person), since: Nullable(Timestamp) },
+    { additionalProperties: true },
+  )),
+});
+
+/** A trình ký step: submit, approve (to a person), return (with a comment). */
+export const HandOnJson = Type.Object(
+  { toUserId: Uuid, comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export const ReturnJson = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const CommentJson = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const CommentBody = Type.Object({ event: Event });
+
+/** `paperRecipients` as clients send it (POST and PATCH /api/documents): unit ids, `{name}`, or `{unitId, name}` as presented. */
+export const PaperRecipientsIn = Type.Array(
+  Type.Union([
+    Type.String({ maxLength: 64 }),
+    Type.Object(
+      { unitId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])), name: Type.Optional(Type.Union([Type.String({ maxLength: 400 }), Type.Null()])) },
+      { additionalProperties: false },
+    ),
+  ]),
+  { maxItems: 500, description: 'unit ids or {name} of addressees that get paper' },
+);

@@ -6,11 +6,12 @@ import { MAX_CHECKED_BYTES, NotPdfError, pdfChecked } from '../../lib/pdf-guard.
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
 import type { Actor } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
-import { loadOwnDocument } from './access.js';
+import { loadDraftFor } from './access.js';
 import { adoptStaged, forgetUnreferenced } from './blobs.js';
-import { mayDraft } from './policy.js';
+import { isFrozen, mayEditDraft } from './policy.js';
+import { addMainVersion } from './versions.js';
 import { checkUploadedPdf } from './pdf-structure.js';
-import { presentFile } from './present.js';
+import { type DocumentRow, presentFile } from './present.js';
 import { type FileRole, FILE_ROLES, documentFiles } from './tables.js';
 
 export type UploadPart =
@@ -32,12 +33,8 @@ function fileName(raw: string): string {
  * draft has none yet.
  */
 export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, parts: AsyncIterable<UploadPart>) {
-  const doc = await loadOwnDocument(deps.db, actor, documentId);
-  if (!mayDraft(actor, doc)) throw forbidden('Không có quyền đính kèm tệp', 'Not allowed to attach files');
-  if (doc.status !== 'draft') throw conflict('Chỉ đính kèm tệp khi văn bản còn là dự thảo', 'Files can only be attached to a draft');
-  if (doc.secrecy !== 'none') {
-    throw conflict('Không lưu nội dung văn bản mật trên hệ thống mạng', 'Secret documents cannot hold electronic content');
-  }
+  const doc = await loadDraftFor(deps.db, actor, documentId);
+  checkAttachable(actor, doc);
   const staged: Array<{ obj: StagedObject; name: string; role: FileRole | null }> = [];
   let role: FileRole | null = null;
   try {
@@ -77,34 +74,71 @@ export async function uploadFiles(deps: Deps, actor: Actor, documentId: string, 
   let promoted: string[] = [];
   try {
     const rows = await deps.db.transaction(async (tx) => {
+      // Checked again under the row lock: a leader may have signed since the request began.
+      checkAttachable(actor, await loadDraftFor(tx, actor, doc.id, { forUpdate: true }));
       const [main] = await tx
-        .select({ id: documentFiles.id })
+        .select()
         .from(documentFiles)
         .where(and(eq(documentFiles.documentId, doc.id), eq(documentFiles.role, 'main')));
+      if (main?.leaderBox) throw signedFirst();
       let hasMain = Boolean(main);
-      const values = staged.map((s) => {
+      let mainGiven = false;
+      let newVersionOf: { name: string; size: number; sha256: string } | null = null;
+      const values = [];
+      for (const s of staged) {
         const r: FileRole = s.role ?? (hasMain ? 'appendix' : 'main');
         if (r === 'main') {
-          if (hasMain) throw conflict('Văn bản chỉ có một tệp chính', 'A document has only one main file');
+          if (mainGiven) throw conflict('Văn bản chỉ có một tệp chính', 'A document has only one main file');
+          mainGiven = true;
+          // A new upload of the main file is its next version: the row keeps its id.
+          if (main) {
+            newVersionOf = { name: s.name, size: s.obj.size, sha256: s.obj.sha256 };
+            continue;
+          }
           hasMain = true;
         }
-        return { documentId: doc.id, role: r, name: s.name, size: s.obj.size, sha256: s.obj.sha256, uploadedBy: actor.userId, createdAt: at };
-      });
+        values.push({ documentId: doc.id, role: r, name: s.name, size: s.obj.size, sha256: s.obj.sha256, uploadedBy: actor.userId, createdAt: at });
+      }
       promoted = await adoptStaged(deps, tx, staged.map((s) => s.obj));
-      const inserted = await tx.insert(documentFiles).values(values).returning();
+      const inserted = values.length ? await tx.insert(documentFiles).values(values).returning() : [];
+      const out = [...inserted];
+      let version: number | null = null;
+      if (newVersionOf && main) {
+        version = await addMainVersion(tx, { current: main, inserted: null, ...newVersionOf, uploadedBy: actor.userId, at });
+        const [updated] = await tx.update(documentFiles).set({ ...newVersionOf, uploadedBy: actor.userId }).where(eq(documentFiles.id, main.id)).returning();
+        out.unshift(updated!);
+      } else {
+        const first = inserted.find((f) => f.role === 'main');
+        if (first) version = await addMainVersion(tx, { current: null, inserted: first, name: first.name, size: first.size, sha256: first.sha256, uploadedBy: actor.userId, at });
+      }
       await recordEvents(tx, [
         {
-          type: 'document.files_added', at, actor, documentId: doc.id, unitIds: [doc.issuerUnitId],
-          data: { files: inserted.map((f) => ({ id: f.id, name: f.name, sha256: f.sha256, role: f.role })) },
+          type: 'document.files_added', at, actor, documentId: doc.id, unitIds: [...new Set([doc.issuerUnitId, ...(doc.draftingUnitId ? [doc.draftingUnitId] : [])])],
+          data: { files: out.map((f) => ({ id: f.id, name: f.name, sha256: f.sha256, role: f.role, ...(f.role === 'main' && version ? { version } : {}) })) },
         },
       ]);
-      return inserted;
+      return out;
     });
     return rows.map(presentFile);
   } catch (err) {
     await Promise.all(staged.map((s) => deps.store.discard(s.obj)));
     await forgetUnreferenced(deps, promoted);
     throw err;
+  }
+}
+
+const signedFirst = () => conflict(
+  'Dự thảo đã được lãnh đạo ký: cần trả lại dự thảo (hủy chữ ký) trước khi sửa',
+  'The draft has been signed by a leader: it must be returned first (voiding the signature) before it is changed',
+);
+
+/** Files may be attached by the draft's author or a clerk of the issuer, until a leader signs it; never to a secret document. */
+function checkAttachable(actor: Actor, doc: DocumentRow): void {
+  if (doc.status !== 'draft') throw conflict('Chỉ đính kèm tệp khi văn bản còn là dự thảo', 'Files can only be attached to a draft');
+  if (!mayEditDraft(actor, doc)) throw forbidden('Chỉ người soạn thảo hoặc văn thư được đính kèm tệp', 'Only the author or a clerk can attach files');
+  if (isFrozen(doc, null)) throw signedFirst();
+  if (doc.secrecy !== 'none') {
+    throw conflict('Không lưu nội dung văn bản mật trên hệ thống mạng', 'Secret documents cannot hold electronic content');
   }
 }
 

@@ -7,6 +7,10 @@ export interface ServerToClient {
   'delivery:updated': (p: { eventId: number; documentId: string; deliveryId: string; unitId: string; status: string; at: string; event?: string; escalated?: boolean }) => void;
   'urgent:alarm': (p: { eventId: number; deliveryId: string; documentId: string; subject: string; repeat: number; escalated?: boolean }) => void;
   'assignment:new': (p: { eventId: number; assignmentId: string; documentId: string; dueDate: string | null }) => void;
+  /** Trình ký: a draft is now this person's turn (submitted or approved to them; returned to its author). */
+  'draft:awaiting': (p: { eventId: number; documentId: string; subject: string; from: { id: string | null; fullName: string }; flowState: string; comment: string | null }) => void;
+  /** A draft moved (a step, a comment, an edit, signed, issued, deleted): for every screen showing it. */
+  'draft:updated': (p: { eventId: number; documentId: string; flowState: string | null; status: string; awaitingUserId: string | null; at: string; event: string }) => void;
 }
 
 export interface ClientToServer {

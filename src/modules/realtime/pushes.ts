@@ -60,6 +60,46 @@ export function pushesFor(e: EventRow): Push[] {
         room: `user:${u}`, name: 'assignment:new',
         payload: { eventId: e.id, assignmentId: str(d.assignmentId), documentId: e.documentId!, dueDate: (d.dueDate as string | null) ?? null },
       }));
+    case 'document.submitted':
+    case 'document.approved':
+    case 'document.returned':
+    case 'document.commented':
+    case 'document.updated':
+    case 'document.deleted': {
+      // Trình ký: the person whose turn it now is, and everyone who may see the draft (the event's
+      // userIds, computed when it was written: documents/draft-flow.ts draftAudience).
+      const event = e.type.slice('document.'.length);
+      const awaiting = e.type === 'document.commented' || e.type === 'document.updated' || e.type === 'document.deleted' ? null : str(d.toUserId);
+      const updated = (u: string): Push => ({
+        room: `user:${u}`, name: 'draft:updated',
+        payload: {
+          eventId: e.id, documentId: e.documentId!, flowState: typeof d.flowState === 'string' ? d.flowState : null,
+          status: typeof d.status === 'string' ? d.status : 'draft',
+          awaitingUserId: awaiting !== null ? (e.type === 'document.returned' ? null : awaiting) : ((d.awaitingUserId as string | null | undefined) ?? null),
+          at, event,
+        },
+      });
+      return [
+        ...(awaiting ? [{
+          room: `user:${awaiting}`, name: 'draft:awaiting',
+          payload: {
+            eventId: e.id, documentId: e.documentId!, subject: str(d.subject), from: { id: e.actorUserId, fullName: str(d.fromName) },
+            flowState: str(d.flowState), comment: typeof d.comment === 'string' ? d.comment : null,
+          },
+        } as Push] : []),
+        ...e.userIds.map(updated),
+      ];
+    }
+    case 'document.signed':
+    case 'document.issued': {
+      // Signed or issued: every screen of the issuing unit showing the draft (its leaders and clerks
+      // follow it; the unit's issued documents are its members' anyway).
+      const issued = e.type === 'document.issued';
+      return e.unitIds.slice(0, 1).map((u): Push => ({
+        room: `unit:${u}`, name: 'draft:updated',
+        payload: { eventId: e.id, documentId: e.documentId!, flowState: 'signed', status: issued ? 'issued' : 'draft', awaitingUserId: null, at, event: e.type.slice('document.'.length) },
+      }));
+    }
     default:
       return [];
   }
