@@ -37,6 +37,8 @@ export async function workflowRoutes(app: App, deps: Deps) {
             respondsTo: Nullable(Uuid),
             draftingUnitId: Nullable(Uuid),
             replaces: Nullable(Uuid),
+            issuerUnitId: Nullable(Uuid),
+            paperRecipients: Type.Optional(S.PaperRecipientsIn),
           },
           { additionalProperties: false },
         ),
