@@ -8,9 +8,16 @@ import * as S from '../modules/documents/schemas.js';
 import * as HS from '../modules/handling/schemas.js';
 import { SECRECIES, URGENCIES } from '../modules/documents/tables.js';
 import { draftDocument } from './create-draft.js';
-import { issueDocument } from './issue-document.js';
+import { issueDocument, issueOptionsOf } from './issue-document.js';
 import { getDocument, openDocumentFile } from './read-document.js';
 import { agreeToRecall, recallDocument } from './recall-document.js';
+
+/** A point on a page of the main file: 0-based page (negative from the end), the text's baseline start in PDF points. */
+const Placement = Type.Object({
+  page: Type.Integer({ minimum: -10_000, maximum: 10_000 }),
+  x: Type.Number({ minimum: 0, maximum: 14_400 }),
+  y: Type.Number({ minimum: 0, maximum: 14_400 }),
+}, { additionalProperties: false });
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
@@ -51,11 +58,13 @@ export async function workflowRoutes(app: App, deps: Deps) {
   app.post('/api/documents/:id/issue', {
     schema: {
       tags, security: Security, params: IdParams, summary: 'Cấp số và ban hành',
-      description: 'Clerk of the issuer: number and notation, the unit seal on the files, one delivery per recipient, in one transaction. 409 for a secret document or one already issued; 422 `unprocessable` for an encrypted or broken PDF.',
+      description: 'Clerk of the issuer: number and notation, written with the date onto the main file (where it prints "Số:" and "ngày … tháng … năm", or at the given placements; `stamped: false` in the issue event when neither), the unit seal on the files, one delivery per recipient, in one transaction. 409 for a secret document or one already issued; 422 `unprocessable` for an encrypted or broken PDF or a placement off the page.',
+      // The body is optional (most calls send none), so it is checked by issueOptionsOf rather than by the schema.
+      bodyDoc: { content: { 'application/json': Type.Object({ numberPlacement: Type.Optional(Placement), datePlacement: Type.Optional(Placement) }, { additionalProperties: false }) }, required: false },
       response: { 200: S.DocumentBody, ...S.Errors },
     },
   }, async (req) => ({
-    document: await issueDocument(deps, req.actor, req.params.id),
+    document: await issueDocument(deps, req.actor, req.params.id, issueOptionsOf(req.body)),
   }));
 
   app.post(

@@ -43,8 +43,10 @@ export async function checkIssuable(db: DbOrTx, actor: Actor, doc: DocumentRow):
  * reused — the series row stays locked until this short transaction commits) and the document
  * becomes `issuing`. From here on the number is committed: the document will be issued, by the
  * request that numbered it or, if that dies, by the job that finishes interrupted issues.
+ * `extra` goes into the event with the number: what finishing needs to do it the same way later
+ * (where the number and date go on the page).
  */
-export async function numberDraft(tx: Tx, actor: Actor, doc: DocumentRow, at: Date): Promise<{ doc: DocumentRow; issuer: Unit }> {
+export async function numberDraft(tx: Tx, actor: Actor, doc: DocumentRow, at: Date, extra: Record<string, unknown> = {}): Promise<{ doc: DocumentRow; issuer: Unit }> {
   const issuer = (await getUnit(tx, doc.issuerUnitId))!;
   const drafting = doc.draftingUnitId ? await getUnit(tx, doc.draftingUnitId) : undefined;
   const series = seriesFor(issuer, doc.type, false, at);
@@ -55,7 +57,7 @@ export async function numberDraft(tx: Tx, actor: Actor, doc: DocumentRow, at: Da
     .set({ status: 'issuing', series, number, notation, issuedAt: at, issuedBy: actor.userId, updatedAt: at })
     .where(eq(documents.id, doc.id))
     .returning();
-  await recordEvents(tx, [{ type: 'document.numbered', at, actor, documentId: doc.id, unitIds: [issuer.id], data: { number, notation } }]);
+  await recordEvents(tx, [{ type: 'document.numbered', at, actor, documentId: doc.id, unitIds: [issuer.id], data: { number, notation, ...extra } }]);
   return { doc: row!, issuer };
 }
 
