@@ -193,11 +193,11 @@ test('two JPEGs from a phone become one incoming document: one 2-page PDF, a s�
   const el = (await env.app.inject({ url: '/api/inbox', headers: u.clerk.auth })).json().items.find((i: { document: { id: string } }) => i.document.id === electronic.id);
   assert.equal(el.document.paper, false);
   assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${el.deliveryId}/accept`, headers: u.clerk.auth })).json().incomingNumber, 2);
-  const again = await post(env, u.clerk, [...fieldParts({ ...FIELDS, type: 'tb', senderName: '  Hợp tác xã   Nông nghiệp Sơn Hà ' }), jpegPart(jpegs[0]!)]);
+  const again = await post(env, u.clerk, [...fieldParts({ ...FIELDS, type: 'QD', senderName: '  Hợp tác xã   Nông nghiệp Sơn Hà ' }), jpegPart(jpegs[0]!)]);
   assert.equal(again.statusCode, 201, again.body);
   assert.equal(again.json().incomingNumber, 3);
   const second = (await env.app.inject({ url: `/api/documents/${again.json().documentId}`, headers: u.clerk.auth })).json().document;
-  assert.equal(second.type, 'TB', 'the type is normalised');
+  assert.equal(second.type, 'QĐ', 'the type is normalised (Đ typed as D)');
   assert.equal(second.senderName, 'Hợp tác xã Nông nghiệp Sơn Hà', 'spaces tidied');
   assert.equal(second.issuerUnitId, doc.issuerUnitId, 'one paper senders\' unit');
   assert.equal(second.signedOn, null);
