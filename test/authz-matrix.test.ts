@@ -83,6 +83,7 @@ const ROUTES: Record<string, Route> = {
   'GET /api/units': { access: 'user' },
   'POST /api/units': { access: 'admin', body: () => ({ code: `MX${++seq}.H41`, name: `Đơn vị ma trận ${seq}`, shortName: 'MT', kind: 'government' }) },
   'GET /api/units/{id}/users': { access: 'user', targets: (w) => [obj({ id: w.unitA }, OUTSIDERS_OF_DRAFT)] },
+  'PATCH /api/units/{id}': { access: 'admin', targets: (w) => [obj({ id: w.unitA }, C)], body: () => ({ placeName: 'Sơn Hà' }) },
   'GET /api/users': { access: 'admin' },
   'POST /api/users': { access: 'admin', body: (w) => ({ username: `matran${++seq}`, password: 'mat-khau-du-dai-123', fullName: 'Người Ma Trận', unitId: w.unitA, roles: ['officer'] }) },
   'PATCH /api/users/{id}': { access: 'admin', targets: (w) => [obj({ id: w.victim.user.id }, C)], body: () => ({ title: 'Chuyên viên chính' }) },
@@ -149,6 +150,8 @@ const ROUTES: Record<string, Route> = {
   'GET /api/registers/outgoing': { access: 'user' },
   'GET /api/registers/incoming': { access: 'user' },
   'GET /api/registers/follow-up': { access: 'user' },
+  'POST /api/registers/secret': { access: 'user', body: () => ({ direction: 'incoming', type: 'CV', subject: 'Về việc kiểm tra sổ mật', counterpart: 'Công an tỉnh', secrecy: 'confidential' }) },
+  'GET /api/registers/secret': { access: 'user' },
   'GET /api/dashboard': { access: 'user' },
 
   'POST /api/axis/systems': { access: 'admin', body: () => ({ systemId: `matrix-${++seq}`, name: 'Hệ thống ma trận' }) },

@@ -19,7 +19,7 @@ const QUOTED = 'Về việc tổ chức "Ngày hội đại đoàn kết", năm 
 
 async function issue(env: TestEnv, author: TestUser, recipients: string[], o: { type?: string; subject?: string; urgency?: 'flash'; signerId?: string; respondsTo?: string } = {}) {
   const { doc } = await buildDocument(env, { author, recipients, ...o });
-  const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: author.auth });
+  const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: author.auth, payload: {} });
   assert.equal(r.statusCode, 200, r.body);
   return r.json().document as { id: string; notation: string };
 }
@@ -179,15 +179,19 @@ test('the outgoing register lists only the unit’s own issued documents in the 
   const aClerk = await buildUser(env, { unit: a, roles: ['clerk'] });
   const own = await issue(env, aClerk, [unit.id], { subject: 'Báo cáo của xã A' });
 
+  // "Người ký" is the signer of record (who signed), not the leader the draft named: none yet.
+  const unsignedReg = await register(env, chair, 'outgoing', 'from=2026-01-01&to=2026-12-31');
+  assert.equal(unsignedReg.rows[0]![3], '');
+  await env.db.update(documents).set({ signedBy: chair.user.id, signedAt: new Date('2026-02-02T01:00:00Z') }).where(eq(documents.id, decision.id));
   const reg = await register(env, chair, 'outgoing', 'from=2026-01-01&to=2026-12-31');
   assert.equal(reg.title, 'Sổ đăng ký văn bản đi');
   assert.deepEqual(reg.rows.map((row) => row[0]), [decision.notation, wide.notation, recalled.notation]);
   assert.deepEqual(reg.rows[0], [
     decision.notation, '02/02/2026', `Quyết định: ${SUBJECT}`, 'Nguyễn Văn Hùng', 'Ủy ban nhân dân xã A, Ủy ban nhân dân xã B',
-    'Văn thư', '2', '02/02/2026', '',
+    'Lưu: VT', '2', '02/02/2026', '0/2 đã nhận', '',
   ]);
   assert.deepEqual([reg.rows[1]![3], reg.rows[1]![4], reg.rows[1]![6]], ['', '6 đơn vị', '6']);
-  assert.equal(reg.rows[2]![8], 'Thu hồi ngày 03/02/2026');
+  assert.equal(reg.rows[2]![9], 'Thu hồi ngày 03/02/2026');
   assert.deepEqual((await register(env, clerk, 'outgoing', 'from=2025-12-31&to=2025-12-31')).rows.map((row) => row[2]), ['Công văn: Văn bản năm trước']);
 
   // The recipient unit sees its own register, never the issuer's.
@@ -227,16 +231,18 @@ test('the follow-up register shows the lead, deadline, latest progress and the r
   env.clock.set('2026-03-05T16:59:00Z'); // 23:59 on 05/03 in Vietnam: due today, not yet overdue
   let reg = await register(env, leader, 'follow-up');
   assert.equal(reg.title, 'Sổ theo dõi giải quyết văn bản đến');
+  const source = (notation: string, subject: string) => `${notation.includes('/KH-') ? 'Kế hoạch' : 'Giấy mời'} số ${notation} ngày 02/03/2026 của Ủy ban nhân dân huyện Sơn Tây\n${subject}`;
   assert.deepEqual(reg.rows, [
-    ['1', plan.notation, SUBJECT, 'Văn phòng', '20/03/2026', 'Đã triển khai đến các thôn', reply.notation, 'Đang xử lý'],
-    ['2', invite.notation, 'Dự hội nghị sơ kết', 'Phạm Thị Hoa', '05/03/2026', '', '', 'Chưa báo cáo'],
+    ['1', source(plan.notation, SUBJECT), 'Chủ trì: Văn phòng', '20/03/2026', '02/03/2026: Đã triển khai đến các thôn', reply.notation, 'Đang xử lý'],
+    ['2', source(invite.notation, 'Dự hội nghị sơ kết'), 'Chủ trì: Phạm Thị Hoa', '05/03/2026', '', '', 'Chưa báo cáo'],
   ]);
   env.clock.set('2026-03-05T17:00:00Z'); // 06/03 in Vietnam
   reg = await register(env, leader, 'follow-up');
-  assert.equal(reg.rows[1]![7], 'Quá hạn');
+  assert.equal(reg.rows[1]![6], 'Quá hạn');
   const done = await env.app.inject({ method: 'POST', url: `/api/assignments/${a1}/progress`, headers: officer.auth, payload: { note: 'Hoàn thành', done: true } });
   assert.equal(done.statusCode, 200, done.body);
-  assert.equal((await register(env, leader, 'follow-up')).rows[0]![7], 'Hoàn thành ngày 06/03/2026');
+  reg = await register(env, leader, 'follow-up');
+  assert.deepEqual([reg.rows[0]![4], reg.rows[0]![6]], ['Hoàn thành ngày 06/03/2026', 'Hoàn thành']);
   assert.equal((await register(env, leader, 'incoming')).rows[0]![9], 'Hoàn thành');
 });
 

@@ -109,6 +109,8 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       /** Every unit the recipient opened the document to (by naming it in an assignment): whom, when, by whom. */
       shares: shares.get(d.id) ?? [],
     })),
+    /** Recipients that get the document on paper ("gửi giấy"): no delivery, so no status to track. */
+    paperRecipients: (doc.paperRecipients ?? []).map((p) => ({ unitId: p.unitId, name: p.name, transport: 'paper' as const })),
   };
 }
 

@@ -103,4 +103,11 @@ export const TrackingRow = Type.Object(
   },
   open,
 );
-export const TrackingBody = Type.Object({ deliveries: Type.Array(TrackingRow) });
+export const TrackingBody = Type.Object({
+  deliveries: Type.Array(TrackingRow),
+  paperRecipients: Type.Optional(Type.Array(Type.Object({
+    unitId: Nullable(Uuid),
+    name: Type.String(),
+    transport: Type.Literal('paper', { description: 'gửi giấy: sent on paper, no delivery status' }),
+  }), { description: 'recipients that get the document on paper (drafted as paperRecipients)' })),
+});

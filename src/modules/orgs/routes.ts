@@ -3,7 +3,7 @@ import type { App } from '../../http/types.js';
 import { IdParams, Security, Uuid } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { getUser, listUnitPeople, listUsers, presentUser, createUser } from './users.js';
-import { createUnit, listUnits, presentUnit } from './units.js';
+import { createUnit, listUnits, presentUnit, updateUnit } from './units.js';
 import { ROLES, UNIT_KINDS } from './tables.js';
 import { unauthorized } from '../../lib/errors.js';
 import * as S from './schemas.js';
@@ -55,6 +55,26 @@ export async function orgRoutes(app: App, deps: Deps) {
       const unit = await createUnit(deps.db, req.actor, req.body, deps.clock());
       return reply.code(201).send({ unit: presentUnit(unit) });
     },
+  );
+
+  app.patch(
+    '/api/units/:id',
+    {
+      schema: {
+        tags: ['units'], security: Security, params: IdParams,
+        summary: 'Sửa nhiệm kỳ Đảng, địa danh của đơn vị (admin) — fields without history only; renames and moves are a reorganisation',
+        body: Type.Object(
+          {
+            partyTerm: Type.Optional(Type.Union([Type.String({ maxLength: 20, description: '"2025-2030"' }), Type.Null()])),
+            partyTermStartsOn: Type.Optional(Type.Union([Type.String({ maxLength: 32, description: 'YYYY-MM-DD, the day after the congress closed' }), Type.Null()])),
+            placeName: Type.Optional(Type.Union([Type.String({ maxLength: 400, description: 'địa danh, ≤ 100 ký tự' }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.UnitBody, ...S.Errors },
+      },
+    },
+    async (req) => ({ unit: presentUnit(await updateUnit(deps.db, req.actor, req.params.id, req.body, deps.clock())) }),
   );
 
   app.get('/api/users', {

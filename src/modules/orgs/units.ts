@@ -1,6 +1,6 @@
 import { asc, eq, inArray, isNull, and, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { badRequest, conflict, forbidden } from '../../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
 import { hasRole } from '../../lib/actor.js';
@@ -23,6 +23,10 @@ export const ORGAN_ID = /^[0-9A-Za-z.]{1,35}$/;
 export function presentUnit(u: Unit) {
   return {
     id: u.id, code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, parentId: u.parentId,
+    /** Party units: the current term's label and the day it began (the day after the congress closed). */
+    partyTerm: u.partyTerm, partyTermStartsOn: u.partyTermStartsOn,
+    /** The place name of the date line ("Sơn Hà, ngày …"); null = derived from the unit's name. */
+    placeName: u.placeName,
     /** Served by another system on the exchange axis: what is sent to it leaves as an edXML package. */
     external: u.systemId !== null, systemId: u.systemId, systemName: u.systemName,
   };
@@ -62,6 +66,68 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
       { type: 'unit.created', at, actor, unitIds: [unit!.id], data: { code: unit!.code, name: unit!.name } },
     ]);
     return unit!;
+  });
+}
+
+/** What an admin may change on a unit without history: renames and moves go through a reorganisation. */
+export interface UnitPatch {
+  partyTerm?: string | null;
+  partyTermStartsOn?: string | null;
+  placeName?: string | null;
+}
+
+const TERM = /^(\d{4})-(\d{4})$/;
+
+function checkDay(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
+    throw badRequest('partyTermStartsOn phải là một ngày có thật theo dạng YYYY-MM-DD', '"partyTermStartsOn" must be a real date as YYYY-MM-DD');
+  }
+  return value;
+}
+
+/**
+ * Admin: the Party term (`partyTerm` "2025-2030", `partyTermStartsOn` the day after the congress
+ * closed — Party numbers restart on it) and the place name of the date line. A term belongs to a
+ * Party unit only; a term of 1–10 years; when both are set the start day falls in the term's first
+ * year. One transaction with its event; a bad field is a 400 naming it and changes nothing.
+ */
+export async function updateUnit(db: DbOrTx, actor: Actor, id: string, patch: UnitPatch, at: Date): Promise<Unit> {
+  if (!hasRole(actor, 'admin')) throw forbidden('Chỉ quản trị viên được sửa thông tin đơn vị', 'Only an admin can change units');
+  return db.transaction(async (tx) => {
+    const [unit] = isUuid(id) ? await tx.select().from(units).where(eq(units.id, id)).for('update') : [];
+    if (!unit || unit.internal) throw notFound('Không tìm thấy đơn vị', 'Unit not found');
+    if (unit.systemId !== null) throw conflict('Đơn vị thuộc hệ thống khác trên trục liên thông: không sửa tại đây', 'A unit of another system cannot be changed here');
+    const set: Partial<Pick<Unit, 'partyTerm' | 'partyTermStartsOn' | 'placeName'>> = {};
+    if (patch.partyTerm !== undefined) {
+      const m = patch.partyTerm === null ? null : TERM.exec(patch.partyTerm);
+      if (patch.partyTerm !== null && (!m || Number(m[2]) - Number(m[1]) < 1 || Number(m[2]) - Number(m[1]) > 10)) {
+        throw badRequest('Nhiệm kỳ (partyTerm) phải có dạng "2025-2030", năm kết thúc sau năm bắt đầu (tối đa 10 năm)', '"partyTerm" must look like "2025-2030", ending 1 to 10 years after it starts');
+      }
+      set.partyTerm = patch.partyTerm;
+    }
+    if (patch.partyTermStartsOn !== undefined) set.partyTermStartsOn = patch.partyTermStartsOn === null ? null : checkDay(patch.partyTermStartsOn);
+    if (patch.placeName !== undefined) {
+      const place = patch.placeName === null ? '' : patch.placeName.normalize('NFC').trim();
+      if (place.length > 100) throw badRequest('Địa danh (placeName) tối đa 100 ký tự', '"placeName" may have at most 100 characters');
+      set.placeName = place || null;
+    }
+    const term = set.partyTerm !== undefined ? set.partyTerm : unit.partyTerm;
+    const startsOn = set.partyTermStartsOn !== undefined ? set.partyTermStartsOn : unit.partyTermStartsOn;
+    if ((set.partyTerm || set.partyTermStartsOn) && unit.kind !== 'party') {
+      throw badRequest('Chỉ cấp ủy Đảng (kind "party") có nhiệm kỳ (partyTerm, partyTermStartsOn)', 'Only Party units (kind "party") have a term');
+    }
+    if (term && startsOn && startsOn.slice(0, 4) !== term.slice(0, 4)) {
+      throw badRequest(
+        `Ngày bắt đầu nhiệm kỳ (partyTermStartsOn ${startsOn}) phải thuộc năm đầu của nhiệm kỳ ${term}; sửa cả hai trường cùng lúc`,
+        `"partyTermStartsOn" (${startsOn}) must fall in the first year of the term ${term}; change both together`,
+      );
+    }
+    if (Object.keys(set).length === 0) return unit;
+    const [row] = await tx.update(units).set(set).where(eq(units.id, unit.id)).returning();
+    await recordEvents(tx, [{ type: 'unit.updated', at, actor, unitIds: [unit.id], data: { ...set } }]);
+    return row!;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Register, RegisterKind } from './build-register.js';
+import type { Register } from './build-register.js';
 
 // Excel opens a CSV as UTF-8 only when it starts with a byte order mark; without it Vietnamese is mojibake.
 const BOM = '\uFEFF';
@@ -24,8 +24,11 @@ export function* registerCsv(r: Pick<Register, 'columns' | 'rows'>): Generator<s
   }
 }
 
-const SLUGS: Record<RegisterKind, string> = {
+const SLUGS: Record<Register['kind'], string> = {
   outgoing: 'so-van-ban-di',
+  secret: 'so-van-ban-mat',
+  'secret-outgoing': 'so-van-ban-mat-di',
+  'secret-incoming': 'so-van-ban-mat-den',
   incoming: 'so-van-ban-den',
   'follow-up': 'so-theo-doi-giai-quyet-van-ban-den',
 };

@@ -6,7 +6,7 @@ import {
   beginText, type Color, endText, PageSizes, PDFDocument, type PDFFont, type PDFHexString, type PDFName, type PDFOperator, type PDFPage, rgb,
   setFillingRgbColor, setFontAndSize, setTextMatrix, showText,
 } from 'pdf-lib';
-import type { Register, RegisterKind } from './build-register.js';
+import type { Register } from './build-register.js';
 import { dmy, vnDay } from './range.js';
 
 interface ColumnLayout {
@@ -20,18 +20,30 @@ interface ColumnLayout {
 const C = { align: 'center' } as const;
 const TYPE_AND_SUBJECT: ColumnLayout = { width: 0, breakAfter: ': ' };
 // Widths follow what each column holds: dates and numbers just fit, the subject gets the most.
-const LAYOUTS: Record<RegisterKind, ColumnLayout[]> = {
+const LAYOUTS: Record<Register['kind'], ColumnLayout[]> = {
   outgoing: [
-    { width: 74, ...C }, { width: 54, ...C }, { ...TYPE_AND_SUBJECT, width: 240 }, { width: 80 }, { width: 114 },
-    { width: 70 }, { width: 40, ...C }, { width: 54, ...C }, { width: 60 },
+    { width: 70, ...C }, { width: 54, ...C }, { ...TYPE_AND_SUBJECT, width: 192 }, { width: 80 }, { width: 110 },
+    { width: 56 }, { width: 34, ...C }, { width: 54, ...C }, { width: 76 }, { width: 60 },
   ],
   incoming: [
     { width: 54, ...C }, { width: 36, ...C }, { width: 74 }, { width: 72, ...C }, { width: 54, ...C },
     { ...TYPE_AND_SUBJECT, width: 262 }, { width: 78 }, { width: 54, ...C }, { width: 36 }, { width: 66 },
   ],
   'follow-up': [
-    { width: 36, ...C }, { width: 72, ...C }, { width: 200 }, { width: 100 }, { width: 54, ...C }, { width: 170 },
-    { width: 80, ...C }, { width: 74 },
+    { width: 36, ...C }, { width: 290 }, { width: 140 }, { width: 54, ...C }, { width: 150 }, { width: 70, ...C }, { width: 60 },
+  ],
+  // The secret register: the outgoing/incoming columns with "Độ mật" after the subject.
+  'secret-outgoing': [
+    { width: 70, ...C }, { width: 54, ...C }, { ...TYPE_AND_SUBJECT, width: 186 }, { width: 40, ...C }, { width: 76 }, { width: 100 },
+    { width: 56 }, { width: 34, ...C }, { width: 54, ...C }, { width: 60 }, { width: 56 },
+  ],
+  'secret-incoming': [
+    { width: 54, ...C }, { width: 34, ...C }, { width: 74 }, { width: 70, ...C }, { width: 54, ...C },
+    { ...TYPE_AND_SUBJECT, width: 200 }, { width: 40, ...C }, { width: 76 }, { width: 54, ...C }, { width: 50 }, { width: 80 },
+  ],
+  secret: [
+    { width: 30, ...C }, { width: 30, ...C }, { width: 70, ...C }, { width: 54, ...C }, { ...TYPE_AND_SUBJECT, width: 170 }, { width: 40, ...C },
+    { width: 90 }, { width: 70 }, { width: 34, ...C }, { width: 70 }, { width: 54, ...C }, { width: 74 },
   ],
 };
 

@@ -32,9 +32,21 @@ const signer = alias(users, 'signer');
 const drafting = alias(units, 'drafting');
 
 /**
+ * The signer of record: `documents.signed_by` (set when the leader signs, cleared when a signed
+ * draft is returned); for rows signed before it was recorded, the last `document.signed` event not
+ * followed by a return. Null when no leader signed.
+ */
+const signerOfRecord = sql`coalesce(${documents.signedBy}, (
+  select e.actor_user_id from events e
+  where e.document_id = ${documents.id} and e.type = 'document.signed'
+    and not exists (select 1 from events r where r.document_id = e.document_id and r.type = 'document.returned' and r.id > e.id)
+  order by e.id desc limit 1))`;
+
+/**
  * Sổ đăng ký văn bản đi: the documents the unit issued in the range (recalled ones too: the
  * register keeps them, with a note), in order of issue. Recipients are the deliveries actually
- * made, listed by unit code while few enough to list.
+ * made, listed by name while few enough to list, and the paper recipients drafted; "ký nhận"
+ * counts the deliveries the recipients' clerks accepted (vào sổ).
  */
 export async function outgoingEntries(db: DbOrTx, p: RegisterParams) {
   return db
@@ -43,17 +55,28 @@ export async function outgoingEntries(db: DbOrTx, p: RegisterParams) {
       type: documents.type,
       subject: documents.subject,
       status: documents.status,
+      urgency: documents.urgency,
+      secrecy: documents.secrecy,
       issuedAt: documents.issuedAt,
       recalledAt: documents.recalledAt,
       signerName: signer.fullName,
-      draftingName: drafting.name,
+      signerTitle: signer.title,
+      signerCompetence: documents.signerCompetence,
+      draftingShortName: drafting.shortName,
+      paperRecipients: documents.paperRecipients,
       recipientCount: sql<number>`(select count(*)::int from deliveries rd where rd.document_id = ${documents.id})`,
       recipientNames: sql<string | null>`(
         select case when count(*) > ${MAX_LISTED_RECIPIENTS} then null else string_agg(ru.name, ', ' order by ru.code) end
         from deliveries rd join units ru on ru.id = rd.recipient_unit_id where rd.document_id = ${documents.id})`,
+      receivedCount: sql<number>`(select count(*)::int from deliveries rd where rd.document_id = ${documents.id} and rd.accepted_at is not null)`,
+      lastReceivedAt: sql<Date | null>`(select max(rd.accepted_at) from deliveries rd where rd.document_id = ${documents.id})`.mapWith(documents.issuedAt),
+      replacesNotation: sql<string | null>`(select o.notation from documents o where o.id = ${documents.replaces})`,
+      replacedByNotation: sql<string | null>`(
+        select string_agg(n.notation, ', ' order by n.issued_at) from documents n
+        where n.replaces = ${documents.id} and n.status in ('issuing', 'issued', 'recalled') and n.notation is not null)`,
     })
     .from(documents)
-    .leftJoin(signer, eq(signer.id, documents.signerId))
+    .leftJoin(signer, eq(signer.id, signerOfRecord))
     .leftJoin(drafting, eq(drafting.id, documents.draftingUnitId))
     .where(issuedByUnitIn(p))
     .orderBy(asc(documents.issuedAt), asc(documents.number), asc(documents.id))
@@ -79,12 +102,21 @@ export async function incomingEntries(db: DbOrTx, p: RegisterParams) {
       incomingNumber: deliveries.incomingNumber,
       status: deliveries.status,
       issuerName: units.name,
+      /** A paper document from a sender on no system: the sender as registered (the author). */
+      senderName: documents.senderName,
       notation: documents.notation,
       issuedAt: documents.issuedAt,
+      /** A paper document: the date printed on it. */
+      signedOn: documents.signedOn,
+      urgency: documents.urgency,
       type: documents.type,
       subject: documents.subject,
       leads: sql<string | null>`(select string_agg(coalesce(lp.full_name || ' (' || lu.name || ')', lp.full_name, lu.name), '; ' order by la.created_at) ${leadOf(deliveries.id)})`,
       passedOnAt: sql<Date | null>`(select min(la.created_at) ${leadOf(deliveries.id)})`.mapWith(assignments.createdAt),
+      // Ký nhận, electronically: the first report of the lead (or of a person it handed the work to).
+      receivedByLeadAt: sql<Date | null>`(
+        select min(pe.created_at) from progress_entries pe join assignments pa on pa.id = pe.assignment_id
+        where pa.delivery_id = ${deliveries.id} and pa.role = 'lead' and pa.status <> 'cancelled')`.mapWith(assignments.createdAt),
     })
     .from(deliveries)
     .innerJoin(documents, eq(documents.id, deliveries.documentId))
@@ -119,11 +151,23 @@ export async function followUpEntries(db: DbOrTx, p: RegisterParams) {
       notation: documents.notation,
       type: documents.type,
       subject: documents.subject,
+      issuedAt: documents.issuedAt,
+      signedOn: documents.signedOn,
+      authorName: sql<string>`coalesce(${documents.senderName}, (select iu.name from units iu where iu.id = ${documents.issuerUnitId}))`,
       assigneeUnitName: assigneeUnit.name,
       assigneeUserName: assigneeUser.fullName,
       dueDate: assignments.dueDate,
       status: assignments.status,
       completedAt: assignments.completedAt,
+      // Cooperating units and persons of the same direction (top level, not cancelled).
+      cooperating: sql<string | null>`(
+        select string_agg(coalesce(cp.full_name || ' (' || cu.name || ')', cp.full_name, cu.name), '; ' order by ca.created_at, ca.id)
+        from assignments ca left join units cu on cu.id = ca.assignee_unit_id left join users cp on cp.id = ca.assignee_user_id
+        where ca.delivery_id = ${assignments.deliveryId} and ca.role = 'cooperate' and ca.parent_id is null and ca.status <> 'cancelled')`,
+      progressAt: sql<Date | null>`(
+        select pe.created_at from progress_entries pe join assignments pa on pa.id = pe.assignment_id
+        where pa.id = ${assignments.id} or pa.parent_id = ${assignments.id}
+        order by pe.created_at desc, pe.id desc limit 1)`.mapWith(assignments.createdAt),
       progress: sql<string | null>`(
         select pe.note from progress_entries pe join assignments pa on pa.id = pe.assignment_id
         where pa.id = ${assignments.id} or pa.parent_id = ${assignments.id}

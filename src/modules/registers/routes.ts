@@ -1,12 +1,17 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
-import { Security } from '../../http/schemas.js';
+import { lit, OneOf, Security } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
-import { buildRegister, MAX_ROWS, REGISTER_KINDS, type RegisterKind } from './build-register.js';
+import { buildRegister, MAX_ROWS, type Register, REGISTER_KINDS, type RegisterKind } from './build-register.js';
 import { registerCsv, registerFilename } from './csv.js';
 import { getDashboard } from './dashboard.js';
 import { renderRegisterPdf } from './pdf.js';
+import { listSecretEntries, presentSecretEntry, registerSecretEntry, secretRegister, SECRET_LEVELS } from './secret.js';
+import { getUser } from '../orgs/users.js';
+import { SECRET_DIRECTIONS } from './tables.js';
+import { URGENCIES } from '../documents/tables.js';
+import type { FastifyReply } from 'fastify';
 import * as S from './schemas.js';
 
 /** A PDF is built in memory, ~25 rows a page: past this many rows, CSV is the format to use. */
@@ -31,6 +36,49 @@ const RegisterBody = Type.Object({
   }),
 });
 const Count = Type.Integer({ minimum: 0 });
+
+const Str = (maxLength: number, description: string) => Type.String({ maxLength, description });
+const Opt = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+const SecretEntryBody = Type.Object(
+  {
+    direction: Str(20, 'incoming (văn bản mật đến) | outgoing (văn bản mật đi)'),
+    type: Str(20, 'loại văn bản (ký hiệu: QĐ, CV, KL …); văn bản đi: theo danh mục của đơn vị (Đảng/Nhà nước)'),
+    subject: Str(2000, 'trích yếu, 1–500 ký tự'),
+    counterpart: Str(2000, 'đi: nơi nhận; đến: tác giả (cơ quan gửi); 1–500 ký tự'),
+    secrecy: Str(20, SECRET_LEVELS.join(' | ')),
+    urgency: Type.Optional(Str(20, URGENCIES.join(' | '))),
+    notation: Opt(Str(200, 'văn bản đến: số, ký hiệu như in trên văn bản (≤ 64); văn bản đi: do sổ cấp, không nhập')),
+    signedOn: Opt(Str(32, 'YYYY-MM-DD: ngày tháng văn bản (đi: mặc định ngày vào sổ)')),
+    signerName: Opt(Str(400, 'người ký (≤ 200)')),
+    copies: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()])),
+    holder: Opt(Str(600, 'đi: đơn vị, người nhận bản lưu; đến: đơn vị hoặc người nhận (≤ 300)')),
+    note: Opt(Str(4000, 'ghi chú (≤ 2000)')),
+  },
+  { additionalProperties: false, description: 'Metadata only: a secret document is never uploaded (no file, no content).' },
+);
+const SecretEntry = Type.Object({
+  id: Type.String(),
+  direction: OneOf(SECRET_DIRECTIONS),
+  number: Type.Integer({ description: 'số (đi) or số đến (đến), in the register’s own series per unit, direction and year' }),
+  notation: Type.Union([Type.String(), Type.Null()]),
+  type: Type.String(),
+  typeName: Type.String(),
+  subject: Type.String(),
+  counterpart: Type.String(),
+  secrecy: OneOf(SECRET_LEVELS, { description: 'confidential (Mật), secret (Tối mật), top_secret (Tuyệt mật)' }),
+  urgency: OneOf(URGENCIES),
+  signedOn: Type.Union([Type.String(), Type.Null()]),
+  signerName: Type.Union([Type.String(), Type.Null()]),
+  copies: Type.Union([Type.Integer(), Type.Null()]),
+  holder: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  registeredAt: Type.String(),
+  registeredBy: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+});
+const SecretQuery = Type.Object({
+  ...RegisterQuery.properties,
+  direction: Type.Optional(lit(SECRET_DIRECTIONS)),
+});
 const DashboardBody = Type.Object({
   today: Type.String(),
   received: Count,
@@ -74,14 +122,65 @@ export async function registerRoutes(app: App, deps: Deps) {
           const { title, unit, from, to, columns, rows } = register;
           return { register: { title, unit, from, to, columns, rows } };
         }
-        reply
-          .header('content-disposition', `attachment; filename*=UTF-8''${registerFilename(register, format)}`)
-          .header('cache-control', 'private, no-store');
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(Readable.from(registerCsv(register)));
-        return reply.type('application/pdf').send(Buffer.from(await renderRegisterPdf(register, deps.clock())));
+        return sendFile(reply, register, format);
       },
     );
   }
+
+  /** A register as CSV or PDF, as a download. */
+  const sendFile = async (reply: FastifyReply, register: Register, format: 'csv' | 'pdf') => {
+    reply
+      .header('content-disposition', `attachment; filename*=UTF-8''${registerFilename(register, format)}`)
+      .header('cache-control', 'private, no-store');
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(Readable.from(registerCsv(register)));
+    return reply.type('application/pdf').send(Buffer.from(await renderRegisterPdf(register, deps.clock())));
+  };
+
+  app.post(
+    '/api/registers/secret',
+    {
+      schema: {
+        tags, security: Security, body: SecretEntryBody,
+        summary: 'Vào sổ văn bản mật (văn thư): chỉ thông tin, không tệp; số theo sổ mật riêng của đơn vị',
+        response: { 201: Type.Object({ entry: SecretEntry }), ...S.Errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await registerSecretEntry(deps, req.actor, req.body);
+      const by = await getUser(deps.db, req.actor.userId);
+      return reply.code(201).send({ entry: presentSecretEntry(row, by?.fullName ?? null) });
+    },
+  );
+
+  app.get(
+    '/api/registers/secret',
+    {
+      schema: {
+        tags, security: Security, querystring: SecretQuery,
+        summary: 'Sổ văn bản mật của đơn vị (văn thư, lãnh đạo) — json, csv, pdf',
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: Type.Object({ register: RegisterBody.properties.register, entries: Type.Array(SecretEntry) }) },
+              'text/csv': { schema: Type.Unsafe<Readable>({ type: 'string', description: 'UTF-8 with BOM, RFC 4180, CRLF' }) },
+              'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+            },
+          },
+          ...S.Errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const format = req.query.format ?? 'json';
+      const { unit, range, entries } = await listSecretEntries(deps, req.actor, req.query, format === 'pdf' ? MAX_PDF_ROWS : MAX_ROWS);
+      const register = secretRegister({ unit: { id: unit.id, name: unit.name }, from: range.from, to: range.to, direction: req.query.direction, entries });
+      if (format === 'json') {
+        const { title, from, to, columns, rows } = register;
+        return { register: { title, unit: register.unit, from, to, columns, rows }, entries };
+      }
+      return sendFile(reply, register, format);
+    },
+  );
 
   app.get(
     '/api/dashboard',
