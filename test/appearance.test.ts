@@ -130,6 +130,13 @@ test('Decree 30 page: the leader signs with defaults — the image alone between
   assert.equal(after.detail.document.signedBy, w.leader.user.id);
   assert.equal(after.detail.document.signerCompetence, 'TM');
   assert.equal(after.detail.events.find((e: { type: string }) => e.type === 'document.signed')?.data?.competence, 'TM');
+  // edXML SignerInfo (QCVN 102) carries the signer of record with the competence line.
+  const pkg = await env.app.inject({ url: `/api/documents/${doc.id}/edxml`, headers: w.clerk.auth });
+  assert.equal(pkg.statusCode, 200, pkg.body.slice(0, 300));
+  const info = /<(?:edXML:)?SignerInfo>([\s\S]*?)<\/(?:edXML:)?SignerInfo>/.exec(pkg.body)?.[1] ?? '';
+  assert.match(info, /Competence>TM\. ỦY BAN NHÂN DÂN</);
+  assert.match(info, /Position>Chủ tịch</);
+  assert.match(info, /FullName>Nguyễn Văn An</);
 });
 
 test('no handwritten image installed: the printed block gets a short "Đã ký" in blue, never the title and name again', { timeout: 120_000 }, async (t) => {

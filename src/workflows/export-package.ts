@@ -8,7 +8,9 @@ import { writeDocumentPackage } from '../modules/exchange/edxml/index.js';
 import { documentHeader } from '../modules/exchange/mapping.js';
 import { findActiveUnits, getUnit, getUnitsByIds } from '../modules/orgs/units.js';
 import { getUser } from '../modules/orgs/users.js';
+import { competenceText, headTitleFor } from '../modules/signing/competence.js';
 import { loadSealKey } from '../modules/signing/seal.js';
+import { headTitle } from './sign-document.js';
 
 /**
  * The edXML document package of an issued document (its issuing unit only): the header signed
@@ -32,10 +34,17 @@ export async function buildPackage(deps: Deps, documentId: string, opts: { busin
   const recipients = opts.toUnitIds ? await getUnitsByIds(deps.db, opts.toUnitIds) : await findActiveUnits(deps.db, doc.recipients);
   const to = opts.toOrganIds ? recipients.filter((u) => opts.toOrganIds!.includes(u.code)) : recipients;
   const files = await listDocumentFiles(deps.db, doc.id);
-  const signer = doc.signerId ? await getUser(deps.db, doc.signerId) : undefined;
+  // SignerInfo: the signer of record (who signed, with the competence used), else the signer named on the draft.
+  const signer = doc.signedBy ?? doc.signerId ? await getUser(deps.db, (doc.signedBy ?? doc.signerId)!) : undefined;
+  const competence = doc.signedBy && doc.signerCompetence && signer
+    ? competenceText({
+      competence: doc.signerCompetence, unitKind: issuer.kind, unitName: issuer.name, signerTitle: signer.title,
+      headTitle: headTitleFor({ headTitle: await headTitle(deps, issuer.id, null), signerTitle: signer.title, unitKind: issuer.kind }),
+    })
+    : null;
   const seal = await loadSealKey(deps, deps.db, { userId: doc.issuedBy ?? doc.createdBy, unitId: issuer.id }, deps.clock()).catch(() => null);
   const header = documentHeader({
-    doc, issuer, to, signer: signer ? { fullName: signer.fullName, position: signer.title } : null,
+    doc, issuer, to, signer: signer ? { fullName: signer.fullName, position: signer.title, competence } : null,
     businessDocType: opts.businessDocType ?? 0, reason: opts.reason ?? null, at: deps.clock(),
   });
   const stream = writeDocumentPackage(header, files.map((f, i) => ({

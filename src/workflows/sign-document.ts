@@ -71,7 +71,7 @@ async function printedBlock(deps: Pick<Deps, 'log'>, pdf: Buffer, fullName: stri
 const TEXT_LAYER_TIMEOUT_MS = 30_000;
 
 /** The title of the head a deputy signs for (KT./Q./TL./TUQ.): the delegating leader, else the unit's head. */
-async function headTitle(deps: Deps, unitId: string, onBehalfOf: string | null): Promise<string | null> {
+export async function headTitle(deps: Pick<Deps, 'db'>, unitId: string, onBehalfOf: string | null): Promise<string | null> {
   if (onBehalfOf) return (await getUser(deps.db, onBehalfOf))?.title || null;
   const [head] = await deps.db
     .select({ title: users.title })

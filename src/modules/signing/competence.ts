@@ -91,6 +91,16 @@ export function competenceLines(p: CompetenceInput): string[] {
   }
 }
 
+/**
+ * The competence as edXML SignerInfo writes it (QCVN 102): the line carrying the prefix, e.g.
+ * "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TUQ. CHỦ TỊCH"; null without a competence.
+ */
+export function competenceText(p: CompetenceInput): string | null {
+  if (!p.competence) return null;
+  const prefix = PREFIX[p.unitKind === 'party' ? 'party' : 'state'][p.competence];
+  return competenceLines(p).find((l) => l.startsWith(`${prefix} `)) ?? null;
+}
+
 /** A competence from a request: one of COMPETENCES, null for none, undefined for the default; anything else is invalid. */
 export function isCompetence(v: unknown): v is Competence {
   return typeof v === 'string' && (COMPETENCES as readonly string[]).includes(v);
