@@ -335,3 +335,29 @@ test('returning a signed draft voids the signature; a commune runs author → le
   assert.equal((await call(env, clerk, 'DELETE', `/api/documents/${gone.id}`)).statusCode, 204);
   assert.ok(await env.store.stat(sharedSha));
 });
+
+test('an officer of a department assigned personally (by userId) reads the document and its file; others of the department do not', async (t) => {
+  // Defect: before issue 12 only the recipient unit, cooperating units and the issuer could open a
+  // document, so an officer of a department whom the recipient's leader assigned by name got 404.
+  const env = await buildTestEnv(t);
+  const issuer = await buildUser(env, { roles: ['clerk'] });
+  const ubnd = await buildUnit(env, { name: 'UBND huyện nhận' });
+  const phong = await buildUnit(env, { name: 'Phòng Tư pháp', kind: 'department', parentId: ubnd.id });
+  const clerkB = await buildUser(env, { unit: ubnd, roles: ['clerk'] });
+  const leaderB = await buildUser(env, { unit: ubnd, roles: ['leader'] });
+  const officer = await buildUser(env, { unit: phong, roles: ['officer'] });
+  const colleague = await buildUser(env, { unit: phong, roles: ['officer'] });
+  const created = json(await call(env, issuer, 'POST', '/api/documents', { type: 'CV', subject: 'Đề nghị góp ý dự thảo', recipients: [ubnd.id] })).document;
+  assert.equal((await upload(env, issuer, created.id, makePdf('góp ý'))).statusCode, 201);
+  const issued = await call(env, issuer, 'POST', `/api/documents/${created.id}/issue`, {});
+  assert.equal(issued.statusCode, 200, issued.body);
+  const item = json(await call(env, clerkB, 'GET', '/api/inbox')).items[0];
+  assert.equal((await call(env, clerkB, 'POST', `/api/deliveries/${item.deliveryId}/accept`)).statusCode, 200);
+  const assigned = await call(env, leaderB, 'POST', `/api/deliveries/${item.deliveryId}/assign`, { direction: 'Giao đồng chí xử lý', lead: { userId: officer.user.id } });
+  assert.equal(assigned.statusCode, 201, assigned.body);
+  const doc = await call(env, officer, 'GET', `/api/documents/${created.id}`);
+  assert.equal(doc.statusCode, 200, doc.body);
+  const fileId = json(doc).files[0].id;
+  assert.equal((await call(env, officer, 'GET', `/api/documents/${created.id}/files/${fileId}`)).statusCode, 200);
+  assert.equal((await call(env, colleague, 'GET', `/api/documents/${created.id}`)).statusCode, 404);
+});
