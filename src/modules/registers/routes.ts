@@ -50,7 +50,8 @@ const SecretEntryBody = Type.Object(
     notation: Opt(Str(200, 'văn bản đến: số, ký hiệu như in trên văn bản (≤ 64); văn bản đi: do sổ cấp, không nhập')),
     signedOn: Opt(Str(32, 'YYYY-MM-DD: ngày tháng văn bản (đi: mặc định ngày vào sổ)')),
     signerName: Opt(Str(400, 'người ký (≤ 200)')),
-    copies: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()])),
+    // No null here: with type coercion a 0 would pass as null.
+    copies: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'số lượng bản' })),
     holder: Opt(Str(600, 'đi: đơn vị, người nhận bản lưu; đến: đơn vị hoặc người nhận (≤ 300)')),
     note: Opt(Str(4000, 'ghi chú (≤ 2000)')),
   },
