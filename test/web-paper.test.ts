@@ -2,7 +2,7 @@
 // document from two phone photos (JPEG) from the inbox; it opens with its số đến, one PDF of two
 // pages; the chairman then assigns it like any delivery. The secret register: the clerk enters a
 // secret document (metadata only, with the warning), it is listed with its own number; the
-// chairman sees the list without the form.
+// chairman sees the list without the form. The admin sets a unit's place name and Party term.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { buildTestEnv } from './helpers/app.js';
-import { buildUser } from './helpers/factories.js';
+import { buildUnit, buildUser } from './helpers/factories.js';
 import { listen } from './helpers/sockets.js';
 import { audit, hasChromium, launch, PHONE, watchErrors } from './helpers/web.js';
 import { district, login, shot } from './helpers/web-world.js';
@@ -103,5 +103,84 @@ test('a clerk registers a paper document from two phone photos; it opens with it
   await page.locator('.state-line', { hasText: 'Số đến: 1' }).waitFor({ timeout: 5000 });
   assert.deepEqual(await audit(page), [], 'accessibility/layout problems on the paper document');
   await shot(page, 'paper-document');
+  assert.deepEqual(relevant(errors), []);
+});
+
+test('the secret register: the clerk enters metadata only (own series per direction), the chairman reads it; the admin sets a unit\'s place name and Party term', { skip, timeout: 240_000 }, async (t) => {
+  const env = await buildTestEnv(t, {}, { realClock: true });
+  const base = await listen(env);
+  const d = await district(env);
+  await buildUser(env, { unit: d.haThanh, roles: ['clerk'], username: 'vanthu.hathanh', fullName: 'Vũ Thị Lan' });
+  const chairman = await buildUser(env, { unit: d.haThanh, roles: ['leader'], username: 'chutich.hathanh', fullName: 'Lê Văn Thành' });
+  const partyUnit = await buildUnit(env, { name: 'Đảng ủy xã Hà Thanh', shortName: 'ĐU', kind: 'party', parentId: d.huyen.id });
+  await buildUser(env, { unit: d.huyen, roles: ['admin'], username: 'quantri.thu', fullName: 'Quản Trị Viên' });
+  const browser = await launch();
+  t.after(() => browser.close());
+  const errors: string[] = [];
+  const open = async (who: string) => {
+    const page = await (await browser.newContext(PHONE)).newPage();
+    watchErrors(page, who, errors, () => false);
+    return page;
+  };
+
+  const page = await open('clerk');
+  await login(page, base, 'vanthu.hathanh');
+  await page.getByRole('link', { name: 'Sổ văn bản mật' }).click();
+  await page.getByRole('heading', { name: 'Sổ đăng ký văn bản mật' }).waitFor();
+  await page.getByText('Sổ chưa có văn bản nào').waitFor();
+  await page.locator('summary', { hasText: 'Vào sổ văn bản mật' }).click();
+  const form = page.locator('[data-form="secret-entry"] form');
+  await page.getByText('Chỉ ghi thông tin vào sổ: hệ thống không lưu tệp hay nội dung văn bản mật').waitFor();
+  assert.equal(await form.locator('input[type="file"]').count(), 0, 'no file can be given');
+  const entries = [
+    { direction: 'Văn bản mật đến', notation: '12/CV-CAH', subject: 'Về việc bảo đảm an ninh trật tự dịp Tết', counterpart: 'Công an huyện Thử', secrecy: 'Mật' },
+    { direction: 'Văn bản mật đi', subject: 'Báo cáo tình hình an ninh nông thôn quý IV', counterpart: 'Huyện ủy Thử; Công an huyện Thử', secrecy: 'Tối mật' },
+  ];
+  for (const e of entries) {
+    await form.locator('select[name="direction"]').selectOption({ label: e.direction });
+    await form.getByLabel('Loại văn bản').selectOption({ label: 'Công văn' });
+    if (e.notation) await form.getByLabel('Số, ký hiệu').fill(e.notation);
+    else assert.equal(await form.getByLabel('Số, ký hiệu').count(), 0, 'an outgoing number is given by the register');
+    await form.getByLabel('Trích yếu').fill(e.subject);
+    await form.getByLabel(e.notation ? 'Tác giả (cơ quan gửi)' : 'Nơi nhận').fill(e.counterpart);
+    await form.getByLabel('Độ mật').selectOption({ label: e.secrecy });
+    await form.locator('button[type="submit"]').click();
+    await page.locator('.secret-entry', { hasText: e.subject }).waitFor();
+    assert.equal(await form.getByLabel('Trích yếu').inputValue(), '', 'the form is empty after success');
+  }
+  const listed = await page.locator('.secret-entry').allInnerTexts();
+  assert.equal(listed.length, 2);
+  assert.ok(listed.some((x) => /Văn bản mật đến/.test(x) && /Số 1 · 12\/CV-CAH — Công văn: Về việc bảo đảm an ninh trật tự dịp Tết/.test(x) && /Công an huyện Thử/.test(x)), listed.join('\n'));
+  assert.ok(listed.some((x) => /Văn bản mật đi/.test(x) && /Tối mật/.test(x) && /Số 1\b/.test(x)), 'the outgoing series starts at 1 too');
+  assert.deepEqual(await audit(page), [], 'accessibility/layout problems on the secret register');
+  await shot(page, 'secret-register');
+
+  const leader = await open('chairman');
+  await login(leader, base, 'chutich.hathanh');
+  await leader.getByRole('link', { name: 'Sổ văn bản mật' }).click();
+  await leader.locator('.secret-entry').nth(1).waitFor();
+  assert.equal(await leader.locator('[data-form="secret-entry"]').count(), 0, 'a leader reads, the clerk enters');
+  assert.equal(await leader.getByRole('link', { name: 'Đăng ký văn bản giấy' }).count(), 0);
+  assert.equal((await env.app.inject({ url: '/api/registers/secret', headers: chairman.auth })).json().entries.length, 2);
+
+  // The admin: a Party unit's term and its start, and its place name.
+  const admin = await open('admin');
+  await login(admin, base, 'quantri.thu');
+  await admin.goto(`${base}/#/admin/units`);
+  const row = admin.locator('.admin-tree li', { hasText: 'Đảng ủy xã Hà Thanh' });
+  await row.locator('summary').click();
+  await row.getByLabel('Địa danh ghi ở dòng ngày tháng').fill('Hà Thanh');
+  await row.getByLabel('Nhiệm kỳ (ví dụ 2025-2030)').fill('2025-2030');
+  await row.getByLabel('Ngày bắt đầu nhiệm kỳ (ngày sau ngày bế mạc đại hội)').fill('2025-08-16');
+  assert.deepEqual(await audit(admin), [], 'accessibility/layout problems on the unit settings');
+  await row.getByRole('button', { name: 'Lưu' }).click();
+  await admin.getByText('Đã lưu').first().waitFor();
+  const saved = (await env.app.inject({ url: '/api/units', headers: chairman.auth })).json().units.find((u: { id: string }) => u.id === partyUnit.id);
+  assert.deepEqual([saved.placeName, saved.partyTerm, saved.partyTermStartsOn], ['Hà Thanh', '2025-2030', '2025-08-16']);
+  // A commune's People's Committee has no Party term: only its place name.
+  const commune = admin.locator('.admin-tree li', { hasText: 'Ủy ban nhân dân xã Hà Thanh' });
+  await commune.locator('summary').click();
+  await commune.getByLabel('Địa danh ghi ở dòng ngày tháng').waitFor();
+  assert.equal(await commune.getByLabel('Nhiệm kỳ (ví dụ 2025-2030)').count(), 0);
   assert.deepEqual(relevant(errors), []);
 });

@@ -138,7 +138,7 @@ function UnitSettingsForm({ unit, onDone }) {
   };
   return html`<form class="form" onSubmit=${submit}>
     <label class="field">${t('placeName')}<input name="placeName" maxlength="100" value=${f.placeName} onInput=${set('placeName')} /></label>
-    ${party && html`<label class="field">${t('partyTerm')}<input name="partyTerm" pattern="\d{4}-\d{4}" maxlength="9" inputmode="numeric" value=${f.partyTerm} onInput=${set('partyTerm')} /></label>
+    ${party && html`<label class="field">${t('partyTerm')}<input name="partyTerm" pattern="[0-9]{4}-[0-9]{4}" maxlength="9" inputmode="numeric" value=${f.partyTerm} onInput=${set('partyTerm')} /></label>
       <label class="field">${t('partyTermStartsOn')}<input name="partyTermStartsOn" type="date" value=${f.partyTermStartsOn} onInput=${set('partyTermStartsOn')} /></label>`}
     <${ErrorBox} error=${error} />
     <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>${t('save')}</button>
