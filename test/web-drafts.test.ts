@@ -42,7 +42,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   const base = await listen(env);
   const d = await district(env);
   const dept = await buildUnit(env, { name: 'Phòng Tài chính - Kế hoạch', shortName: 'TCKH', kind: 'department', parentId: d.huyen.id });
-  await buildUser(env, { unit: dept, roles: ['officer'], username: 'chuyenvien.tckh', fullName: 'Lê Văn Tài' });
+  const author = await buildUser(env, { unit: dept, roles: ['officer'], username: 'chuyenvien.tckh', fullName: 'Lê Văn Tài' });
   const head = await buildUser(env, { unit: dept, roles: ['leader'], username: 'truongphong.tckh', fullName: 'Đỗ Thị Hạnh', title: 'Trưởng phòng' });
 
   const browser = await launch();
@@ -97,7 +97,8 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await officer.getByRole('button', { name: 'Lưu và tải tệp lên lại' }).click();
   await officer.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
   const draftId = (await officer.evaluate(() => location.hash)).split('/')[2]!.split('?')[0]!;
-  const detail = async () => (await env.app.inject({ url: `/api/documents/${draftId}`, headers: d.leader.auth })).json();
+  // As the author sees it (the leader sees it only while it is with the UBND: signing, signed, issued).
+  const detail = async (who = author) => (await env.app.inject({ url: `/api/documents/${draftId}`, headers: who.auth })).json();
   const created = (await env.app.inject({ url: `/api/documents/${draftId}`, headers: head.auth })).json().document;
   assert.equal(created.issuerUnitId, d.huyen.id, 'drafted for the parent');
   assert.equal(created.draftingUnitId, dept.id);
@@ -215,7 +216,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await clerk.getByRole('heading', { name: 'Tình hình xử lý ở nơi nhận' }).waitFor({ timeout: 20_000 });
   const clerkDialogs = dialogs.filter((x) => x.who === 'clerk').map((x) => x.message);
   assert.deepEqual(clerkDialogs, ['Ban hành văn bản tới 1 đơn vị?']);
-  assert.equal((await detail()).document.status, 'issued');
+  assert.equal((await detail(d.leader)).document.status, 'issued');
   await clerk.locator('.nav-badge').waitFor({ state: 'detached' });
   mark('issued');
 
@@ -254,7 +255,10 @@ test('an unsigned draft is issued only after the clerk confirms; a dead draft is
   assert.equal(await status(unsigned.id), 'draft', 'refusing the question issues nothing');
   answers.push(true);
   await page.getByRole('button', { name: 'Cấp số và ban hành' }).click();
-  await page.getByRole('heading', { name: 'Tình hình xử lý ở nơi nhận' }).waitFor({ timeout: 20_000 });
+  await page.getByRole('heading', { name: 'Tình hình xử lý ở nơi nhận' }).waitFor({ timeout: 20_000 }).catch(async (err) => {
+    await shot(page, 'fail-unsigned-issue');
+    throw new Error(`${err.message}; asked: ${asked.join(' | ')}; page: ${await page.locator('main').innerText()}`);
+  });
   assert.equal(await status(unsigned.id), 'issued');
 
   // The outbox shows each draft's state; the dead one is deleted after a confirmation.

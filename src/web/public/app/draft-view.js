@@ -234,7 +234,7 @@ export function DraftFlow({ data, onChange }) {
   const me = session.user?.id;
   const withAuthor = state === 'drafting' || state === 'returned';
   const turnId = withAuthor ? doc.authorId ?? null : doc.awaitingUserId ?? null;
-  const mine = state === 'signed' ? Boolean(can.issue) : Boolean(turnId && turnId === me) || Boolean(can.sign && state === 'signing');
+  const mine = state === 'signed' ? Boolean(can.issue) : Boolean(turnId && turnId === me);
   const turn = mine ? t('turnYou') : state === 'signed' ? t('turnClerk') : turnId ? t('turnOf', { name: nameOf(data.events, people, turnId) }) : '';
   const todo = mine || state === 'signed' ? t(`todo.${state}`) : t('todo.wait');
   const lastReturn = [...data.events].reverse().find((e) => e.type === 'document.returned');
