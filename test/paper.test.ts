@@ -150,6 +150,11 @@ test('two JPEGs from a phone become one incoming document: one 2-page PDF, a sá»
   const types = detail.events.map((e: { type: string }) => e.type);
   assert.deepEqual(types.slice(0, 3), ['document.registered_paper', 'delivery.created', 'delivery.accepted']);
 
+  // It is incoming, not outgoing: not in the registering clerk's outbox (no one here wrote it).
+  const outgoing = (await env.app.inject({ url: '/api/outbox', headers: u.clerk.auth })).json().items;
+  assert.ok(!outgoing.some((d: { id: string }) => d.id === documentId), 'not in the clerk\'s outbox');
+  assert.notEqual(doc.authorId, u.clerk.user.id);
+
   // The inbox shows it as any delivery, the sender's name as issuer.
   const item = (await env.app.inject({ url: '/api/inbox', headers: u.leader.auth })).json().items.find((i: { deliveryId: string }) => i.deliveryId === deliveryId);
   assert.ok(item);

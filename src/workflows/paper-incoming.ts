@@ -16,7 +16,9 @@ import { adoptStaged, forgetUnreferenced } from '../modules/documents/blobs.js';
 import { normaliseType } from '../modules/documents/numbering.js';
 import { type ImageInfo, SCAN_LIMITS, UnsupportedScan, imagesToPdf, inspectImage, registerPaperDocument, scanChecked } from '../modules/documents/paper.js';
 import { type Urgency, URGENCIES } from '../modules/documents/tables.js';
+import { ensureAdmin } from '../modules/orgs/bootstrap.js';
 import { ensurePaperSendersUnit } from '../modules/orgs/paper-senders.js';
+import { findUserByUsername } from '../modules/orgs/users.js';
 
 export type PaperPart =
   | { kind: 'field'; name: string; value: string }
@@ -227,7 +229,16 @@ export async function registerPaperIncoming(deps: Deps, actor: Actor, parts: Asy
 /** The photos' PDF is named after the first photo ("IMG_0001.jpg" → "IMG_0001.pdf"). */
 const photosName = (first: string) => `${first.replace(/\.(jpe?g|png)$/i, '') || 'van-ban-giay'}.pdf`;
 
+/** The built-in account that records what no one here wrote (as import-package does for the axis). */
+async function systemAccount(deps: Deps): Promise<string> {
+  const found = await findUserByUsername(deps.db, 'admin');
+  if (found) return found.id;
+  await ensureAdmin(deps);
+  return (await findUserByUsername(deps.db, 'admin'))!.id;
+}
+
 async function save(deps: Deps, actor: Actor, meta: PaperFields, list: Array<{ obj: StagedObject; name: string; role: 'main' | 'appendix' }>) {
+  const createdBy = await systemAccount(deps);
   const at = deps.clock();
   let promoted: string[] = [];
   try {
@@ -235,7 +246,7 @@ async function save(deps: Deps, actor: Actor, meta: PaperFields, list: Array<{ o
       const issuer = await ensurePaperSendersUnit(tx);
       promoted = await adoptStaged(deps, tx, list.map((f) => f.obj));
       const doc = await registerPaperDocument(tx, actor, {
-        issuerUnitId: issuer.id, recipientUnitId: actor.unitId, ...meta,
+        issuerUnitId: issuer.id, createdBy, recipientUnitId: actor.unitId, ...meta,
         files: list.map((f) => ({ name: f.name, size: f.obj.size, sha256: f.obj.sha256, role: f.role })),
       }, at);
       const { deliveryId, incomingNumber } = await deliverPaperToOwnUnit(deps, tx, actor, {

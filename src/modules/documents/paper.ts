@@ -299,6 +299,12 @@ export async function imagesToPdf(images: Array<{ name: string; bytes: Buffer; i
 export interface PaperDocumentInput {
   /** The "paper senders" unit (orgs/paper-senders.ts). */
   issuerUnitId: string;
+  /**
+   * The system account, as for what the axis brings: a received document has no author here (an
+   * author may read and list it as theirs: policy.ts, outbox.ts). The registering clerk is the
+   * actor of `document.registered_paper`, the files' uploader and the delivery's acceptor.
+   */
+  createdBy: string;
   /** The clerk's unit: the only recipient. */
   recipientUnitId: string;
   type: string;
@@ -323,9 +329,9 @@ export async function registerPaperDocument(tx: Tx, actor: Actor, d: PaperDocume
   // The date the sender signed, when printed (midnight Vietnam time); else the day it was registered.
   const issuedAt = d.signedOn ? new Date(`${d.signedOn}T00:00:00+07:00`) : at;
   const [row] = await tx.insert(documents).values({
-    issuerUnitId: d.issuerUnitId, createdBy: actor.userId, type: d.type, subject: d.subject, urgency: d.urgency, secrecy: 'none',
+    issuerUnitId: d.issuerUnitId, createdBy: d.createdBy, type: d.type, subject: d.subject, urgency: d.urgency, secrecy: 'none',
     recipients: [d.recipientUnitId], status: 'issued', number: d.number, notation: d.notation, series: null,
-    issuedAt, issuedBy: actor.userId, senderName: d.senderName, signedOn: d.signedOn, createdAt: at, updatedAt: at,
+    issuedAt, issuedBy: d.createdBy, senderName: d.senderName, signedOn: d.signedOn, createdAt: at, updatedAt: at,
   }).returning();
   const files = await tx.insert(documentFiles).values(d.files.map((f) => ({
     documentId: row!.id, role: f.role, name: f.name, size: f.size, sha256: f.sha256, contentType: 'application/pdf', uploadedBy: actor.userId, createdAt: at,
@@ -333,7 +339,7 @@ export async function registerPaperDocument(tx: Tx, actor: Actor, d: PaperDocume
   await recordEvents(tx, [{
     type: 'document.registered_paper', at, actor, documentId: row!.id, unitIds: [d.recipientUnitId],
     data: {
-      senderName: d.senderName, type: d.type, number: d.number, notation: d.notation, signedOn: d.signedOn,
+      registeredBy: actor.userId, senderName: d.senderName, type: d.type, number: d.number, notation: d.notation, signedOn: d.signedOn,
       files: files.map((f) => ({ id: f.id, name: f.name, sha256: f.sha256, role: f.role })),
     },
   }]);
