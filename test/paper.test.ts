@@ -187,6 +187,13 @@ test('two JPEGs from a phone become one incoming document: one 2-page PDF, a s�
   const after = (await env.app.inject({ url: `/api/documents/${documentId}`, headers: u.clerk.auth })).json();
   assert.equal(after.delivery.status, 'completed');
 
+  // The incoming register (sổ đăng ký văn bản đến) names the sender as author, with the number as printed.
+  const register = await env.app.inject({ url: '/api/registers/incoming?format=csv', headers: u.clerk.auth });
+  assert.equal(register.statusCode, 200, register.body);
+  const row = register.body.split(/\r?\n/).find((l) => l.includes('12/ĐN'));
+  assert.ok(row, register.body);
+  assert.ok(row.includes(FIELDS.senderName) && row.includes('Văn bản giấy'), row);
+
   // Nothing is queued for the paper sender (it is on no system).
   const [{ n: outbox }] = (await env.db.execute(sql`select count(*)::int as n from exchange_outbox`)) as unknown as [{ n: number }];
   assert.equal(outbox, 0);
