@@ -316,6 +316,14 @@ test('bad input → 4xx naming what is wrong; nothing written, nothing stored, n
     if (c.message) assert.match(e.message, c.message, c.what);
     assert.deepEqual(await snapshot(env), before, `${c.what}: nothing written`);
   }
+  // Broken multipart: the body cut in the middle of a photo, or before the closing boundary.
+  const good = multipart([...fieldParts(FIELDS), jpegPart(jpeg), jpegPart(jpeg, 'IMG_0002.jpg')]);
+  for (const cut of [good.payload.length >> 1, good.payload.length - 10]) {
+    const r = await env.app.inject({ method: 'POST', url: '/api/incoming/paper', headers: { ...u.clerk.auth, ...good.headers }, payload: good.payload.subarray(0, cut) });
+    assert.ok(r.statusCode >= 400 && r.statusCode < 500, `cut at ${cut}: ${r.statusCode} ${r.body}`);
+    assert.equal(typeof r.json().error.message, 'string');
+    assert.deepEqual(await snapshot(env), before, `cut at ${cut}: nothing written`);
+  }
   // Not multipart at all.
   const json = await env.app.inject({ method: 'POST', url: '/api/incoming/paper', headers: { ...u.clerk.auth, 'content-type': 'application/json' }, payload: JSON.stringify(FIELDS) });
   assert.equal(json.statusCode, 415, json.body);
