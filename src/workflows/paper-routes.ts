@@ -31,7 +31,7 @@ export async function paperRoutes(app: App, deps: Deps) {
   app.post('/api/incoming/paper', {
     schema: {
       tags: ['incoming'], security: Security, summary: 'Vào sổ văn bản đến bằng giấy (ảnh chụp hoặc bản quét) — văn thư',
-      description: 'Clerk only (403). Multipart: the metadata fields and one or more `file` parts. Files are judged by content: not a PDF, JPEG or PNG → 415 naming the file; a damaged image or PDF → 422; an image over 25 MP (PNG) / 100 MP (JPEG), or images over 200 MP together → 422; a file over MAX_UPLOAD_MB, or the images together over it → 413; no file, a missing or bad field → 400. The document is issued by the unit standing for senders on no system, `senderName` shown as its issuer, and delivered to the clerk\'s unit, accepted at once with the next số đến; then it flows like any delivery. Nothing is kept on any failure.',
+      description: 'Clerk only (403). Multipart: the metadata fields and one or more `file` parts. Files are judged by content: not a PDF, JPEG or PNG → 415 naming the file; a damaged image or PDF → 422; an image over 16 MP (PNG) / 100 MP (JPEG), or images over 200 MP together → 422; a file over MAX_UPLOAD_MB, or the images together over it → 413; no file, a missing or bad field → 400. The document is issued by the unit standing for senders on no system, `senderName` shown as its issuer, and delivered to the clerk\'s unit, accepted at once with the next số đến; then it flows like any delivery. Nothing is kept on any failure.',
       consumes: ['multipart/form-data'],
       bodyDoc: { content: { 'multipart/form-data': PaperForm } },
       response: { 201: PaperBody, ...Errors },
