@@ -34,7 +34,7 @@ export async function signableMainFile(deps: Deps, actor: Actor, documentId: str
   if (doc.status !== 'draft') throw conflict('Chỉ ký được văn bản chưa ban hành', 'Only a draft can be signed');
   const main = (await listDocumentFiles(deps.db, doc.id)).find((f) => f.role === 'main');
   if (!main) throw conflict('Văn bản chưa có tệp chính để ký', 'The document has no main file to sign');
-  if (main.leaderBox) throw conflict('Văn bản đã được lãnh đạo ký', 'The document has already been signed by a leader');
+  if (main.leaderBox || doc.signedBy) throw conflict('Văn bản đã được lãnh đạo ký', 'The document has already been signed by a leader');
   return { doc, main, onBehalfOf: leaderPower(acting, 'sign').onBehalfOf };
 }
 
