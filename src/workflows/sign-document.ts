@@ -58,8 +58,8 @@ async function printedBlock(deps: Pick<Deps, 'log'>, pdf: Buffer, fullName: stri
     const block = findSignatureBlock(lines, fullName);
     return block ? { page: lines[0]!.page, block } : null;
   } catch (err) {
-    if (!(err instanceof TextLayerError)) throw err;
-    deps.log.warn({ err: err.message }, 'text layer unreadable: the leader signs in the TEXT mode');
+    // Whatever pdf.js makes of a hostile or odd file, the signature still goes on (the signer reads the PDF itself).
+    deps.log.warn({ err: err instanceof Error ? err.message : String(err), textLayer: err instanceof TextLayerError }, 'text layer unreadable: the leader signs in the TEXT mode');
     return null;
   }
 }
