@@ -94,3 +94,13 @@ test('no text layer, garbage, a truncated file: no lines or a TextLayerError, ne
   assert.ok(typeof got === 'number' || got instanceof TextLayerError, String(got));
   assert.ok(Date.now() - started < 10_000);
 });
+
+test('a read that exceeds its time limit ends the worker thread; the next read starts a new one', async () => {
+  const d = await decree30Pdf({ pages: 3 });
+  await assert.rejects(textLines(d.pdf, { timeoutMs: 1 }), /took too long/);
+  const lines = await textLines(d.pdf, { pages: [0] });
+  assert.ok(findNumberLine(lines));
+  // Reads queue up: several at once all answer.
+  const all = await Promise.all([0, 1, 2].map((p) => textLines(d.pdf, { pages: [p] })));
+  assert.deepEqual(all.map((l) => l[0]!.page), [0, 1, 2]);
+});

@@ -1,10 +1,12 @@
 // The text layer of a PDF with positions, read with pdf.js (pdfjs-dist's legacy build, no canvas,
-// no font faces, no eval): items grouped into lines by baseline, a wide horizontal gap splitting
-// a baseline into separate lines (NĐ 30 prints "Số: …" and "…, ngày … tháng … năm …" side by
-// side on one baseline). Each character of a line's text has an x range, so callers can place
-// something right after "Số:" or between "ngày" and "tháng". Bounded: a page cap, an item cap
-// and a time limit; any failure of pdf.js is a TextLayerError the caller decides about (a scan
-// or a hostile file simply has no usable text layer).
+// no font faces) in a worker thread of its own (text-layer-worker.mjs): items grouped into lines
+// by baseline, a wide horizontal gap splitting a baseline into separate lines (NĐ 30 prints
+// "Số: …" and "…, ngày … tháng … năm …" side by side on one baseline). Each character of a
+// line's text has an x range, so callers can place something right after "Số:" or between
+// "ngày" and "tháng". Bounded: a page cap, an item cap, a time limit and a memory cap on that
+// thread; any failure of pdf.js is a TextLayerError the caller decides about (a scan or a
+// hostile file simply has no usable text layer).
+import { Worker } from 'node:worker_threads';
 import { serif } from './font.js';
 
 export interface TextItem {
@@ -45,7 +47,7 @@ export interface TextLineOptions {
   pages?: number[];
   /** At most this many pages are read (default 20). */
   maxPages?: number;
-  /** The whole read gives up after this long (default 10 s). */
+  /** Reading one file gives up after this long (default 20 s; the wait for earlier files is not counted). */
   timeoutMs?: number;
 }
 
@@ -57,89 +59,76 @@ const COLUMN_GAP_FONT_CHANGE = 1.5;
 /** A gap wider than this many font sizes between items reads as a space. */
 const WORD_GAP = 0.15;
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | null = null;
+interface WorkerPage { page: number; width: number; height: number; items: TextItem[] }
+type Answer = { id: number; pages?: WorkerPage[]; error?: string };
 
-/** pdf.js, loaded once; Node 20 lacks Promise.withResolvers (pdf.js 5+ needs it) and it warns about canvas. */
-function loadPdfJs(): Promise<PdfJs> {
-  if (!pdfjs) {
-    const P = Promise as unknown as { withResolvers?: unknown };
-    if (!P.withResolvers) {
-      P.withResolvers = function withResolvers<T>() {
-        let resolve!: (v: T) => void;
-        let reject!: (e: unknown) => void;
-        const promise = new Promise<T>((a, b) => { resolve = a; reject = b; });
-        return { promise, resolve, reject };
-      };
-    }
-    // pdf.js warns once at load that it cannot polyfill DOMMatrix/Path2D (rendering only; text does not need them).
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && /Cannot (polyfill|load|access)/.test(args[0])) return;
-      warn(...args);
-    };
-    pdfjs = import('pdfjs-dist/legacy/build/pdf.mjs').finally(() => { console.warn = warn; });
-    pdfjs.catch(() => { pdfjs = null; });
+/**
+ * One worker thread reads every text layer, one file at a time (a queue); it is started on first
+ * use, does not keep the process alive, and is terminated and replaced when a file takes longer
+ * than the time limit or the thread dies (memory cap: a hostile file cannot take the process down).
+ */
+class PdfJsWorker {
+  private worker: Worker | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private pending: { id: number; worker: Worker; resolve: (a: Answer) => void; reject: (e: Error) => void } | null = null;
+
+  read(pdf: Buffer, msg: { pages?: number[]; maxPages: number; maxItems: number }, timeoutMs: number): Promise<WorkerPage[]> {
+    const run = this.queue.then(() => this.once(pdf, msg, timeoutMs));
+    this.queue = run.catch(() => {});
+    return run;
   }
-  return pdfjs;
+
+  private start(): Worker {
+    const w = new Worker(new URL('./text-layer-worker.mjs', import.meta.url), {
+      execArgv: [], // no TypeScript loader: the worker is plain JavaScript
+      resourceLimits: { maxOldGenerationSizeMb: 384 },
+      stdout: false,
+      stderr: false,
+    });
+    w.on('message', (a: Answer) => {
+      if (this.pending?.id === a.id) this.pending.resolve(a);
+    });
+    const gone = (why: string) => {
+      if (this.worker === w) this.worker = null;
+      if (this.pending?.worker === w) this.pending.reject(new TextLayerError(why));
+    };
+    w.on('error', (e) => gone(`the text-layer reader failed: ${e.message}`));
+    w.on('exit', (code) => gone(`the text-layer reader stopped (exit code ${code})`));
+    w.unref(); // after the listeners: adding a 'message' listener refs the thread again
+    return w;
+  }
+
+  private async once(pdf: Buffer, msg: { pages?: number[]; maxPages: number; maxItems: number }, timeoutMs: number): Promise<WorkerPage[]> {
+    const w = (this.worker ??= this.start());
+    const id = this.nextId++;
+    const data = new Uint8Array(pdf); // a copy, handed over to the thread
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        this.pending = { id, worker: w, resolve, reject };
+        timer = setTimeout(() => {
+          reject(new TextLayerError('reading the text layer took too long'));
+          if (this.worker === w) this.worker = null;
+          void w.terminate();
+        }, timeoutMs);
+        w.postMessage({ id, data, ...msg }, [data.buffer]);
+      });
+      if (answer.error !== undefined) throw new TextLayerError(`cannot read the text layer: ${answer.error}`);
+      return answer.pages ?? [];
+    } finally {
+      clearTimeout(timer);
+      this.pending = null;
+    }
+  }
 }
+
+const reader = new PdfJsWorker();
 
 /** The lines of the text layer, page by page, top to bottom, left to right. Throws TextLayerError. */
 export async function textLines(pdf: Buffer, opts: TextLineOptions = {}): Promise<TextLine[]> {
-  const lib = await loadPdfJs();
-  const task = lib.getDocument({
-    data: new Uint8Array(pdf), // a copy: pdf.js takes ownership of what it is given
-    disableFontFace: true,
-    // (pdf.js 6 no longer compiles font paths with eval: no isEvalSupported to turn off.)
-    enableXfa: false,
-    useSystemFonts: false,
-    useWorkerFetch: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TextLayerError('reading the text layer took too long')), opts.timeoutMs ?? 10_000);
-  });
-  try {
-    return await Promise.race([read(task, opts), timeout]);
-  } catch (err) {
-    if (err instanceof TextLayerError) throw err;
-    throw new TextLayerError(`cannot read the text layer: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    clearTimeout(timer);
-    await task.destroy().catch(() => {});
-  }
-}
-
-type Task = ReturnType<PdfJs['getDocument']>;
-
-async function read(task: Task, opts: TextLineOptions): Promise<TextLine[]> {
-  const doc = await task.promise;
-  const count = doc.numPages;
-  const maxPages = opts.maxPages ?? 20;
-  const wanted = (opts.pages ?? Array.from({ length: count }, (_, i) => i))
-    .map((p) => (p < 0 ? count + p : p))
-    .filter((p, i, all) => Number.isInteger(p) && p >= 0 && p < count && all.indexOf(p) === i)
-    .slice(0, maxPages);
-  const out: TextLine[] = [];
-  for (const index of wanted) {
-    const page = await doc.getPage(index + 1);
-    const [x1, y1, x2, y2] = page.view as [number, number, number, number];
-    const content = await page.getTextContent();
-    const items: TextItem[] = [];
-    for (const it of content.items.slice(0, MAX_ITEMS_PER_PAGE)) {
-      if (!('str' in it) || !it.str) continue;
-      const [a, b, c, d, e, f] = it.transform as number[];
-      // Horizontal, upright text only (a rotated stamp or margin note is not what we look for).
-      if (!(a! > 0 && d! > 0 && Math.abs(b!) < 1e-3 * a! && Math.abs(c!) < 1e-3 * d!)) continue;
-      if (![e, f, it.width].every((v) => Number.isFinite(v))) continue;
-      items.push({ str: it.str.normalize('NFC'), x: e!, y: f!, width: it.width, height: it.height, fontSize: d!, fontName: it.fontName });
-    }
-    out.push(...groupLines(index, items, { width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) }));
-    page.cleanup();
-  }
-  return out;
+  const pages = await reader.read(pdf, { pages: opts.pages, maxPages: opts.maxPages ?? 20, maxItems: MAX_ITEMS_PER_PAGE }, opts.timeoutMs ?? 20_000);
+  return pages.flatMap((p) => groupLines(p.page, p.items.map((i) => ({ ...i, str: i.str.normalize('NFC') })), p));
 }
 
 /** Items on one baseline (within a third of the font size) make a line; a wide gap starts another. */
