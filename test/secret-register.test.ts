@@ -147,6 +147,13 @@ test('secret register: every bad input is a 400 naming it, nothing written; a fi
     ['a file field', { ...OUT, file: 'JVBERi0xLjQK' }, /file/],
     ['a content field', { ...OUT, content: 'nội dung mật' }, /content/],
     ['a Party type for a State unit', { ...OUT, type: 'KL' }, /KL/],
+    ['subject as an object', { ...OUT, subject: { text: 'x' } }, /subject/],
+    ['counterpart as an object', { ...OUT, counterpart: { name: 'Công an tỉnh' } }, /counterpart/],
+    ['copies as text', { ...OUT, copies: 'ba' }, /copies/],
+    ['copies fractional', { ...OUT, copies: 1.5 }, /copies/],
+    ['a long notation', { ...IN, notation: 'x'.repeat(65) }, /notation/],
+    ['a long place of holder', { ...OUT, holder: 'x'.repeat(301) }, /holder/],
+    ['a body that is a list', [OUT], /body/],
   ];
   for (const [what, body, pattern] of cases) {
     const r = await post(env, clerk, body);
