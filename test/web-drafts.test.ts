@@ -90,6 +90,9 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await fileInput.setInputFiles({ name: 'du-toan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('Đây không phải là tệp PDF') });
   await officer.getByRole('button', { name: 'Lưu dự thảo và tải tệp lên' }).click();
   await officer.locator('[data-draft-kept]').waitFor();
+  // The refused upload's 415 is what this step is about, not an error of the app.
+  const refused = errors.findIndex((e) => e.startsWith('officer:') && e.includes('status of 415') && e.includes('/files'));
+  if (refused >= 0) errors.splice(refused, 1);
   await officer.getByRole('alert').waitFor();
   assert.equal(await officer.getByLabel('Trích yếu').isEditable(), true, 'the subject stays editable after a refused upload');
   await officer.getByLabel('Trích yếu').fill(subject);
@@ -142,6 +145,8 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await leader.locator('[data-list="awaiting"]').getByText(subject).click();
   await leader.locator('[data-flow="signing"][data-my-turn="1"]').waitFor();
   assert.match(await leader.locator('.flow').innerText(), /Chờ lãnh đạo ký[\s\S]*Đến lượt bạn xử lý/);
+  // (the phone's offline copy is fetched once page 1 is on screen: let it finish while the draft is readable)
+  await leader.locator('.pdf[data-offline-ready="1"]').first().waitFor({ timeout: 20_000 });
   await leader.locator('[data-step="return"] summary').click();
   await leader.getByLabel('Ý kiến khi trả lại (bắt buộc)').fill('Bổ sung căn cứ Nghị quyết của HĐND huyện ở đoạn 2.');
   await leader.locator('[data-step="return"] button[type="submit"]').click();
@@ -220,7 +225,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   await clerk.locator('.nav-badge').waitFor({ state: 'detached' });
   mark('issued');
 
-  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual([...errors], [], 'no console errors');
 });
 
 test('an unsigned draft is issued only after the clerk confirms; a dead draft is deleted from the outbox', { skip, timeout: 120_000 }, async (t) => {
@@ -257,7 +262,7 @@ test('an unsigned draft is issued only after the clerk confirms; a dead draft is
   await page.getByRole('button', { name: 'Cấp số và ban hành' }).click();
   await page.getByRole('heading', { name: 'Tình hình xử lý ở nơi nhận' }).waitFor({ timeout: 20_000 }).catch(async (err) => {
     await shot(page, 'fail-unsigned-issue');
-    throw new Error(`${err.message}; asked: ${asked.join(' | ')}; page: ${await page.locator('main').innerText()}`);
+    throw new Error(`${err.message}; asked: ${asked.join(' | ')}; page: ${await page.locator('main').innerText()}; server: ${env.logs.slice(-15).join('')}`);
   });
   assert.equal(await status(unsigned.id), 'issued');
 

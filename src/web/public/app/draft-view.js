@@ -19,6 +19,13 @@ const URGENCIES = ['normal', 'urgent', 'very_urgent', 'flash'];
 const TIMELINE = new Set(['document.drafted', 'document.files_added', 'document.submitted', 'document.approved', 'document.returned',
   'document.commented', 'document.signed', 'document.edited', 'document.updated', 'document.issued']);
 
+/**
+ * Drafts this screen is leaving (returned: they go back to their author and out of the returner's
+ * sight): the document page does not fetch them again on the push the step itself causes.
+ * @type {Set<string>}
+ */
+export const leaving = new Set();
+
 /** @param {DocumentEvent['data'] | undefined} data @param {string} key */
 const text = (data, key) => (data && typeof data[key] === 'string' ? /** @type {string} */ (data[key]) : '');
 
@@ -118,7 +125,13 @@ function ReturnForm({ doc }) {
     if (busy) return;
     if (!comment.trim()) return setError(new Error(t('needComment')));
     run(async () => {
-      await api(`/api/documents/${doc.id}/return`, { method: 'POST', body: { comment: comment.trim() } });
+      leaving.add(doc.id);
+      try {
+        await api(`/api/documents/${doc.id}/return`, { method: 'POST', body: { comment: comment.trim() } });
+      } catch (err) {
+        leaving.delete(doc.id);
+        throw err;
+      }
       setComment('');
       toast(t('returnedDone'));
       signal('drafts-changed', { documentId: doc.id });

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, hasRole, session, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
-import { DraftFlow, DraftHistory } from './draft-view.js';
+import { DraftFlow, DraftHistory, leaving } from './draft-view.js';
 import { HandlingView } from './handling-view.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
@@ -163,10 +163,11 @@ export function Reader({ id }) {
     setData(null);
     setFileId(null);
     setIssuerUnit(null);
+    leaving.delete(id); // opened again: follow it again
     load();
     /** @type {Array<'delivery:updated' | 'draft:updated' | 'synced'>} */
     const events = ['delivery:updated', 'draft:updated', 'synced'];
-    const offs = events.map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && load()));
+    const offs = events.map((n) => on(n, (p) => (!p.documentId || p.documentId === id) && !leaving.has(id) && load()));
     return () => offs.forEach((off) => off());
   }, [id]);
 
