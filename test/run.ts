@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { runMigrations } from '../src/db/migrate.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv.slice(2);
@@ -20,11 +22,17 @@ fs.chmodSync(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg') });
 let code = 1;
 try {
+  // Every test's fresh database is a copy of this one, migrated once (a copy costs a third of migrating).
+  const template = 'lienthong_template';
+  const admin = postgres(pg.url('postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${template}`);
+  await admin.end();
+  await runMigrations(pg.url(template));
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres') } },
+      { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template } },
     );
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });

@@ -16,14 +16,18 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** A fresh, migrated database for one test file, dropped when `drop` is called. */
+/**
+ * A fresh, migrated database for one test, dropped when `drop` is called: a copy of the template
+ * test/run.ts migrated once (`LIENTHONG_TEST_TEMPLATE`), else created and migrated here.
+ */
 export async function freshDatabase(): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
+  const template = process.env.LIENTHONG_TEST_TEMPLATE;
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(template && /^[a-z_][a-z0-9_]*$/.test(template) ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = withDatabase(serverUrl(), name);
-  await runMigrations(url);
+  if (!template) await runMigrations(url);
   const database = connectDatabase(url, { max: 20 });
   return {
     url,
