@@ -38,9 +38,11 @@ async function referencedElsewhere(tx: Tx, shas: string[]): Promise<Set<string>>
  */
 export async function draftRoutes(app: App, deps: Deps) {
   const tags = ['documents'];
+  /** The caller with the delegations it holds today: a deputy with a "sign" delegation acts as a leader. */
+  const acting = (actor: Actor) => withDelegations(deps.db, actor, deps.clock());
   const withCan = async (actor: Actor, step: FlowStep) => {
     if (step.notify) void webPush(deps, step.notify);
-    return { document: await documentWithCan(deps, await withDelegations(deps.db, actor, deps.clock()), step.doc) };
+    return { document: await documentWithCan(deps, actor, step.doc) };
   };
 
   app.get('/api/documents', {
@@ -51,10 +53,10 @@ export async function draftRoutes(app: App, deps: Deps) {
       response: { 200: S.AwaitingBody, ...S.Errors },
     },
   }, async (req) => {
-    const acting = await withDelegations(deps.db, req.actor, deps.clock());
-    const items = await listAwaiting(deps.db, req.actor);
+    const actor = await acting(req.actor);
+    const items = await listAwaiting(deps.db, actor);
     const main = await mainFiles(deps.db, items.map((i) => i.id));
-    return { items: items.map((i) => ({ ...i, can: canFor(acting, { ...i, createdBy: i.authorId }, main.get(i.id) ?? null) })) };
+    return { items: items.map((i) => ({ ...i, can: canFor(actor, { ...i, createdBy: i.authorId }, main.get(i.id) ?? null) })) };
   });
 
   app.patch('/api/documents/:id', {
@@ -74,8 +76,8 @@ export async function draftRoutes(app: App, deps: Deps) {
       response: { 200: S.DocumentBody, ...S.Errors },
     },
   }, async (req) => {
-    const row = await patchDraft(deps, req.actor, req.params.id, req.body);
-    return { document: await documentWithCan(deps, await withDelegations(deps.db, req.actor, deps.clock()), row) };
+    const actor = await acting(req.actor);
+    return { document: await documentWithCan(deps, actor, await patchDraft(deps, actor, req.params.id, req.body)) };
   });
 
   app.delete('/api/documents/:id', {
@@ -85,7 +87,7 @@ export async function draftRoutes(app: App, deps: Deps) {
       response: { 204: S.NoContent, ...S.Errors },
     },
   }, async (req, reply) => {
-    await deleteDraft(deps, req.actor, req.params.id, {
+    await deleteDraft(deps, await acting(req.actor), req.params.id, {
       // A two-step signature being prepared on the draft goes with it.
       beforeDelete: async (tx, doc) => {
         const pending = await tx.select({ id: pendingSignatures.id }).from(pendingSignatures).where(inArray(pendingSignatures.documentId, [doc.id]));
@@ -102,7 +104,10 @@ export async function draftRoutes(app: App, deps: Deps) {
       description: 'The author, while drafting or returned: `toUserId` a leader of the drafting department (→ review) or of the issuing unit (→ signing); anyone else → 400 naming why.',
       body: S.HandOnJson, response: { 200: S.DocumentBody, ...S.Errors },
     },
-  }, async (req) => withCan(req.actor, await submitDraft(deps, req.actor, req.params.id, req.body)));
+  }, async (req) => {
+    const actor = await acting(req.actor);
+    return withCan(actor, await submitDraft(deps, actor, req.params.id, req.body));
+  });
 
   app.post('/api/documents/:id/approve', {
     schema: {
@@ -110,7 +115,10 @@ export async function draftRoutes(app: App, deps: Deps) {
       description: 'Only the person the draft awaits, in review; `toUserId` a leader of the issuing unit (→ signing).',
       body: S.HandOnJson, response: { 200: S.DocumentBody, ...S.Errors },
     },
-  }, async (req) => withCan(req.actor, await approveDraft(deps, req.actor, req.params.id, req.body)));
+  }, async (req) => {
+    const actor = await acting(req.actor);
+    return withCan(actor, await approveDraft(deps, actor, req.params.id, req.body));
+  });
 
   app.post('/api/documents/:id/return', {
     schema: {
@@ -118,7 +126,10 @@ export async function draftRoutes(app: App, deps: Deps) {
       description: 'The person the draft awaits, or — once signed — a leader of the issuing unit: that voids the signature (the main file goes back to its latest version).',
       body: S.ReturnJson, response: { 200: S.DocumentBody, ...S.Errors },
     },
-  }, async (req) => withCan(req.actor, await returnDraft(deps, req.actor, req.params.id, req.body)));
+  }, async (req) => {
+    const actor = await acting(req.actor);
+    return withCan(actor, await returnDraft(deps, actor, req.params.id, req.body));
+  });
 
   app.post('/api/documents/:id/comments', {
     schema: {
@@ -126,7 +137,7 @@ export async function draftRoutes(app: App, deps: Deps) {
       description: 'Anyone who may see the draft; 1–2000 characters. The comment is an event of the timeline.',
       body: S.CommentJson, response: { 201: S.CommentBody, ...S.Errors },
     },
-  }, async (req, reply) => reply.code(201).send({ event: presentEvent(await commentOnDraft(deps, req.actor, req.params.id, req.body)) }));
+  }, async (req, reply) => reply.code(201).send({ event: presentEvent(await commentOnDraft(deps, await acting(req.actor), req.params.id, req.body)) }));
 
   app.get('/api/documents/:id/files/:fileId/versions/:version', {
     schema: {

@@ -20,8 +20,8 @@ import { canFor } from './document-can.js';
 
 /** A document with its files, its signatures' verdicts, the timeline the caller may see and what the caller can do. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
-  const { doc, deliveryId, relation } = await loadReadableDocument(deps.db, actor, documentId);
   const acting = await withDelegations(deps.db, actor, deps.clock());
+  const { doc, deliveryId, relation } = await loadReadableDocument(deps.db, acting, documentId);
   const delivery = deliveryId ? await findDeliveryForUnit(deps.db, doc.id, actor.unitId) : undefined;
   const files = await deps.db
     .select()
@@ -67,7 +67,7 @@ async function fileSignatures(deps: Deps, files: Array<{ id: string; sha256: str
  * (NĐ 30: the recipient has seen the document).
  */
 export async function openDocumentFile(deps: Deps, actor: Actor, documentId: string, fileId: string) {
-  const { doc, deliveryId } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, deliveryId } = await loadReadableDocument(deps.db, await withDelegations(deps.db, actor, deps.clock()), documentId);
   if (!isUuid(fileId)) throw notFound('Không tìm thấy tệp', 'File not found');
   const [file] = await deps.db
     .select()
@@ -80,7 +80,7 @@ export async function openDocumentFile(deps: Deps, actor: Actor, documentId: str
 
 /** One version of a draft's main file (v1, v2 …), for whoever may see the draft (issuer side only). */
 export async function openFileVersion(deps: Deps, actor: Actor, documentId: string, fileId: string, version: number) {
-  const { doc, relation } = await loadReadableDocument(deps.db, actor, documentId);
+  const { doc, relation } = await loadReadableDocument(deps.db, await withDelegations(deps.db, actor, deps.clock()), documentId);
   if (!isUuid(fileId) || relation !== 'issuer') throw notFound('Không tìm thấy tệp', 'File not found');
   const [file] = await deps.db
     .select({ id: documentFiles.id })

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
-import { type Actor, hasRole } from '../../lib/actor.js';
+import { type Actor, hasRole, leaderPower } from '../../lib/actor.js';
 import { users } from '../orgs/tables.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -22,7 +22,7 @@ export interface Page<T> {
  */
 function visibleInOutbox(actor: Actor) {
   const leader = hasRole(actor, 'leader');
-  const leaderOrClerk = hasRole(actor, 'leader', 'clerk');
+  const leaderOrClerk = hasRole(actor, 'clerk') || leaderPower(actor, 'sign').allowed;
   const writtenInside = sql`exists (select 1 from ${users} u where u.id = ${documents.createdBy} and u.unit_id = ${documents.issuerUnitId})`;
   return or(
     and(eq(documents.issuerUnitId, actor.unitId), ne(documents.status, 'draft')),

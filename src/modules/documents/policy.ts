@@ -28,12 +28,14 @@ export const reachedIssuer = (doc: Pick<DraftLike, 'flowState'>) => doc.flowStat
  * Who sees a draft (the one rule; the outbox's query says the same in SQL): its author; whoever it
  * awaits; the leaders of the department that drafted it (when a department drafted it for its
  * parent); the issuer's leaders and clerks once it was handed to the issuer (signing, signed) — and
- * always for drafts written inside the issuer itself (`authorInIssuer`). Everyone else gets a 404.
+ * always for drafts written inside the issuer itself (`authorInIssuer`); a deputy holding a "sign"
+ * delegation today counts as a leader (when the actor carries its delegations). Everyone else gets a 404.
  */
 export function mayReadDraft(actor: Actor, doc: DraftLike, authorInIssuer: boolean): boolean {
   if (actor.userId === doc.createdBy || (doc.awaitingUserId !== null && actor.userId === doc.awaitingUserId)) return true;
   if (byDepartment(doc) && actor.unitId === doc.draftingUnitId && hasRole(actor, 'leader')) return true;
-  if (isIssuerMember(actor, doc) && hasRole(actor, 'leader', 'clerk')) return authorInIssuer || reachedIssuer(doc);
+  // A deputy holding a "sign" delegation today (loaded into the actor) stands for a leader.
+  if (isIssuerMember(actor, doc) && (hasRole(actor, 'clerk') || leaderPower(actor, 'sign').allowed)) return authorInIssuer || reachedIssuer(doc);
   return false;
 }
 
