@@ -226,6 +226,7 @@ test('trình ký at 390 px: officer → head → leader (returns once, v2 upload
   mark('issued');
 
   assert.deepEqual([...errors], [], 'no console errors');
+  await browser.close(); // before the server stops: no page keeps a connection open through its shutdown
 });
 
 test('an unsigned draft is issued only after the clerk confirms; a dead draft is deleted from the outbox', { skip, timeout: 120_000 }, async (t) => {
@@ -277,7 +278,8 @@ test('an unsigned draft is issued only after the clerk confirms; a dead draft is
   await row.waitFor({ state: 'detached' });
   assert.equal((await env.app.inject({ url: `/api/documents/${dead.id}`, headers: d.clerk.auth })).statusCode, 404);
   assert.equal(asked.at(-1), 'Xóa dự thảo "Dự thảo cũ không dùng nữa"? Không thể khôi phục.');
-  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual([...errors], [], 'no console errors');
+  await browser.close();
 });
 
 async function checkOutbox(page: Page) {
