@@ -21,7 +21,7 @@ import { finishInterruptedIssues } from '../src/workflows/issue-document.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { decree30Pdf } from './helpers/decree30.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
-import { makePdf } from './helpers/pdf.js';
+import { makePdf, pdfFromObjects } from './helpers/pdf.js';
 import { addAnchor, installKey, pdfsig, testPki } from './helpers/signing.js';
 
 const run = promisify(execFile);
@@ -151,6 +151,27 @@ test('a page without "Số:" and a date line (a scan) and no placements is issue
   const issued = await mainFile(env, w.clerk, doc.id);
   assert.doesNotMatch(await pdftotext(issued), /01\/QĐ-UBND/);
   assert.equal(await validSignatures(issued, w), 1, 'the seal');
+});
+
+test('a text layer pdf.js cannot make sense of (garbage compressed content, a font that is not one) never blocks the issue', { timeout: 180_000 }, async (t) => {
+  const env = await buildTestEnv(t);
+  const w = await commune(env);
+  const garbage = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251)).toString('latin1');
+  const text = 'BT /F1 13 Tf 100 720 Td <0001000200030004> Tj (So:) Tj ET';
+  const hostile = pdfFromObjects([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 6 0 R] /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${garbage.length} /Filter /FlateDecode >>\nstream\n${garbage}\nendstream`,
+    '<< /Type /Font /Subtype /Type0 /BaseFont /Nope /Encoding /Identity-H /DescendantFonts [7 0 R] >>',
+    `<< /Length ${text.length} >>\nstream\n${text}\nendstream`,
+    '<< /Type /Font /Subtype /CIDFontType2 /FontDescriptor << /FontFile2 4 0 R >> >>',
+  ]);
+  const { doc } = await buildDocument(env, { author: w.clerk, type: 'QĐ', recipients: [w.recipient.id], files: [hostile] });
+  const r = await issue(env, w.clerk, doc.id);
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal((await issuedEvent(env, w.clerk, doc.id)).data.stamped, false);
+  assert.equal(await validSignatures(await mainFile(env, w.clerk, doc.id), w), 1, 'the seal');
 });
 
 test('an issue interrupted after numbering is finished by the job with the same stamp', { timeout: 180_000 }, async (t) => {
