@@ -182,6 +182,7 @@ test('incoming and follow-up registers: a paper document’s sender is the autho
     'Chủ trì: Văn phòng; Phối hợp: Phạm Thị Hoa', '20/04/2026', '07/04/2026: Đã triển khai đến các thôn',
     reply.notation, 'Đang xử lý',
   ]]);
+  // Reported in the same instant as the previous note: the completing report is still the latest.
   const done = await env.app.inject({ method: 'POST', url: `/api/assignments/${lead}/progress`, headers: officer.auth, payload: { note: 'Xong', done: true } });
   assert.equal(done.statusCode, 200, done.body);
   const after = await register(env, leader, 'follow-up', q);

@@ -164,14 +164,15 @@ export async function followUpEntries(db: DbOrTx, p: RegisterParams) {
         select string_agg(coalesce(cp.full_name || ' (' || cu.name || ')', cp.full_name, cu.name), '; ' order by ca.created_at, ca.id)
         from assignments ca left join units cu on cu.id = ca.assignee_unit_id left join users cp on cp.id = ca.assignee_user_id
         where ca.delivery_id = ${assignments.deliveryId} and ca.role = 'cooperate' and ca.parent_id is null and ca.status <> 'cancelled')`,
+      // The latest report; reports made in the same instant end with the one that completed the work.
       progressAt: sql<Date | null>`(
         select pe.created_at from progress_entries pe join assignments pa on pa.id = pe.assignment_id
         where pa.id = ${assignments.id} or pa.parent_id = ${assignments.id}
-        order by pe.created_at desc, pe.id desc limit 1)`.mapWith(assignments.createdAt),
+        order by pe.created_at desc, pe.done desc, pe.id desc limit 1)`.mapWith(assignments.createdAt),
       progress: sql<string | null>`(
         select pe.note from progress_entries pe join assignments pa on pa.id = pe.assignment_id
         where pa.id = ${assignments.id} or pa.parent_id = ${assignments.id}
-        order by pe.created_at desc, pe.id desc limit 1)`,
+        order by pe.created_at desc, pe.done desc, pe.id desc limit 1)`,
       replies: sql<string | null>`(
         select string_agg(r.notation, ', ' order by r.issued_at) from documents r
         where r.responds_to = ${assignments.documentId} and r.issuer_unit_id = ${assignments.unitId} and r.notation is not null)`,
