@@ -200,8 +200,7 @@ test('competence: defaults from the position (head of a collective TM., deputy K
   await addAnchor(env, admin, pki.ca);
 
   const draft = async (author = clerk) => (await buildDocument(env, { author, recipients: [other.id], files: [makePdf('Cong van')] })).doc;
-  // A deputy acting under a delegation drafts the documents it signs: drafts of others are not
-  // visible to a non-leader (see the todo test below).
+  // (The deputy under a delegation signs a draft it wrote itself here; one the clerk wrote: the last test.)
   const signAs = async (who: TestUser, body?: object) => {
     const doc = await draft(who.unit.id === dept.id ? deptClerk : who.user.roles.includes('leader') ? clerk : who);
     const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign`, headers: who.auth, ...(body ? { payload: body } : {}) });
@@ -326,7 +325,7 @@ test('pure parts: the default competence, the lines of each, the head title, the
   assert.equal(seal[2], rect[0] + (rect[2] - rect[0]) / 3);
 });
 
-test('a deputy holding a "sign" delegation can open and sign a draft the clerk wrote (draft visibility must count the delegation)', { todo: 'documents/policy.ts mayReadDraft (flow) ignores actor.delegated: the signature commits, then reading the document is a 404', timeout: 120_000 }, async (t) => {
+test('a deputy holding a "sign" delegation opens and signs a draft the clerk wrote: TUQ., the deputy is the signer of record', { timeout: 120_000 }, async (t) => {
   const env = await buildTestEnv(t);
   const pki = testPki();
   const admin = await buildUser(env, { roles: ['admin'] });
@@ -343,4 +342,5 @@ test('a deputy holding a "sign" delegation can open and sign a draft the clerk w
   const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/sign`, headers: deputy.auth });
   assert.equal(r.statusCode, 200, r.body);
   assert.equal(r.json().document.signerCompetence, 'TUQ');
+  assert.equal(r.json().document.signedBy, deputy.user.id);
 });
