@@ -60,6 +60,8 @@ export interface StampLayout {
 }
 
 const DEFAULT_SIZE = 13;
+/** Larger files are not handed to pdf.js (a copy goes to its thread); placements still work. */
+const MAX_TEXT_LAYER_BYTES = 100 * 1024 * 1024;
 const clampSize = (s: number) => (Number.isFinite(s) ? Math.min(16, Math.max(8, Math.round(s * 10) / 10)) : DEFAULT_SIZE);
 
 /**
@@ -84,6 +86,7 @@ export async function locateStamp(pdf: Buffer, placements: { numberPlacement?: P
   if (placements.datePlacement) layout.date = { kind: 'point', ...checked(placements.datePlacement, 'date'), fontSize: DEFAULT_SIZE };
   if (layout.number && layout.date) return layout;
 
+  if (file.length > MAX_TEXT_LAYER_BYTES) return { ...layout, note: `the file is over ${MAX_TEXT_LAYER_BYTES >> 20} MB: its text layer is not read` };
   let lines;
   try {
     lines = await textLines(file, { pages: [0] });
