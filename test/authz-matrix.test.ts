@@ -131,7 +131,7 @@ const ROUTES: Record<string, Route> = {
   'POST /api/deliveries/{id}/recall/refuse': { access: 'user', targets: (w) => [obj({ id: w.deliveryId }, OUTSIDERS_OF_DELIVERY)], body: () => ({ reason: 'Đã thực hiện' }) },
   'POST /api/deliveries/{id}/recall/agree': { access: 'user', targets: (w) => [obj({ id: w.deliveryId }, OUTSIDERS_OF_DELIVERY)] },
   'GET /api/assignments': { access: 'user' },
-  'GET /api/documents/{id}/handling': { access: 'user', targets: (w) => [obj({ id: w.docId }, OUTSIDERS_OF_DELIVERY), obj({ id: w.draftId }, ['A', 'B', 'C'])] },
+  'GET /api/documents/{id}/handling': { access: 'user', targets: (w) => [obj({ id: w.docId }, OUTSIDERS_OF_DELIVERY)] },
   'POST /api/assignments/{id}/progress': { access: 'user', targets: (w) => [obj({ id: w.assignmentId }, OUTSIDERS_OF_DELIVERY)], body: () => ({ note: 'Đang xử lý' }) },
   'POST /api/assignments/{id}/reassign': { access: 'user', targets: (w) => [obj({ id: w.assignmentId }, OUTSIDERS_OF_DELIVERY)], body: (w) => ({ userId: w.users.officerB.user.id }) },
   'POST /api/delegations': { access: 'user', body: (w, caller) => ({ toUserId: w.users[caller?.startsWith('leader') ? (`officer${caller.at(-1)}` as Kind) : 'officerA']?.user.id ?? w.users.officerA.user.id, startsOn: '2030-01-01', endsOn: '2030-01-05', scopes: ['sign'] }) },
