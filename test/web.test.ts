@@ -273,7 +273,8 @@ test("buttons come from the server's can: a deputy with a sign delegation signs 
     payload: { toUserId: deputy.user.id, startsOn: today, endsOn: today, scopes: ['sign'] },
   });
   assert.equal(delegation.statusCode, 201, delegation.body);
-  const { doc: draft } = await buildDocument(env, { author: d.clerk, recipients: [d.sonTay.id], subject: 'Về việc phân công trực Tết Nguyên đán' });
+  // Written by the officer: a draft is seen by its author, the unit's leaders and clerks (and a deputy holding a sign delegation), not by other officers.
+  const { doc: draft } = await buildDocument(env, { author: officer, recipients: [d.sonTay.id], subject: 'Về việc phân công trực Tết Nguyên đán' });
   const can = async (who: typeof officer) => (await env.app.inject({ url: `/api/documents/${draft.id}`, headers: who.auth })).json().document.can;
   assert.equal((await can(deputy))?.sign, true, "the server's can: the deputy may sign");
   assert.equal((await can(officer))?.sign, false, "the server's can: the officer may not");
@@ -290,7 +291,7 @@ test("buttons come from the server's can: a deputy with a sign delegation signs 
   };
   const signButton = 'Ký bằng chứng thư lưu trên máy chủ';
 
-  // The officer opens the draft: its title, verdict and file, but no Sign (nor Issue) button.
+  // The officer opens the draft they wrote: its title, verdict and file, but no Sign (nor Issue) button.
   const officerPage = await phone('officer');
   await login(officerPage, base, 'chuyenvien.huyen');
   await officerPage.goto(`${base}/#/documents/${draft.id}`);
