@@ -326,6 +326,13 @@ test('returning a signed draft voids the signature; a commune runs author → le
   assert.equal(n, 0);
   const [{ e }] = (await env.db.execute(sql`select count(*)::int as e from events where document_id = ${dead.id} and type = 'document.deleted'`)) as unknown as Array<{ e: number }>;
   assert.equal(e, 1);
+  // A draft another document answers cannot go (409, nothing written).
+  const answered = json(await call(env, officer, 'POST', '/api/documents', { type: 'CV', subject: 'Được trả lời', recipients: [recipient.id] })).document;
+  const answer = await call(env, officer, 'POST', '/api/documents', { type: 'CV', subject: 'Trả lời', recipients: [recipient.id], respondsTo: answered.id });
+  assert.equal(answer.statusCode, 201, answer.body);
+  before = await snapshot(env, answered.id);
+  assert.equal((await call(env, officer, 'DELETE', `/api/documents/${answered.id}`)).statusCode, 409);
+  assert.equal(await snapshot(env, answered.id), before);
   // A file shared with another document stays.
   const keep = json(await call(env, officer, 'POST', '/api/documents', { type: 'CV', subject: 'Giữ', recipients: [recipient.id] })).document;
   const gone = json(await call(env, officer, 'POST', '/api/documents', { type: 'CV', subject: 'Bỏ', recipients: [recipient.id] })).document;

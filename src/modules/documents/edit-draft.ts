@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import type { Actor } from '../../lib/actor.js';
@@ -99,6 +99,8 @@ export async function deleteDraft(
   let forgotten: string[] = [];
   await deps.db.transaction(async (tx) => {
     const doc = await editableDraft(tx, actor, id);
+    const [other] = await tx.select({ id: documents.id }).from(documents).where(or(eq(documents.respondsTo, doc.id), eq(documents.replaces, doc.id))).limit(1);
+    if (other) throw conflict('Một văn bản khác trả lời hoặc thay thế dự thảo này nên không xóa được', 'Another document answers or replaces this draft, so it cannot be deleted');
     const audience = await draftAudience(tx, doc);
     await hooks.beforeDelete(tx, doc);
     const files = await tx.select().from(documentFiles).where(eq(documentFiles.documentId, doc.id));
