@@ -322,9 +322,9 @@ test('returning a signed draft voids the signature; a commune runs author → le
   assert.equal((await call(env, officer, 'GET', `/api/documents/${dead.id}`)).statusCode, 404);
   assert.equal(json(await call(env, officer, 'GET', '/api/outbox')).items.some((d: { id: string }) => d.id === dead.id), false);
   assert.equal(await env.store.stat(sha), null);
-  const [{ n }] = (await env.db.execute(sql`select count(*)::int as n from blobs where sha256 = ${sha}`)) as unknown as Array<{ n: number }>;
+  const [{ n }] = (await env.db.execute(sql`select count(*)::int as n from blobs where sha256 = ${sha}`)) as unknown as [{ n: number }];
   assert.equal(n, 0);
-  const [{ e }] = (await env.db.execute(sql`select count(*)::int as e from events where document_id = ${dead.id} and type = 'document.deleted'`)) as unknown as Array<{ e: number }>;
+  const [{ e }] = (await env.db.execute(sql`select count(*)::int as e from events where document_id = ${dead.id} and type = 'document.deleted'`)) as unknown as [{ e: number }];
   assert.equal(e, 1);
   // A draft another document answers cannot go (409, nothing written).
   const answered = json(await call(env, officer, 'POST', '/api/documents', { type: 'CV', subject: 'Được trả lời', recipients: [recipient.id] })).document;

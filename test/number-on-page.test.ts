@@ -83,6 +83,7 @@ test('a quyết định signed by the chairman: the issued file reads "Số: 01/
   const r = await issue(env, w.clerk, doc.id);
   assert.equal(r.statusCode, 200, r.body);
   assert.equal(r.json().document.notation, '01/QĐ-UBND');
+  assert.equal(r.json().document.stamped, true);
 
   const issued = await mainFile(env, w.clerk, doc.id);
   // Incremental: the leader's signed revision is untouched, the stamp and the seal come after it.
@@ -147,6 +148,7 @@ test('a page without "Số:" and a date line (a scan) and no placements is issue
   const { doc } = await buildDocument(env, { author: w.clerk, type: 'QĐ', recipients: [w.recipient.id], files: [scan] });
   const r = await issue(env, w.clerk, doc.id);
   assert.equal(r.statusCode, 200, r.body);
+  assert.equal(r.json().document.stamped, false, 'the issue response tells the clerk');
   assert.equal((await issuedEvent(env, w.clerk, doc.id)).data.stamped, false);
   const issued = await mainFile(env, w.clerk, doc.id);
   assert.doesNotMatch(await pdftotext(issued), /01\/QĐ-UBND/);

@@ -47,6 +47,7 @@ export const Document = Type.Object(
     signerCompetence: Type.Optional(Nullable(OneOf(COMPETENCES))),
     updatedAt: Type.Optional(Timestamp),
     timestamped: Type.Optional(Type.Boolean({ description: 'false when the time-stamp authority did not answer at issue' })),
+    stamped: Type.Optional(Type.Boolean({ description: 'after issue: false when the number and date could not be written onto the page (no "Số:" / date line in the text layer and no placement)' })),
     can: Type.Optional(Can),
   },
   open,
