@@ -266,6 +266,8 @@ test('an unsigned draft is issued only after the clerk confirms; a dead draft is
     throw new Error(`${err.message}; asked: ${asked.join(' | ')}; page: ${await page.locator('main').innerText()}; server: ${env.logs.slice(-15).join('')}`);
   });
   assert.equal(await status(unsigned.id), 'issued');
+  // A plain test PDF has no "Số:" and date lines: the number and date were not written onto it, and the page says so.
+  await page.locator('[data-stamped="0"]').waitFor();
 
   // The outbox shows each draft's state; the dead one is deleted after a confirmation.
   await page.getByRole('link', { name: 'Văn bản đi' }).click();
