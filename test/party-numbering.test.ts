@@ -46,24 +46,33 @@ test('a Party unit issues KL and QĐi as 01-KL/HU, 01-QĐi/HU (each type its own
   assert.equal(await notation(env, clerk, 'QĐi'), '02-QĐi/HU');
   assert.equal(await notation(env, clerk, 'CV'), '01-CV/HU');
 
-  // A State-only type (QyĐ: a State quy định) for a Party unit: 400 naming it, and the hint.
-  const stateType = await issueType(env, clerk, 'QyĐ');
+  // A State-only type (QyĐ: a State quy định) for a Party unit: refused when drafted (400 naming it,
+  // and the hint), and when a draft is changed to it; nothing written.
+  const draftOf = (who: TestUser, type: string, lang = 'vi') => env.app.inject({
+    method: 'POST', url: '/api/documents', headers: { ...who.auth, 'accept-language': lang }, payload: { type, subject: 'Loại không đúng kiểu', recipients: [recipient.id] },
+  });
+  const countDrafts = async (unitId: string) => (await env.db.select({ id: documents.id }).from(documents).where(eq(documents.issuerUnitId, unitId))).length;
+  const huDrafts = await countDrafts(hu.id);
+  const stateType = await draftOf(clerk, 'QyĐ');
   assert.equal(stateType.statusCode, 400, stateType.body);
   assert.match(stateType.json().error.message, /"QyĐ".*QĐi/);
+  const cv = (await draftOf(clerk, 'CV')).json().document;
+  const patched = await env.app.inject({ method: 'PATCH', url: `/api/documents/${cv.id}`, headers: clerk.auth, payload: { type: 'QyĐ' } });
+  assert.equal(patched.statusCode, 400, patched.body);
+  assert.equal((await env.db.select({ type: documents.type }).from(documents).where(eq(documents.id, cv.id)))[0]!.type, 'CV');
+  assert.equal(await countDrafts(hu.id), huDrafts + 1, 'only the good draft was written');
 
-  // Party-only types for a State unit: 400 naming the type; the unit's series is untouched.
+  // Party-only types for a State unit: 400 naming the type at draft; the unit's series is untouched.
   const ubnd = await buildUnit(env, { shortName: 'UBND' });
   const stateClerk = await buildUser(env, { unit: ubnd, roles: ['clerk'] });
   for (const type of ['KL', 'QĐi', 'TT']) {
-    const r = await issueType(env, stateClerk, type);
+    const r = await draftOf(stateClerk, type);
     assert.equal(r.statusCode, 400, `${type}: ${r.body}`);
     assert.ok(r.json().error.message.includes(`"${type}"`), r.json().error.message);
-    const en = await env.app.inject({ method: 'POST', url: `/api/documents/${(await buildDocument(env, { author: stateClerk, type })).doc.id}/issue`, headers: { ...stateClerk.auth, 'accept-language': 'en' }, payload: {} });
-    assert.match(en.json().error.message, /Party document type only/);
+    assert.match((await draftOf(stateClerk, type, 'en')).json().error.message, /Party document type only/);
   }
+  assert.equal(await countDrafts(ubnd.id), 0, 'no refused draft was written');
   assert.equal(await notation(env, stateClerk, 'QĐ'), '01/QĐ-UBND');
-  const drafts = await env.db.select({ status: documents.status }).from(documents).where(eq(documents.issuerUnitId, ubnd.id));
-  assert.equal(drafts.filter((d) => d.status === 'draft').length, 6, 'the refused drafts stay drafts, unnumbered');
 });
 
 test('PATCH /api/units/:id (admin): partyTerm, partyTermStartsOn, placeName; documents before the start day stay in the previous term’s series, after it a new series starts at 01; without it the term changes on 1 January of a congress year', async (t) => {

@@ -6,7 +6,7 @@ import { recordEvents } from '../events/service.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
 import { getUser } from '../orgs/users.js';
 import { loadDocument } from './access.js';
-import { normaliseType } from './numbering.js';
+import { checkTypeForUnit, normaliseType } from './numbering.js';
 import { presentDocument, type DocumentRow } from './present.js';
 import { type PaperRecipient, type Secrecy, type Urgency, documents } from './tables.js';
 
@@ -119,6 +119,10 @@ export async function createDraftRow(deps: Deps, actor: Actor, input: DraftInput
   if (!type) throw badRequest(`Loại văn bản "${input.type}" không có trong danh mục`, `Unknown document type "${input.type}"`);
   const subject = checkSubject(input.subject);
   const { issuerUnitId, fromDepartment } = await resolveIssuer(deps, actor, input.issuerUnitId);
+  // Party-only types (KL, QĐi, TT) for Party committees, State-only ones for the others: refused at
+  // draft, not first at issue.
+  const issuer = await getUnit(deps.db, issuerUnitId);
+  if (issuer) checkTypeForUnit(issuer, type);
   const recipients = await checkRecipients(deps, input.recipients, issuerUnitId);
   const paperRecipients = await checkPaperRecipients(deps, input.paperRecipients ?? []);
   if (input.dueDate && Number.isNaN(Date.parse(input.dueDate))) throw badRequest('Hạn xử lý không hợp lệ', 'Invalid due date');

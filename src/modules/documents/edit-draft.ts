@@ -9,7 +9,8 @@ import { forgetBlobRows, forgetUnreferenced } from './blobs.js';
 import { checkPaperRecipients, checkRecipients, checkSigner, checkSubject, type PaperRecipientInput } from './create-draft.js';
 import { draftAudience } from './draft-flow.js';
 import { mainFiles } from './file-content.js';
-import { normaliseType } from './numbering.js';
+import { checkTypeForUnit, normaliseType } from './numbering.js';
+import { getUnit } from '../orgs/units.js';
 import { isFrozen, mayEditDraft } from './policy.js';
 import type { DocumentRow } from './present.js';
 import { type Secrecy, type Urgency, documentFileVersions, documentFiles, documents } from './tables.js';
@@ -49,6 +50,8 @@ export async function patchDraft(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor,
     if (patch.type !== undefined) {
       const type = normaliseType(patch.type);
       if (!type) throw badRequest(`Loại văn bản "${patch.type}" không có trong danh mục`, `Unknown document type "${patch.type}"`);
+      const issuer = await getUnit(tx, doc.issuerUnitId);
+      if (issuer) checkTypeForUnit(issuer, type);
       set.type = type;
     }
     if (patch.subject !== undefined) set.subject = checkSubject(patch.subject);
