@@ -33,3 +33,23 @@ test('the vi and en dictionaries of the web app have the same keys and no empty 
   const mismatched = vi.filter((k) => JSON.stringify(holes(DICTS.vi[k])) !== JSON.stringify(holes(DICTS.en[k])));
   assert.deepEqual(mismatched, [], 'keys whose {placeholders} differ between vi and en');
 });
+
+// The type pickers offer what the server accepts for the issuing unit's style: a State unit never
+// sees a Party-only type (KL, QĐi, TT) nor a Party committee a State-only one (QyĐ, CĐ …).
+test('the web app offers each unit the document types the server accepts for its style (NĐ 30 / HD 36)', async () => {
+  const g = globalThis as Record<string, unknown>;
+  const store = new Map<string, string>();
+  g.localStorage ??= { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, String(v)), removeItem: (k: string) => void store.delete(k) };
+  g.document ??= { documentElement: { lang: '' } };
+  const url = new URL('../src/web/public/app/i18n.js', import.meta.url).href;
+  const web = (await import(url)) as { docTypesFor: (kind: string) => Array<[string, string]>; ALL_DOC_TYPES: Array<[string, string]> };
+  const { PARTY_DOCUMENT_TYPES, STATE_DOCUMENT_TYPES, DOCUMENT_TYPES } = await import('../src/modules/documents/numbering.js');
+  const party = web.docTypesFor('party').map(([c]) => c);
+  const state = web.docTypesFor('government').map(([c]) => c);
+  for (const c of ['KL', 'QĐi', 'TT', 'CV', 'NQ']) assert.ok(party.includes(c), `Party committees are offered ${c}`);
+  for (const c of party) assert.ok(c in PARTY_DOCUMENT_TYPES, `${c} offered to a Party committee is a Party type`);
+  for (const c of state) assert.ok(c in STATE_DOCUMENT_TYPES, `${c} offered to a State unit is a State type`);
+  for (const c of ['KL', 'QĐi', 'TT']) assert.ok(!state.includes(c), `a State unit is not offered ${c}`);
+  for (const [c] of web.ALL_DOC_TYPES) assert.ok(c in DOCUMENT_TYPES, `${c} is a known type`);
+  assert.equal(new Set(web.ALL_DOC_TYPES.map(([c]) => c)).size, web.ALL_DOC_TYPES.length, 'no type twice');
+});

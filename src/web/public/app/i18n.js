@@ -258,3 +258,21 @@ export const DOC_TYPES = [
   ['CĐ', 'Công điện'], ['GM', 'Giấy mời'], ['HD', 'Hướng dẫn'], ['NQ', 'Nghị quyết'], ['TTr', 'Tờ trình'], ['CTr', 'Chương trình'],
   ['QC', 'Quy chế'], ['QyĐ', 'Quy định'], ['PA', 'Phương án'], ['BB', 'Biên bản'], ['GGT', 'Giấy giới thiệu'],
 ];
+
+/** Party document types (Hướng dẫn 36-HD/VPTW) offered to Party committees: KL, QĐi, TT are theirs only; công văn is `CV` too. */
+/** @type {Array<[code: string, name: string]>} */
+export const PARTY_DOC_TYPES = [
+  ['CV', 'Công văn'], ['NQ', 'Nghị quyết'], ['QĐ', 'Quyết định'], ['CT', 'Chỉ thị'], ['KL', 'Kết luận'], ['QĐi', 'Quy định'],
+  ['TT', 'Thông tri'], ['HD', 'Hướng dẫn'], ['BC', 'Báo cáo'], ['KH', 'Kế hoạch'], ['CTr', 'Chương trình'], ['TB', 'Thông báo'],
+  ['TTr', 'Tờ trình'], ['QC', 'Quy chế'], ['BB', 'Biên bản'], ['GM', 'Giấy mời'], ['GGT', 'Giấy giới thiệu'],
+];
+
+/** The types a unit of this kind drafts (the server refuses the other style's). @param {string | undefined} kind */
+export const docTypesFor = (kind) => (kind === 'party' ? PARTY_DOC_TYPES : DOC_TYPES);
+
+/** Every type, for registering what arrives from anyone (paper, secret register). */
+/** @type {Array<[code: string, name: string]>} */
+export const ALL_DOC_TYPES = [
+  ...DOC_TYPES,
+  .../** @type {Array<[string, string]>} */ (PARTY_DOC_TYPES.filter(([c]) => !DOC_TYPES.some(([d]) => d === c)).map(([c, n]) => [c, `${n} (Đảng)`])),
+];
