@@ -137,6 +137,9 @@ test('trình ký in a district: officer → head → leader (returned once, v2) 
   assert.equal((await call(env, w.leader, 'POST', `/api/documents/${id}/approve`, { toUserId: w.leader.user.id })).statusCode, 404, 'not visible to the UBND yet');
   assert.equal((await call(env, w.officer, 'POST', `/api/documents/${id}/return`, { comment: 'Tự trả' })).statusCode, 403);
   assert.equal((await call(env, w.head, 'POST', `/api/documents/${id}/approve`, { toUserId: w.otherHead.user.id })).statusCode, 400);
+  // Nor can the UBND's leader sign it or its clerk number it before it is handed to them.
+  assert.equal((await call(env, w.leader, 'POST', `/api/documents/${id}/sign`, {})).statusCode, 404, 'not signable by the UBND yet');
+  assert.equal((await call(env, w.clerk, 'POST', `/api/documents/${id}/issue`, {})).statusCode, 404, 'not issuable by the UBND yet');
   assert.equal(await snapshot(env, id), before);
 
   // A comment by the head, seen by the author live.

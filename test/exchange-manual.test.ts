@@ -71,6 +71,11 @@ test('a package exported by A and registered by hand on B: the same fields, file
   assert.equal(detail.document.urgency, 'flash');
   assert.equal(detail.document.dueDate, '2026-12-15');
   assert.equal(detail.document.issuerUnitId, (await s.b.app.inject({ url: '/api/units?external=1', headers: s.clerkB.auth })).json().units.find((u: { code: string }) => u.code === s.ubndA.code).id);
+  // The clerk who registered it is a recipient of it, not its author: its delivery and actions are
+  // there, and it is not among B's outgoing documents.
+  assert.ok(detail.delivery, 'the registering clerk sees the delivery');
+  assert.equal(detail.delivery.can.accept, true, JSON.stringify(detail.delivery.can));
+  assert.equal((await s.b.app.inject({ url: '/api/outbox', headers: s.clerkB.auth })).json().items.some((d: { id: string }) => d.id === docB), false);
   // The PDF's two signatures (leader and seal) verify on B and in pdfsig.
   const main = detail.signatures.filter((x: { role: string }) => x.role === 'main');
   assert.deepEqual(main.map((x: { integrity: string; trust: string; revocation: string }) => [x.integrity, x.trust, x.revocation]), [['valid', 'trusted', 'good'], ['valid', 'trusted', 'good']]);

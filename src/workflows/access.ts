@@ -43,10 +43,16 @@ export async function loadReadableDocument(
     if (await draftVisibleTo(db, actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
     throw documentNotFound();
   }
-  if (isIssuerMember(actor, doc) || actor.userId === doc.createdBy) return { doc, deliveryId: null, relation: 'issuer' };
-  if (doc.status === 'issuing') throw documentNotFound();
+  if (isIssuerMember(actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
+  const author = actor.userId === doc.createdBy;
+  if (doc.status === 'issuing') {
+    if (author) return { doc, deliveryId: null, relation: 'issuer' };
+    throw documentNotFound();
+  }
+  // A delivery to the caller's unit comes before authorship: whoever holds the unit's copy acts on it.
   const delivery = await findDeliveryForUnit(db, doc.id, actor.unitId);
   if (delivery && delivery.status !== 'recalled') return { doc, deliveryId: delivery.id, relation: 'recipient' };
+  if (author) return { doc, deliveryId: null, relation: 'issuer' };
   if (!delivery && (await isCooperatingUnit(db, doc.id, actor.unitId))) return { doc, deliveryId: null, relation: 'cooperating' };
   if (!delivery && (await isAssignedUser(db, doc.id, actor.userId))) return { doc, deliveryId: null, relation: 'assignee' };
   throw documentNotFound();

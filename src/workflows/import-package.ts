@@ -98,8 +98,10 @@ async function importDocument(
   if (fields.businessDocType === 0 || fields.businessDocType === 3 || fields.businessDocType === 2) {
     if (pdfs.length === 0) throw new RefusedPackage('no_file', 'Gói tin không có tệp PDF của văn bản', 'The package carries no PDF file');
   }
-  // Registered by the clerk who brought it, or by the built-in account for what the axis brings.
-  const createdBy = 'clerk' in source ? source.clerk.userId : await systemAccount(deps);
+  // A received document has no author here: it is written by the built-in account, whether the axis
+  // brought it or a clerk entered it by hand (the clerk is the actor of its events). An author reads a
+  // document as its issuer and lists it among outgoing ones, which the registering clerk must not.
+  const createdBy = await systemAccount(deps);
 
   let promoted: string[] = [];
   try {

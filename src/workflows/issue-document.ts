@@ -5,7 +5,7 @@ import type { StagedObject } from '../storage/object-store.js';
 import { scheduleAlarms } from '../modules/dispatch/alarms.js';
 import { insertDeliveries, recordDeliveriesCreated } from '../modules/dispatch/create-deliveries.js';
 import { queueDocumentPackage } from '../modules/dispatch/outbound.js';
-import { loadDocument, loadOwnDocument } from '../modules/documents/access.js';
+import { loadDocument, loadDraftFor, loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
 import { checkIssuable, checkIssuableDraft, listStuckIssuing, markIssued, numberDraft } from '../modules/documents/issue-steps.js';
@@ -48,7 +48,8 @@ export interface IssueOptions {
 
 export async function issueDocument(deps: Deps, actor: Actor, documentId: string, opts: IssueOptions = {}) {
   const at = deps.clock();
-  const draft = await loadOwnDocument(deps.db, actor, documentId);
+  // The clerk numbers what reached the issuer (a department's draft once handed on), as signing does.
+  const draft = await loadDraftFor(deps.db, actor, documentId);
   checkIssuableDraft(actor, draft);
   const issuer = (await getUnit(deps.db, draft.issuerUnitId))!;
   const seal = await loadSealKey(deps, deps.db, { userId: actor.userId, unitId: issuer.id }, at);

@@ -3,7 +3,7 @@ import type { Deps } from '../lib/deps.js';
 import type { Actor } from '../lib/actor.js';
 import { leaderPower } from '../lib/actor.js';
 import { badRequest, conflict, forbidden } from '../lib/errors.js';
-import { loadOwnDocument } from '../modules/documents/access.js';
+import { loadDraftFor, loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
 import { maySign } from '../modules/documents/policy.js';
@@ -26,8 +26,10 @@ import { signPdfBytes, unsupportedPdf } from '../modules/signing/seal.js';
 
 /** The draft's main file, checked to be signable by this leader (or a deputy holding a "sign" delegation today). */
 export async function signableMainFile(deps: Deps, actor: Actor, documentId: string) {
-  const doc = await loadOwnDocument(deps.db, actor, documentId);
   const acting = await withDelegations(deps.db, actor, deps.clock());
+  // A draft reaches the issuer's leaders when it is handed to them (trình ký), or when it was written
+  // inside the issuer: a department's draft still under review is not theirs to sign yet (404).
+  const doc = await loadDraftFor(deps.db, acting, documentId);
   if (!maySign(acting, doc)) {
     throw forbidden('Chỉ lãnh đạo của đơn vị ban hành (hoặc người được ủy quyền) được ký văn bản', 'Only a leader of the issuing unit (or a deputy) signs');
   }
