@@ -80,7 +80,7 @@ test('errors speak Vietnamese by default and English on request', async (t) => {
   assert.equal(en.json().error.message, 'Wrong username or password');
 });
 
-test('a second main file is refused; the role field makes later files appendices', async (t) => {
+test('two main files in one upload are refused, a later main file is its next version; the role field makes later files appendices', async (t) => {
   const env = await buildTestEnv(t);
   const clerk = await buildUser(env);
   const { doc } = await buildDocument(env, { author: clerk, files: [] });
@@ -93,10 +93,22 @@ test('a second main file is refused; the role field makes later files appendices
   const r = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/files`, headers: { ...clerk.auth, ...b.headers }, payload: b.payload });
   assert.equal(r.statusCode, 201, r.body);
   assert.deepEqual(r.json().files.map((f: { role: string; name: string }) => `${f.role}:${f.name}`), ['main:chinh.pdf', 'appendix:phu-luc-1.pdf', 'appendix:phu-luc-2.pdf']);
-  const again = multipart([{ name: 'role', data: 'main' }, { name: 'file', filename: 'khac.pdf', data: makePdf('other') }]);
-  const r2 = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/files`, headers: { ...clerk.auth, ...again.headers }, payload: again.payload });
-  assert.equal(r2.statusCode, 409);
+  // Two main files in one request: 409, nothing kept.
+  const two = multipart([
+    { name: 'role', data: 'main' },
+    { name: 'file', filename: 'khac.pdf', data: makePdf('other') },
+    { name: 'file', filename: 'khac-nua.pdf', data: makePdf('other 2') },
+  ]);
+  const r2 = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/files`, headers: { ...clerk.auth, ...two.headers }, payload: two.payload });
+  assert.equal(r2.statusCode, 409, r2.body);
   const objects: string[] = [];
   for await (const sha of env.store.list()) objects.push(sha);
   assert.equal(objects.length, 3);
+  // A later main file is the main file's next version (trình ký: v2), not a second main file.
+  const again = multipart([{ name: 'role', data: 'main' }, { name: 'file', filename: 'khac.pdf', data: makePdf('other') }]);
+  const r3 = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/files`, headers: { ...clerk.auth, ...again.headers }, payload: again.payload });
+  assert.equal(r3.statusCode, 201, r3.body);
+  const files = (await env.app.inject({ url: `/api/documents/${doc.id}`, headers: clerk.auth })).json().files as Array<{ role: string; name: string; versions?: Array<{ version: number; name: string }> }>;
+  assert.equal(files.filter((f) => f.role === 'main').length, 1, 'still one main file');
+  assert.deepEqual(files.find((f) => f.role === 'main')!.versions!.map((v) => [v.version, v.name]), [[1, 'chinh.pdf'], [2, 'khac.pdf']]);
 });

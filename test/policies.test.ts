@@ -41,8 +41,14 @@ test('can on a draft: the leader and a deputy with a sign delegation may sign, a
   env.clock.set('2026-12-05T03:00:00Z');
   const later = await refreshToken(env, deputy);
   assert.equal((await canOf(later)).sign, false);
+  // Without the delegation the deputy is an officer again, who does not see a colleague's draft:
+  // signing it is the same 404 as reading it.
+  assert.equal((await get(env, later, `/api/documents/${doc.id}`)).statusCode, 404);
   const denied = await post(env, later, `/api/documents/${doc.id}/sign`);
-  assert.equal(denied.statusCode, 403);
+  assert.equal(denied.statusCode, 404);
+  // An officer who does see the draft (its author) is still refused the signature: 403.
+  const own = await buildDocument(env, { author: officer, recipients: [(await buildUnit(env)).id] });
+  assert.equal((await post(env, await refreshToken(env, officer), `/api/documents/${own.doc.id}/sign`)).statusCode, 403);
 
   // After issue: no more editing or signing; the clerk may recall.
   const clerkNow = await refreshToken(env, clerk);

@@ -9,6 +9,7 @@ import { runMigrations } from '../src/db/migrate.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv.slice(2);
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 3);
 const files = fs
   .readdirSync(path.join(root, 'test'))
   .filter((f) => f.endsWith('.test.ts'))
@@ -31,7 +32,9 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      // Three files at a time on two cores: many tests wait (on child processes, timers, a browser),
+      // so a third keeps the cores busy. TEST_CONCURRENCY overrides.
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
       { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template } },
     );
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -75,7 +75,15 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   watchSerialisation(app, losses);
   await app.ready();
   const cleanup = async () => {
-    await app.close();
+    // A browser still open (its after hook may run later) can hold a request in flight — a file
+    // stream it stopped reading — and the server would wait for it: connections are cut while closing.
+    let closed = false;
+    const closing = app.close().finally(() => (closed = true));
+    while (!closed) {
+      app.server.closeAllConnections?.();
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 100))]);
+    }
+    await closing;
     await fresh.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
     if (losses.length) throw new Error(`responses lost data in serialisation:\n${[...new Set(losses)].join('\n')}`);

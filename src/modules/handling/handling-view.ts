@@ -26,7 +26,8 @@ export async function describeAssignments(db: DbOrTx, rows: AssignmentRow[]) {
     .from(progressEntries)
     .innerJoin(users, eq(users.id, progressEntries.userId))
     .where(inArray(progressEntries.assignmentId, rows.map((a) => a.id)))
-    .orderBy(asc(progressEntries.createdAt), asc(progressEntries.id));
+    // Of reports made in the same instant the completing one is the latest (it closes the work).
+    .orderBy(asc(progressEntries.createdAt), asc(progressEntries.done), asc(progressEntries.id));
   const userIds = [...new Set(rows.flatMap((a) => [a.assignedBy, ...(a.assigneeUserId ? [a.assigneeUserId] : [])]))];
   const unitIds = [...new Set(rows.flatMap((a) => (a.assigneeUnitId ? [a.assigneeUnitId] : [])))];
   const people = new Map((await db.select({ id: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u.fullName]));
