@@ -9,7 +9,7 @@ import { runMigrations } from '../src/db/migrate.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv.slice(2);
-const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 3);
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 2);
 const files = fs
   .readdirSync(path.join(root, 'test'))
   .filter((f) => f.endsWith('.test.ts'))
@@ -32,8 +32,8 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      // Three files at a time on two cores: many tests wait (on child processes, timers, a browser),
-      // so a third keeps the cores busy. TEST_CONCURRENCY overrides.
+      // Two files at a time on two cores (a third made the run no faster, and the start-up test's
+      // 10-second restart slower than it allows). TEST_CONCURRENCY overrides.
       ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
       { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template } },
     );
