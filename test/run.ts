@@ -34,7 +34,17 @@ try {
       process.execPath,
       // Two files at a time on two cores (a third made the run no faster, and the start-up test's
       // 10-second restart slower than it allows). TEST_CONCURRENCY overrides.
-      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${concurrency}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        // TEST_TAP=file also writes TAP there (each file's duration_ms: where the run's time goes).
+        ...(process.env.TEST_TAP ? ['--test-reporter=tap', `--test-reporter-destination=${process.env.TEST_TAP}`] : []),
+        ...files,
+      ],
       { cwd: root, stdio: 'inherit', env: { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template } },
     );
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { blobs, documents } from '../documents/tables.js';
+
+/** PostgreSQL's full-text vector (written only by SQL: `to_tsvector('simple', vn_fold(...))`). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** Where the text of a file stands: waiting, read, read but scanned pages had no OCR, failed for good. */
+export const TEXT_STATES = ['pending', 'done', 'no_ocr', 'failed'] as const;
+export type TextState = (typeof TEXT_STATES)[number];
+
+/**
+ * The text of a stored file, once per content address (a file sent to 130 units is read once).
+ * A row is the job: `pending` rows are claimed with a lease (`lease_until`), so a crash mid-run
+ * only delays the file; a failure is retried with backoff (`next_attempt_at`) a bounded number of
+ * times (`attempts`) and then marked `failed` with its `error`, never retried forever.
+ */
+export const fileTexts = pgTable(
+  'file_texts',
+  {
+    sha256: text('sha256').primaryKey().references(() => blobs.sha256),
+    state: text('state').$type<TextState>().notNull().default('pending'),
+    /** The text, pages separated by form feeds (\f); null until read. */
+    text: text('text'),
+    pages: integer('pages'),
+    /** Pages read by OCR (scans), and pages that needed OCR when none was available. */
+    ocrPages: integer('ocr_pages').notNull().default(0),
+    missingPages: integer('missing_pages').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Milliseconds spent reading it (text layer + OCR), for the throughput figures. */
+    elapsedMs: bigint('elapsed_ms', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [index('file_texts_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`)],
+);
+
+/**
+ * The search index: one row per issued (or recalled) document, derived from committed data by the
+ * indexer (events after `search_state.last_event_id`). `readers` lists who may find it — unit ids
+ * and user ids — as a coarse filter inside the index; every result is checked again with the one
+ * reading rule before it is returned. Vectors are built from `vn_fold` (case and Vietnamese
+ * diacritics folded, "đ" = "d", punctuation to spaces).
+ */
+export const searchDocuments = pgTable(
+  'search_documents',
+  {
+    documentId: uuid('document_id').primaryKey().references(() => documents.id),
+    issuerUnitId: uuid('issuer_unit_id').notNull(),
+    readers: uuid('readers').array().notNull(),
+    status: text('status').notNull(),
+    type: text('type').notNull(),
+    urgency: text('urgency').notNull(),
+    /** The date that orders results and the date filters: issued_at (or created_at). */
+    sortAt: timestamp('sort_at', { withTimezone: true }).notNull(),
+    /** Subject and notation (weight A), issuer name and signer (weight B). */
+    metaTsv: tsvector('meta_tsv').notNull(),
+    /** The text of the document's files (weight D). */
+    textTsv: tsvector('text_tsv').notNull().default(sql`''::tsvector`),
+    /** The worst state of its files' text: pending, done, no_ocr, failed (null: no files). */
+    textState: text('text_state').$type<TextState>(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('search_documents_meta_idx').using('gin', t.metaTsv, t.readers),
+    index('search_documents_text_idx').using('gin', t.textTsv, t.readers),
+    index('search_documents_readers_idx').using('gin', t.readers),
+    index('search_documents_sort_idx').on(t.sortAt, t.documentId),
+  ],
+);
+
+/** The indexer's cursor: the last event whose document was (re)indexed. One row. */
+export const searchState = pgTable('search_state', {
+  id: integer('id').primaryKey().default(1),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+});
