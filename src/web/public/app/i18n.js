@@ -97,6 +97,15 @@ const VI = {
   secretEmpty: 'Sổ chưa có văn bản nào', secretRegistered: 'Đã vào sổ mật, số {n}', number: 'Số', signerName: 'Người ký', copies: 'Số lượng bản', holder: 'Đơn vị, người nhận', note: 'Ghi chú',
   unitSettings: 'Thiết lập đơn vị', partyTerm: 'Nhiệm kỳ (ví dụ 2025-2030)', partyTermStartsOn: 'Ngày bắt đầu nhiệm kỳ (ngày sau ngày bế mạc đại hội)', placeName: 'Địa danh ghi ở dòng ngày tháng',
   chooseUnit: 'Chọn đơn vị', registeredAt: 'Ngày vào sổ', unitSettingsOf: 'Thiết lập {name}',
+  // Tìm văn bản (search.js).
+  searchLabel: 'Tìm văn bản', searchPlaceholder: 'Số, ký hiệu, trích yếu, nơi gửi, nội dung… (không cần dấu)', searchClear: 'Xóa nội dung tìm',
+  searchDirection: 'Tìm trong', searchDirAll: 'Tất cả', 'searchDir.incoming': 'Đến', 'searchDir.outgoing': 'Đi',
+  searchFilters: 'Bộ lọc', searchFiltersOn: 'Bộ lọc ({n})', anyType: 'Mọi loại', anyUrgency: 'Mọi độ khẩn', anyStatus: 'Mọi tình trạng', searchStatus: 'Tình trạng',
+  dateFrom: 'Từ ngày', dateTo: 'Đến ngày', clearFilters: 'Bỏ lọc', searching: 'Đang tìm…', searchEmpty: 'Không tìm thấy văn bản nào với "{q}"',
+  searchShown: '{n} văn bản', searchShownMore: '{n} văn bản đầu tiên', searchOffline: 'Tìm kiếm cần kết nối mạng. Hãy thử lại khi có mạng.',
+  'matched.subject': 'Trong trích yếu', 'matched.notation': 'Theo số, ký hiệu', 'matched.issuer': 'Theo nơi ban hành', 'matched.signer': 'Theo người ký',
+  'matched.text': 'Trong nội dung tệp', textNotRead: 'Chưa nhận dạng chữ',
+  textNotReadHint: 'Chưa đọc được chữ trong tệp (bản chụp chưa nhận dạng, hoặc đang xử lý): chưa tìm được theo nội dung tệp.',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -194,6 +203,15 @@ const EN = {
   secretEmpty: 'The register is empty', secretRegistered: 'Registered in the secret register, no. {n}', number: 'No.', signerName: 'Signer', copies: 'Copies', holder: 'Unit or person receiving', note: 'Note',
   unitSettings: 'Unit settings', partyTerm: 'Term (e.g. 2025-2030)', partyTermStartsOn: 'Term starts on (the day after the congress closed)', placeName: 'Place name in the date line',
   chooseUnit: 'Choose a unit', registeredAt: 'Registered', unitSettingsOf: 'Settings of {name}',
+  // Search (search.js).
+  searchLabel: 'Search documents', searchPlaceholder: 'Number, subject, sender, words in the files… (accents optional)', searchClear: 'Clear the search',
+  searchDirection: 'Search in', searchDirAll: 'All', 'searchDir.incoming': 'In', 'searchDir.outgoing': 'Out',
+  searchFilters: 'Filters', searchFiltersOn: 'Filters ({n})', anyType: 'Any type', anyUrgency: 'Any urgency', anyStatus: 'Any status', searchStatus: 'Status',
+  dateFrom: 'From', dateTo: 'To', clearFilters: 'Clear filters', searching: 'Searching…', searchEmpty: 'No document found for "{q}"',
+  searchShown: '{n} documents', searchShownMore: 'First {n} documents', searchOffline: 'Search needs the network. Try again when you are online.',
+  'matched.subject': 'In the subject', 'matched.notation': 'By number/notation', 'matched.issuer': 'By issuer', 'matched.signer': 'By signer',
+  'matched.text': 'In the file text', textNotRead: 'Text not recognised',
+  textNotReadHint: 'The words of the files cannot be searched yet (a scan not recognised, or still being read).',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, hasRole, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { on } from './live.js';
+import { Search } from './search.js';
 import { docHref, ErrorBox, ExternalBadge, html, Loading, StatusBadge, toast, UrgencyBadge } from './ui.js';
 /** @import { AppEventName, InboxItem as Item, Page, SignatureSummary, Unit } from './types' */
 
@@ -129,10 +130,12 @@ export function Inbox() {
       ${hasRole('clerk') && html`<a class="btn" href="#/paper">${t('paperOpen')}</a>`}
       <a class="btn" href="#/secret">${t('secretOpen')}</a>
     </div>`}
+    <${Search} direction="incoming">
     <${ErrorBox} error=${error} onRetry=${load} />
     ${items === null ? (error ? null : html`<${Loading} />`) : items.length === 0
       ? html`<p class="muted">${t('empty')}</p>`
       : html`<ul class="list">${items.map((i) => html`<${InboxItem} key=${i.deliveryId} item=${i} issuer=${i.document.issuer ? unitById?.get(i.document.issuer.id) : undefined} />`)}</ul>`}
     ${cursor && html`<button type="button" class="btn btn-block" onClick=${more}>${t('more')}</button>`}
+    </${Search}>
   </section>`;
 }

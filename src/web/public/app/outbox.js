@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { fmtDate, getLang, t } from './i18n.js';
 import { on, signal } from './live.js';
+import { Search } from './search.js';
 import { ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
 /** @import { AppEvents, Document, DocumentDetail, Page, TrackingRow, TransportState } from './types' */
 
@@ -49,6 +50,7 @@ export function Outbox() {
       <h1 id="outbox-title">${t('navOutbox')}</h1>
       <button type="button" class="btn btn-small" onClick=${reload}>${t('refresh')}</button>
     </div>
+    <${Search} direction="outgoing">
     <${ErrorBox} error=${error} onRetry=${reload} />
     ${!data ? (error ? null : html`<${Loading} />`) : data.items.length === 0 ? html`<p class="muted">${t('outboxEmpty')}</p>` : html`<ul class="list">
       ${data.items.map((d) => html`<li key=${d.id} class="outbox-item" data-document=${d.id} data-flow=${d.status === 'draft' ? d.flowState ?? 'drafting' : undefined}>
@@ -61,6 +63,7 @@ export function Outbox() {
         ${d.status === 'draft' && d.can?.delete && html`<${DeleteDraft} doc=${d} onDone=${reload} />`}
       </li>`)}
     </ul>`}
+    </${Search}>
   </section>`;
 }
 

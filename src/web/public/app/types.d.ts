@@ -253,6 +253,42 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** GET /api/search: the direction of a result (and of the box's preset); '' in the app = both. */
+export type SearchDirection = 'incoming' | 'outgoing';
+/** Where a result matched. */
+export type MatchedIn = 'subject' | 'notation' | 'issuer' | 'signer' | 'text';
+/** Whether the words of a document's files can be found: pending, no_ocr and failed show "chưa nhận dạng chữ". */
+export type TextState = 'pending' | 'done' | 'no_ocr' | 'failed' | 'none';
+
+/** GET /api/search `items[].document`: the presented document of the inbox/outbox lists. */
+export interface SearchDocument {
+  id: string;
+  subject: string;
+  type?: string;
+  number?: number | null;
+  notation?: string | null;
+  urgency?: Urgency;
+  status?: string;
+  issuedAt?: string | null;
+  createdAt?: string;
+  issuerUnitId?: string;
+  issuer?: { id: string; name: string; code?: string } | null;
+  senderName?: string | null;
+  textState?: TextState | null;
+}
+
+/** GET /api/search items: `highlights` are [start, end) offsets into `snippet` (plain text, never HTML). */
+export interface SearchItem {
+  document: SearchDocument;
+  direction: SearchDirection;
+  snippet: string;
+  highlights: Array<[number, number]>;
+  matchedIn: MatchedIn;
+  textState?: TextState | null;
+  /** The caller's delivery of an incoming document, when the server names it. */
+  deliveryId?: string | null;
+}
+
 /** GET /api/assignments items. */
 export interface Assignment {
   id: string;
