@@ -153,9 +153,10 @@ export function Search({ direction, children }) {
   const [q, setQ] = useState(saved?.q ?? '');
   const [dir, setDir] = useState(/** @type {SearchDirection | ''} */ (saved?.dir ?? direction));
   const [filters, setFilters] = useState(saved?.filters ?? NO_FILTERS);
-  const [result, setResult] = useState(/** @type {Page<SearchItem> | null} */ (null));
-  const [error, setError] = useState(/** @type {unknown} */ (null));
-  const [busy, setBusy] = useState(false);
+  // The answer on screen and the query it answers (kept, dimmed, while a newer one is on its way).
+  const [shown, setShown] = useState(/** @type {(Page<SearchItem> & { query: string }) | null} */ (null));
+  const [failure, setFailure] = useState(/** @type {{ query: string, error: unknown, more: boolean } | null} */ (null));
+  const [moreBusy, setMoreBusy] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
   const [unitList, setUnitList] = useState(/** @type {Unit[]} */ ([]));
   const inFlight = useRef(/** @type {AbortController | null} */ (null));
@@ -176,21 +177,23 @@ export function Search({ direction, children }) {
     };
   }, []);
 
-  /** @param {number} gen @param {string | null} cursor */
+  /** Asks for the first page (`cursor` null) or the next one of `query`. @param {number} gen @param {string | null} cursor */
   const run = async (gen, cursor) => {
     inFlight.current?.abort();
     const controller = new AbortController();
     inFlight.current = controller;
-    setBusy(true);
+    const asked = query;
+    if (cursor) setMoreBusy(true);
+    else setFailure(null);
     try {
-      const page = await fetchPage(cursor ? `${query}&cursor=${encodeURIComponent(cursor)}` : query, controller.signal);
+      const page = await fetchPage(cursor ? `${asked}&cursor=${encodeURIComponent(cursor)}` : asked, controller.signal);
       if (gen !== generation.current) return;
-      setResult((prev) => (cursor && prev ? { items: [...prev.items, ...page.items], nextCursor: page.nextCursor } : page));
-      setError(null);
-    } catch (err) {
-      if (gen === generation.current && !controller.signal.aborted) setError(err);
+      setShown((prev) => (cursor && prev?.query === asked ? { query: asked, items: [...prev.items, ...page.items], nextCursor: page.nextCursor } : { query: asked, ...page }));
+      setFailure(null);
+    } catch (error) {
+      if (gen === generation.current && !controller.signal.aborted) setFailure({ query: asked, error, more: Boolean(cursor) });
     } finally {
-      if (gen === generation.current) setBusy(false);
+      if (gen === generation.current) setMoreBusy(false);
     }
   };
 
@@ -198,18 +201,16 @@ export function Search({ direction, children }) {
     remembered.set(direction, { q, dir, filters });
     const gen = ++generation.current;
     inFlight.current?.abort();
-    setError(null);
+    setMoreBusy(false);
     if (!query) {
-      setResult(null);
-      setBusy(false);
+      setShown(null);
+      setFailure(null);
       return undefined;
     }
     if (!online) {
-      setBusy(false);
-      setError(new ApiError(0, 'offline', t('searchOffline')));
+      setFailure({ query, error: new ApiError(0, 'offline', t('searchOffline')), more: false });
       return undefined;
     }
-    setBusy(true);
     const timer = setTimeout(() => run(gen, null), DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [query, online]);
@@ -228,7 +229,12 @@ export function Search({ direction, children }) {
       setQ('');
     }
   };
-  const offline = error instanceof ApiError && error.status === 0;
+  const failed = failure?.query === query ? failure : null;
+  const offline = failed?.error instanceof ApiError && failed.error.status === 0;
+  const fresh = shown?.query === query;
+  const busy = Boolean(query) && ((!fresh && !failed) || moreBusy);
+  // A failed first page hides older results; a failed "Xem thêm" keeps what was found.
+  const list = shown && (!failed || failed.more) ? shown : null;
   /** @type {Array<[SearchDirection | '', string]>} the screen's own first */
   const dirs = direction === 'incoming'
     ? [['incoming', 'navInbox'], ['outgoing', 'navOutbox'], ['', 'searchDirAll']]
@@ -246,12 +252,11 @@ export function Search({ direction, children }) {
     <${FilterPanel} dir=${dir} filters=${filters} set=${setFilters} types=${types} />`}
   </div>
   ${!query ? children : html`<div class="search-results" aria-busy=${busy} data-query=${q.trim()}>
-    ${offline ? html`<p class="notice" role="status" data-offline="1">${t('searchOffline')}</p>` : html`<${ErrorBox} error=${error} onRetry=${() => run(generation.current, null)} />`}
-    ${!error && busy && !result && html`<p class="muted" role="status">${t('searching')}</p>`}
-    ${!error && result && (result.items.length === 0
-      ? html`<p class="muted" role="status" data-empty="1">${t('searchEmpty', { q: q.trim() })}</p>`
-      : html`<p class="muted search-count" role="status">${t(result.nextCursor ? 'searchShownMore' : 'searchShown', { n: result.items.length })}</p>
-        <ul class="list">${result.items.map((item) => html`<${Result} key=${item.document.id} item=${item} unitById=${unitById} showDirection=${dir === ''} />`)}</ul>`)}
-    ${!error && result?.nextCursor && html`<button type="button" class="btn btn-block" disabled=${busy} onClick=${() => result.nextCursor && run(generation.current, result.nextCursor)}>${t('more')}</button>`}
+    ${offline ? html`<p class="notice" role="status" data-offline="1">${t('searchOffline')}</p>` : html`<${ErrorBox} error=${failed?.error} onRetry=${() => run(generation.current, null)} />`}
+    ${busy && !fresh && html`<p class="muted" role="status">${t('searching')}</p>`}
+    ${list && fresh && list.items.length === 0 && html`<p class="muted" role="status" data-empty="1">${t('searchEmpty', { q: q.trim() })}</p>`}
+    ${list && list.items.length > 0 && html`${fresh && html`<p class="muted search-count" role="status">${t(list.nextCursor ? 'searchShownMore' : 'searchShown', { n: list.items.length })}</p>`}
+      <ul class=${`list ${fresh ? '' : 'search-stale'}`}>${list.items.map((item) => html`<${Result} key=${item.document.id} item=${item} unitById=${unitById} showDirection=${dir === ''} />`)}</ul>`}
+    ${list && fresh && list.nextCursor && html`<button type="button" class="btn btn-block" disabled=${busy} onClick=${() => list.nextCursor && run(generation.current, list.nextCursor)}>${t('more')}</button>`}
   </div>`}`;
 }
