@@ -106,7 +106,7 @@ function Result({ item, unitById, showDirection }) {
       </span>
       <span class="doc-subject">${shown(d.subject)}</span>
       <span class="doc-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>
-      ${snippet && !inPlace && html`<span class="snippet">${item.matchedIn === 'text' ? '… ' : ''}<${Marked} text=${snippet} ranges=${ranges} />${item.matchedIn === 'text' ? ' …' : ''}</span>`}
+      ${snippet && !inPlace && html`<span class="snippet"><${Marked} text=${snippet} ranges=${ranges} /></span>`}
     </a>
   </li>`;
 }
@@ -137,8 +137,8 @@ function FilterPanel({ dir, filters, set, types }) {
           ${statuses.map(([code, key]) => html`<option value=${code}>${t(key)}</option>`)}
         </select>
       </label>
-      <label class="field">${t('dateFrom')}<input type="date" value=${filters.from} max=${filters.to || undefined} onChange=${field('from')} /></label>
-      <label class="field">${t('dateTo')}<input type="date" value=${filters.to} min=${filters.from || undefined} onChange=${field('to')} /></label>
+      <label class="field field-date">${t('dateFrom')}<input type="date" value=${filters.from} max=${filters.to || undefined} onChange=${field('from')} /></label>
+      <label class="field field-date">${t('dateTo')}<input type="date" value=${filters.to} min=${filters.from || undefined} onChange=${field('to')} /></label>
     </div>
     ${count > 0 && html`<button type="button" class="btn btn-small" onClick=${() => set(NO_FILTERS)}>${t('clearFilters')}</button>`}
   </details>`;
