@@ -1,0 +1,94 @@
+import { badRequest } from '../../lib/errors.js';
+import { fold } from './fold.js';
+
+/** At most this many words in a query, each at most this long once folded (400 beyond). */
+export const MAX_TERMS = 20;
+export const MAX_TERM_LENGTH = 64;
+export const MAX_QUERY_LENGTH = 500;
+
+/**
+ * A group of folded words that must follow one another (a quoted phrase, or one typed token that
+ * folds into several words: "12/QĐ-UBND" → 12 qd ubnd); a group of one word is a plain word.
+ * `prefix`: its last word matches any word it begins (the word being typed).
+ */
+export interface Group {
+  words: string[];
+  prefix: boolean;
+  quoted: boolean;
+}
+
+export interface ParsedQuery {
+  groups: Group[];
+  /** Every word once, for highlighting; those matched as prefixes marked. */
+  terms: Array<{ word: string; prefix: boolean }>;
+  /** The whole query folded ("12/QĐ-UBND" → "12 qd ubnd"): a notation typed in full equals it. */
+  folded: string;
+  /** tsquery text built only from [a-z0-9] words: all groups (AND). */
+  tsquery: string;
+  /** The same, every word restricted to the given weight (e.g. A = subject). */
+  weighted(weight: 'A' | 'B' | 'C'): string;
+  /** All words as one phrase in the given weight (exact phrase in the subject or notation). */
+  phrase(weight: 'A' | 'B' | 'C'): string;
+  /** Has a digit: may be a number/notation. */
+  numeric: boolean;
+}
+
+const qError = (vi: string, en: string) => badRequest(`Tham số q: ${vi}`, `Parameter q: ${en}`);
+
+/** Splits raw input into quoted phrases and bare tokens. An unterminated quote runs to the end. */
+function tokens(q: string): Array<{ text: string; quoted: boolean }> {
+  const out: Array<{ text: string; quoted: boolean }> = [];
+  const re = /"([^"]*)"?|[^\s"]+/g;
+  for (let m = re.exec(q); m; m = re.exec(q)) {
+    if (m[1] !== undefined) out.push({ text: m[1], quoted: true });
+    else out.push({ text: m[0], quoted: false });
+  }
+  return out;
+}
+
+function groupText(g: Group, weight?: string): string {
+  const w = weight ? `:${weight}` : '';
+  const parts = g.words.map((x, i) => (g.prefix && i === g.words.length - 1 ? `${x}:*${weight ?? ''}` : `${x}${w}`));
+  return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0]!;
+}
+
+/** A word typed so far is matched as a prefix when it has a letter and at least two characters. */
+const mayPrefix = (word: string) => word.length >= 2 && /[a-z]/.test(word);
+
+/**
+ * Parses `q`: words in any order (AND), "quoted phrases", the last unquoted word a prefix while
+ * typing (unless the query ends with a space), notations in any form ("12/UBND", "12 ubnd",
+ * "12/QĐ-UBND"). Empty or punctuation only, more than MAX_TERMS words or a word longer than
+ * MAX_TERM_LENGTH → 400 naming q. The tsquery text contains only folded [a-z0-9] words and
+ * operators, so it is safe to hand to to_tsquery('simple', $1) as a parameter.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  if (raw.length > MAX_QUERY_LENGTH) throw qError(`dài quá ${MAX_QUERY_LENGTH} ký tự`, `longer than ${MAX_QUERY_LENGTH} characters`);
+  const groups: Group[] = [];
+  for (const t of tokens(raw)) {
+    const folded = fold(t.text);
+    if (!folded) continue;
+    groups.push({ words: folded.split(' '), prefix: false, quoted: t.quoted });
+  }
+  const all = groups.flatMap((g) => g.words);
+  if (all.length === 0) throw qError('cần ít nhất một từ (chữ hoặc số)', 'needs at least one word (letters or digits)');
+  if (all.length > MAX_TERMS) throw qError(`nhiều hơn ${MAX_TERMS} từ`, `more than ${MAX_TERMS} words`);
+  const long = all.find((w) => w.length > MAX_TERM_LENGTH);
+  if (long) throw qError(`có từ dài quá ${MAX_TERM_LENGTH} ký tự`, `a word is longer than ${MAX_TERM_LENGTH} characters`);
+  const last = groups[groups.length - 1]!;
+  if (!last.quoted && !/\s$/.test(raw) && mayPrefix(last.words[last.words.length - 1]!)) last.prefix = true;
+
+  const terms = new Map<string, boolean>();
+  for (const g of groups) g.words.forEach((w, i) => terms.set(w, (terms.get(w) ?? false) || (g.prefix && i === g.words.length - 1)));
+  const tsquery = groups.map((g) => groupText(g)).join(' & ');
+  const flat: Group = { words: all, prefix: last.prefix, quoted: true };
+  return {
+    groups,
+    terms: [...terms].map(([word, prefix]) => ({ word, prefix })),
+    folded: all.join(' '),
+    tsquery,
+    weighted: (weight) => groups.map((g) => groupText(g, weight)).join(' & '),
+    phrase: (weight) => groupText(flat, weight),
+    numeric: /[0-9]/.test(all.join('')),
+  };
+}
