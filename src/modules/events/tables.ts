@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Every state change writes one row here in the same transaction. It is the audit trail, the
@@ -34,3 +34,25 @@ export const events = pgTable(
     index('events_users_idx').using('gin', t.userIds),
   ],
 );
+
+/**
+ * Events of a transaction still running (issue 13): `recordEvents` writes them here, and a deferred
+ * constraint trigger (flush_event_queue, migration 0012) moves them into `events` when the
+ * transaction commits — the event-order lock is taken there, so it is held only while the ids are
+ * handed out and the commit completes, not for the rest of the transaction. Always empty outside
+ * a running transaction (UNLOGGED: nothing in it ever needs to survive a crash).
+ */
+export const eventQueue = pgTable('event_queue', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  type: text('type').notNull(),
+  actorUserId: uuid('actor_user_id'),
+  actorUnitId: uuid('actor_unit_id'),
+  documentId: uuid('document_id'),
+  deliveryId: uuid('delivery_id'),
+  unitIds: uuid('unit_ids').array().notNull(),
+  userIds: uuid('user_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  /** Set on the first row of each write: fires the move at commit (once per write, not per row). */
+  flush: boolean('flush').notNull().default(false),
+});
