@@ -9,12 +9,17 @@
 // (default 10000), BENCH_FANOUT_PROCS (default 4) and BENCH_FANOUT_ROUNDS (default 3). The exchange
 // bench (an axis and two connected systems, each its own database on the shared PostgreSQL) takes
 // BENCH_EXCHANGE_DOCS (default 200) and BENCH_EXCHANGE_UNITS (default 10).
+// The scale bench (a generated province, BENCH_SCALE_DOCS documents, default 1,000,000, cached
+// under DATA_DIR/bench-scale; see bench/scale.ts) runs only when named (`-- scale`): generating 1M
+// documents takes far longer than the others together. It has its own watchdog limit,
+// BENCH_SCALE_LIMIT_MIN (default 360), instead of the 10 minutes.
 import type { BenchEnv } from './env.js';
 import { printTable, type SummaryRow } from './stats.js';
 
-type Bench =
+type Bench = (
   | { needsEnv: true; load: () => Promise<(env: BenchEnv) => Promise<SummaryRow[]>> }
-  | { needsEnv: false; load: () => Promise<() => Promise<SummaryRow[]>> };
+  | { needsEnv: false; load: () => Promise<() => Promise<SummaryRow[]>> }
+) & { onlyWhenNamed?: true; limitMs?: number };
 
 /**
  * Run order when none is named: upload first, because its RSS-growth figure is only meaningful
@@ -32,9 +37,10 @@ const BENCHES: Record<string, Bench> = {
   fanout: { needsEnv: true, load: async () => (await import('./fanout.js')).benchFanout },
   exchange: { needsEnv: true, load: async () => (await import('./exchange.js')).benchExchange },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
+  scale: { needsEnv: false, onlyWhenNamed: true, limitMs: (Number(process.env.BENCH_SCALE_LIMIT_MIN) || 360) * 60_000, load: async () => (await import('./scale.js')).benchScale },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */
-const WATCHDOG_MS = 10 * 60_000;
+const DEFAULT_WATCHDOG_MS = 10 * 60_000;
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = args.filter((a) => !(a in BENCHES));
@@ -42,7 +48,8 @@ if (unknown.length) {
   process.stderr.write(`unknown bench: ${unknown.join(', ')} (choose from: ${Object.keys(BENCHES).join(', ')})\n`);
   process.exit(2);
 }
-const selected = args.length ? Object.keys(BENCHES).filter((b) => args.includes(b)) : Object.keys(BENCHES);
+const selected = args.length ? Object.keys(BENCHES).filter((b) => args.includes(b)) : Object.keys(BENCHES).filter((b) => !BENCHES[b]!.onlyWhenNamed);
+const WATCHDOG_MS = Math.max(DEFAULT_WATCHDOG_MS, ...selected.map((b) => BENCHES[b]!.limitMs ?? 0));
 
 let env: BenchEnv | null = null;
 let exiting = false;
