@@ -8,7 +8,8 @@
 // bench. The fanout bench (10,000 socket.io clients in child processes) takes BENCH_FANOUT_USERS
 // (default 10000), BENCH_FANOUT_PROCS (default 4) and BENCH_FANOUT_ROUNDS (default 3). The exchange
 // bench (an axis and two connected systems, each its own database on the shared PostgreSQL) takes
-// BENCH_EXCHANGE_DOCS (default 200) and BENCH_EXCHANGE_UNITS (default 10).
+// BENCH_EXCHANGE_DOCS (default 200) and BENCH_EXCHANGE_UNITS (default 10). The api bench (10
+// keep-alive clients on /healthz, /api/me and /api/inbox) takes BENCH_API_SECONDS (default 5).
 // The scale bench (a generated province, BENCH_SCALE_DOCS documents, default 1,000,000, cached
 // under DATA_DIR/bench-scale; see bench/scale.ts) runs only when named (`-- scale`): generating 1M
 // documents takes far longer than the others together. It has its own watchdog limit,
@@ -34,6 +35,7 @@ type Bench = (
 const BENCHES: Record<string, Bench> = {
   upload: { needsEnv: true, load: async () => (await import('./upload.js')).benchUpload },
   issue: { needsEnv: true, load: async () => (await import('./issue.js')).benchIssue },
+  api: { needsEnv: true, load: async () => (await import('./api.js')).benchApi },
   fanout: { needsEnv: true, load: async () => (await import('./fanout.js')).benchFanout },
   exchange: { needsEnv: true, load: async () => (await import('./exchange.js')).benchExchange },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },

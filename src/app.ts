@@ -11,7 +11,7 @@ import type { App } from './http/types.js';
 import type { Deps } from './lib/deps.js';
 import { AppError } from './lib/errors.js';
 import { authRoutes } from './modules/auth/routes.js';
-import { authenticate } from './modules/auth/service.js';
+import { authenticateCached } from './modules/auth/service.js';
 import { dispatchRoutes } from './modules/dispatch/routes.js';
 import { documentRoutes } from './modules/documents/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -22,10 +22,15 @@ import { handlingRoutes } from './modules/handling/routes.js';
 import { createSocketServer } from './modules/realtime/socket.js';
 import { startExchange } from './jobs/exchange.js';
 import { startWorkers } from './jobs/workers.js';
+import { startTextJob } from './jobs/text.js';
+import { detectOcr } from './modules/search/ocr.js';
+import { pendingTexts } from './modules/search/text-queue.js';
 import { webRoutes } from './web/plugin.js';
 import { workflowRoutes } from './workflows/routes.js';
 import { signingWorkflowRoutes } from './workflows/signing-routes.js';
 import { exchangeRoutes } from './workflows/exchange-routes.js';
+import { searchRoutes } from './workflows/search-routes.js';
+import { startIndexer } from './modules/search/indexer.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -67,20 +72,29 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) return sendError(req, reply, 401, 'unauthorized', { vi: 'Cần đăng nhập', en: 'Authentication required' });
     try {
-      req.actor = (await authenticate(deps, m[1]!)).actor;
+      // Cached for at most 5 s, evicted on every replica when the session ends (auth/session-cache.ts).
+      req.actor = (await authenticateCached(deps, m[1]!)).actor;
     } catch (err) {
       if (err instanceof AppError) return sendError(req, reply, err.status, err.code, err.text);
       throw err;
     }
   });
 
+  // Asked once at start (tesseract --list-langs); the text job and /healthz use the answer.
+  const ocrStatus = detectOcr({ command: deps.config.ocrCommand, language: deps.config.ocrLanguage });
   app.get(
     '/healthz',
     {
       schema: {
         hide: true,
         response: {
-          200: Type.Object({ status: Type.String({ description: 'ok' }) }),
+          200: Type.Object({
+            status: Type.String({ description: 'ok' }),
+            details: Type.Object({
+              ocr: Type.Union([Type.Literal('available'), Type.Literal('unavailable')], { description: 'Scanned pages are read (Tesseract with OCR_LANGUAGE)' }),
+              textQueue: Type.Integer({ description: 'Files waiting for their text to be read (counted up to 10000)' }),
+            }),
+          }),
           503: Type.Object({ status: Type.String({ description: 'unavailable' }) }),
         },
       },
@@ -88,7 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     try {
       await deps.db.execute(sql`select 1`);
       await deps.store.stat(EMPTY_SHA);
-      return { status: 'ok' };
+      const [ocr, textQueue] = await Promise.all([ocrStatus, pendingTexts(deps.db)]);
+      return { status: 'ok', details: { ocr: ocr.available ? ('available' as const) : ('unavailable' as const), textQueue } };
     } catch (err) {
       req.log.warn({ err }, 'health check failed');
       return reply.code(503).send({ status: 'unavailable' });
@@ -109,11 +124,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await (await import('./workflows/draft-routes.js')).draftRoutes(app, deps);
   await signingWorkflowRoutes(app, deps);
   await exchangeRoutes(app, deps);
+  await searchRoutes(app, deps);
   await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);
   const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });
+  // The search index follows committed events (searches also catch it up before they run).
+  const indexer = await startIndexer(deps);
+  // The text of stored files (search), read in the background; TEXT_EXTRACTION=0 turns it off here.
+  const texts = deps.config.textExtraction ? await startTextJob(deps) : null;
   // The daily signed (and, with TSA_URL, timestamped) checkpoint of the audit chain.
   (await import('./jobs/audit.js')).startAuditJob(app, deps);
   // Connected to the province's exchange axis: publish, send, receive (jobs/exchange.ts).
@@ -124,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('preClose', async () => {
     await exchange?.stop();
     await workers.stop();
+    await indexer.stop();
+    await texts?.stop();
     io.disconnectSockets(true);
     io.engine.close();
   });

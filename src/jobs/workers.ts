@@ -5,6 +5,7 @@ import { runDeadlineReminders } from '../modules/handling/reminders.js';
 import { pushesFor } from '../modules/realtime/pushes.js';
 import { disconnectSessions, type Io } from '../modules/realtime/socket.js';
 import { SESSIONS_ENDED } from '../modules/auth/service.js';
+import { sessionCacheFor } from '../modules/auth/session-cache.js';
 import { pruneLoginThrottle } from '../modules/auth/throttle.js';
 import { notifyUsers, vapidKeys } from '../modules/realtime/web-push.js';
 import { finishInterruptedIssues } from '../workflows/issue-document.js';
@@ -46,26 +47,39 @@ function endedSessionIds(data: unknown): string[] {
   return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The person whose sessions a `sessions.ended` event ended. */
+function endedUserId(data: unknown): string | null {
+  const id = (data as { userId?: unknown } | null)?.userId;
+  return typeof id === 'string' ? id : null;
+}
+
 /**
  * Each replica pushes committed events to its own sockets: woken by NOTIFY (sent only on commit),
  * it reads the events after the last one it pushed, in id order (= commit order), and emits them
  * to rooms. A tick catches up if a notification was missed. Every replica sees every event, so
  * no message broker is needed and a client on any replica gets what any replica committed.
  * A `sessions.ended` event disconnects those sessions' sockets here, so logging out, disabling an
- * account or changing its password, roles or unit cuts its sockets on every replica.
+ * account or changing its password, roles or unit cuts its sockets on every replica, and evicts
+ * the person's tokens from this replica's authentication cache (modules/auth/session-cache.ts).
  * The same wake-ups drive the flash-alarm worker; deadline reminders (and the pruning of old login
  * failure counters) run every ten minutes, and
  * interrupted issues are finished every thirty seconds.
  */
 export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
   let cursor = await lastEventId(deps.db);
+  const sessionCache = sessionCacheFor(deps.db);
   const onError = (err: unknown) => deps.log.error({ err }, 'realtime worker failed');
   const push = serial(async () => {
     for (;;) {
       const rows = await listAllEventsSince(deps.db, cursor, 1000);
       for (const [i, e] of rows.entries()) {
         // Ended sessions lose their sockets before anything committed later is pushed.
-        if (e.type === SESSIONS_ENDED) disconnectSessions(io, endedSessionIds(e.data));
+        if (e.type === SESSIONS_ENDED) {
+          // This replica's token cache forgets the person's tokens, then their sockets go.
+          const userId = endedUserId(e.data);
+          if (userId) sessionCache.evictUser(userId);
+          disconnectSessions(io, endedSessionIds(e.data));
+        }
         for (const p of pushesFor(e)) io.to(p.room).emit(p.name, p.payload as never);
         cursor = e.id;
         // Let other requests through during a large fan-out instead of blocking for its whole length.

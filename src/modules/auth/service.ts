@@ -13,6 +13,7 @@ import type { Actor } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
 import { sessions } from './tables.js';
 import { attemptSucceeded, beginAttempt } from './throttle.js';
+import { type Authenticated, markEnding, sessionCacheFor } from './session-cache.js';
 
 const ISSUER = 'lienthong';
 let dummyHash: Promise<string> | null = null;
@@ -88,14 +89,34 @@ export async function issueToken(deps: AuthDeps, user: Pick<User, 'id' | 'unitId
 }
 
 /**
+ * `authenticate` for the HTTP hot path (the onRequest hook): the same answer, kept in a short
+ * cache (session-cache.ts) so most requests make no database round trip. An entry lives at most
+ * 5 s; it is evicted on every replica by the `sessions.ended` event and at once in the process
+ * that ends the sessions; an expired token or session is never served. Sockets and the auth
+ * routes keep calling `authenticate`, which always asks the database.
+ */
+export async function authenticateCached(deps: AuthDeps, token: string): Promise<Authenticated> {
+  const now = deps.clock();
+  const cache = sessionCacheFor(deps.db);
+  const hit = cache.get(token, now);
+  // A copy: callers may extend the actor of their request (delegations) without touching the cache.
+  if (hit) return { ...hit, actor: { ...hit.actor } };
+  const startedAt = performance.now();
+  const auth = await authenticate(deps, token);
+  cache.set(token, auth, startedAt);
+  return auth;
+}
+
+/**
  * Turns a bearer token into the acting user and its session. The user and the session are read
  * again (one query) so a disabled account, an ended session or a changed role takes effect at
  * once, not when the token expires. A token without a session (`sid`) is refused.
  */
-export async function authenticate(deps: AuthDeps, token: string): Promise<{ actor: Actor; user: User; sessionId: string; expiresAt: Date }> {
+export async function authenticate(deps: AuthDeps, token: string): Promise<Authenticated> {
+  const now = deps.clock();
   let sub: unknown;
   let sid: unknown;
-  const now = deps.clock();
+  let exp: number | undefined;
   try {
     const { payload } = await jwtVerify(token, deps.secret, {
       issuer: ISSUER,
@@ -104,6 +125,7 @@ export async function authenticate(deps: AuthDeps, token: string): Promise<{ act
     });
     sub = payload.sub;
     sid = payload.sid;
+    exp = payload.exp;
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthorized('Phiên đăng nhập đã hết hạn', 'Session expired');
     throw unauthorized('Mã phiên không hợp lệ', 'Invalid session token');
@@ -119,7 +141,9 @@ export async function authenticate(deps: AuthDeps, token: string): Promise<{ act
   if (!row) throw unauthorized('Phiên đăng nhập đã kết thúc, hãy đăng nhập lại', 'Session ended; log in again');
   const { user } = row;
   if (user.disabled) throw unauthorized('Tài khoản không còn hiệu lực', 'Account not active');
-  return { actor: { userId: user.id, unitId: user.unitId, roles: user.roles }, user, sessionId: sid, expiresAt: row.expiresAt };
+  // The token's own expiry when earlier than the session's (jose checks `exp` only when present).
+  const until = typeof exp === 'number' && exp * 1000 < row.expiresAt.getTime() ? new Date(exp * 1000) : row.expiresAt;
+  return { actor: { userId: user.id, unitId: user.unitId, roles: user.roles }, user, sessionId: sid, expiresAt: until };
 }
 
 /**
@@ -132,6 +156,9 @@ export async function endSessions(
   params: { userId: string; unitId: string; reason: EndReason; actor: Actor | null; sessionIds?: string[]; except?: string | null },
   at: Date,
 ): Promise<string[]> {
+  // This process stops serving the user from its cache now, before the change commits (the event
+  // evicts every replica's cache once it is read).
+  markEnding(params.userId);
   const ended = await tx
     .update(sessions)
     .set({ endedAt: at, endReason: params.reason })

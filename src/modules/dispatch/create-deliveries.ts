@@ -37,5 +37,7 @@ export async function recordDeliveriesCreated(
       unitIds: [p.issuerUnitId, d.recipientUnitId],
       data: { status: 'delivered', unitId: d.recipientUnitId, issuerUnitId: p.issuerUnitId, issuerName: p.document.issuerName, subject: p.document.subject, urgency: p.document.urgency },
     })),
+    // Ids at commit (events/service.ts): the event-order lock is held only for the move and the commit.
+    { atCommit: true },
   );
 }

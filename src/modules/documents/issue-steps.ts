@@ -57,7 +57,8 @@ export async function numberDraft(tx: Tx, actor: Actor, doc: DocumentRow, at: Da
     .set({ status: 'issuing', series, number, notation, issuedAt: at, issuedBy: actor.userId, updatedAt: at })
     .where(eq(documents.id, doc.id))
     .returning();
-  await recordEvents(tx, [{ type: 'document.numbered', at, actor, documentId: doc.id, unitIds: [issuer.id], data: { number, notation, ...extra } }]);
+  // Ids at commit: the event-order lock is not held while the rest of this transaction runs.
+  await recordEvents(tx, [{ type: 'document.numbered', at, actor, documentId: doc.id, unitIds: [issuer.id], data: { number, notation, ...extra } }], { atCommit: true });
   return { doc: row!, issuer };
 }
 
@@ -67,7 +68,7 @@ export async function markIssued(tx: Tx, actor: Actor | null, doc: DocumentRow, 
   await recordEvents(tx, [{
     type: 'document.issued', at: doc.issuedAt ?? at, actor, documentId: doc.id, unitIds: [doc.issuerUnitId],
     data: { number: doc.number, notation: doc.notation, recipients: doc.recipients.length, ...data },
-  }]);
+  }], { atCommit: true });
   return row!;
 }
 

@@ -22,18 +22,31 @@ export type EventRow = typeof events.$inferSelect;
 const EVENT_ORDER_LOCK = 7_263_110_002;
 export const EVENTS_CHANNEL = 'lienthong_events';
 
+export interface RecordOptions {
+  /**
+   * Hand the ids out when the transaction commits (the event queue, migration 0012) instead of now:
+   * the event-order lock is then held only from the move to the end of the commit, so concurrent
+   * writers do not queue behind each other's whole transactions. The rows cannot be read back in
+   * the same transaction (they are not in `events` until it commits). Without it the lock is taken
+   * now and held until commit, as before; either way a transaction's events keep the order they
+   * were recorded in (an immediate write first moves what the transaction queued before it).
+   */
+  atCommit?: boolean;
+}
+
+const COLUMNS = sql.raw('at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data');
+
 /**
- * Writes event rows; call it inside the transaction of the change it records, as late as
- * possible. A transaction-scoped lock taken before the ids are drawn is held until commit, so
- * ids are handed out in commit order: a reader that has seen id N will never later find an id
- * below N appear. The NOTIFY is delivered only if and when the transaction commits. All rows go in
- * one statement whose text does not grow with the row count (a JSON recordset), because an
- * issue to hundreds of units writes hundreds of events and building a VALUES list that size
- * costs more CPU than the database spends storing it.
+ * Writes event rows; call it inside the transaction of the change it records. Ids are handed out
+ * under a transaction-scoped lock held until commit, so they follow commit order: a reader that
+ * has seen id N will never later find an id below N appear. With `atCommit` the rows wait in the
+ * event queue and get their ids at commit (see RecordOptions). The NOTIFY is delivered only if and
+ * when the transaction commits. All rows go in one statement whose text does not grow with the
+ * row count (a JSON recordset), because an issue to hundreds of units writes hundreds of events
+ * and building a VALUES list that size costs more CPU than the database spends storing it.
  */
-export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> {
+export async function recordEvents(tx: DbOrTx, rows: NewEvent[], opts: RecordOptions = {}): Promise<void> {
   if (rows.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
   const json = JSON.stringify(
     rows.map((e) => ({
       at: e.at.toISOString(),
@@ -48,13 +61,26 @@ export async function recordEvents(tx: DbOrTx, rows: NewEvent[]): Promise<void> 
     })),
   );
   // ::text first, so the driver sends the JSON as it is instead of encoding it again.
-  await tx.execute(sql`
-    insert into events (at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data)
-    select r.at, r.type, r.actor_user_id, r.actor_unit_id, r.document_id, r.delivery_id, r.unit_ids, r.user_ids, r.data
-    from rows from (jsonb_to_recordset(${json}::text::jsonb) as (
+  const recordset = sql`rows from (jsonb_to_recordset(${json}::text::jsonb) as (
       at timestamptz, type text, actor_user_id uuid, actor_unit_id uuid, document_id uuid, delivery_id uuid,
-      unit_ids uuid[], user_ids uuid[], data jsonb)) with ordinality as r(at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data, n)
-    order by r.n`);
+      unit_ids uuid[], user_ids uuid[], data jsonb)) with ordinality as r(at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data, n)`;
+  if (opts.atCommit) {
+    // The first row fires the move at commit (flush_event_queue); the others ride along.
+    await tx.execute(sql`
+      insert into event_queue (${COLUMNS}, flush)
+      select ${COLUMNS}, r.n = 1 from ${recordset} order by r.n`);
+  } else {
+    await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
+    // Whatever this transaction queued before goes first, so its events keep their recorded order.
+    await tx.execute(sql`
+      with moved as (delete from event_queue returning *)
+      insert into events (${COLUMNS})
+      select ${COLUMNS} from (
+        select ${COLUMNS}, 0 as part, seq as k from moved
+        union all
+        select ${COLUMNS}, 1, r.n from ${recordset}) e
+      order by e.part, e.k`);
+  }
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
 }
 
