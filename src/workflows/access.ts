@@ -1,25 +1,43 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { Actor } from '../lib/actor.js';
 import { documentNotFound } from '../lib/errors.js';
-import { findDeliveryForUnit } from '../modules/dispatch/lookup.js';
 import { draftVisibleTo, loadDocument } from '../modules/documents/access.js';
-import { isIssuerMember } from '../modules/documents/policy.js';
 import type { DocumentRow } from '../modules/documents/present.js';
-import { isCooperatingUnit } from '../modules/handling/lookup.js';
-import { assignments } from '../modules/handling/tables.js';
 
 /** `issuer`: its unit issued it (or the caller wrote it, or may see the draft: documents/policy mayReadDraft). */
 export type Relation = 'issuer' | 'recipient' | 'cooperating' | 'assignee';
 
-/** Is this person named personally in a live assignment of the document (lead or cooperating)? */
-async function isAssignedUser(db: DbOrTx, documentId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: assignments.id })
-    .from(assignments)
-    .where(and(eq(assignments.documentId, documentId), eq(assignments.assigneeUserId, userId), ne(assignments.status, 'cancelled')))
-    .limit(1);
-  return Boolean(row);
+/**
+ * The reading rule for a document that is no longer a draft, in SQL: the caller's relation to the
+ * document row `alias` (a `documents` row in the surrounding query), or null when it may not read it.
+ * The one form of the rule — loadReadableDocument and search both use it. In order:
+ * - a member of the issuing unit: issuer;
+ * - while `issuing` (numbered, being sealed), only its author besides: issuer;
+ * - a delivery to the caller's unit that was not withdrawn (recalled): recipient — it comes before
+ *   authorship, since whoever holds the unit's copy acts on it;
+ * - its author: issuer;
+ * - without any delivery to its unit (a withdrawn copy shuts it out), a unit named in a live (not
+ *   cancelled) assignment of the document: cooperating; a person named personally: assignee.
+ * Assignments are reached through the document's deliveries (their index), with the same document.
+ */
+export function readingRelationSql(actor: Actor, alias = 'd'): SQL<Relation | null> {
+  const d = sql.raw(alias);
+  const unit = sql`${actor.unitId}::uuid`;
+  const user = sql`${actor.userId}::uuid`;
+  const assigned = (column: SQL) => sql`exists (
+    select 1 from deliveries rx join assignments ra on ra.delivery_id = rx.id and ra.document_id = rx.document_id
+    where rx.document_id = ${d}.id and ${column} and ra.status <> 'cancelled')`;
+  return sql<Relation | null>`(select case
+      when ${d}.status = 'draft' then null
+      when ${d}.issuer_unit_id = ${unit} then 'issuer'
+      when ${d}.status = 'issuing' then case when ${d}.created_by = ${user} then 'issuer' end
+      when rd.status <> 'recalled' then 'recipient'
+      when ${d}.created_by = ${user} then 'issuer'
+      when rd.id is null and ${assigned(sql`ra.assignee_unit_id = ${unit}`)} then 'cooperating'
+      when rd.id is null and ${assigned(sql`ra.assignee_user_id = ${user}`)} then 'assignee'
+    end
+    from (select 1) one left join deliveries rd on rd.document_id = ${d}.id and rd.recipient_unit_id = ${unit})`;
 }
 
 /**
@@ -30,7 +48,7 @@ async function isAssignedUser(db: DbOrTx, documentId: string, userId: string): P
  *   drafts written inside the issuer).
  * - Issued: the issuer's members and the author; a unit it was delivered to (not withdrawn); a unit
  *   named cooperating in a recipient's assignment; a person assigned it personally (an officer of a
- *   department named by `userId`, whose unit is not the recipient).
+ *   department named by `userId`, whose unit is not the recipient) — readingRelationSql, one query.
  */
 export async function loadReadableDocument(
   db: DbOrTx,
@@ -43,17 +61,10 @@ export async function loadReadableDocument(
     if (await draftVisibleTo(db, actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
     throw documentNotFound();
   }
-  if (isIssuerMember(actor, doc)) return { doc, deliveryId: null, relation: 'issuer' };
-  const author = actor.userId === doc.createdBy;
-  if (doc.status === 'issuing') {
-    if (author) return { doc, deliveryId: null, relation: 'issuer' };
-    throw documentNotFound();
-  }
-  // A delivery to the caller's unit comes before authorship: whoever holds the unit's copy acts on it.
-  const delivery = await findDeliveryForUnit(db, doc.id, actor.unitId);
-  if (delivery && delivery.status !== 'recalled') return { doc, deliveryId: delivery.id, relation: 'recipient' };
-  if (author) return { doc, deliveryId: null, relation: 'issuer' };
-  if (!delivery && (await isCooperatingUnit(db, doc.id, actor.unitId))) return { doc, deliveryId: null, relation: 'cooperating' };
-  if (!delivery && (await isAssignedUser(db, doc.id, actor.userId))) return { doc, deliveryId: null, relation: 'assignee' };
-  throw documentNotFound();
+  const [r] = await db.execute<{ relation: Relation | null; deliveryId: string | null }>(sql`
+    select ${readingRelationSql(actor, 'd')} as relation,
+      (select id from deliveries where document_id = d.id and recipient_unit_id = ${actor.unitId}::uuid) as "deliveryId"
+    from documents d where d.id = ${doc.id}::uuid`);
+  if (!r?.relation) throw documentNotFound();
+  return { doc, deliveryId: r.relation === 'recipient' ? r.deliveryId : null, relation: r.relation };
 }

@@ -46,7 +46,8 @@ function tokens(q: string): Array<{ text: string; quoted: boolean }> {
   return out;
 }
 
-function groupText(g: Group, weight?: string): string {
+/** The tsquery text of one group (words joined by <->, the last a prefix when typed), optionally in one weight. */
+export function groupText(g: Group, weight?: string): string {
   const w = weight ? `:${weight}` : '';
   const parts = g.words.map((x, i) => (g.prefix && i === g.words.length - 1 ? `${x}:*${weight ?? ''}` : `${x}${w}`));
   return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0]!;
