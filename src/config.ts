@@ -67,6 +67,26 @@ export interface Config {
   alarmTickMs: number;
   /** Web Push contact (VAPID "sub"), a mailto: or https: URL. */
   vapidSubject: string;
+  /** Read the text of stored files on this instance (TEXT_EXTRACTION; off on a replica that should not). */
+  textExtraction: boolean;
+  /** Reading one file's text layer gives up after this long (TEXT_TIMEOUT_SECONDS). */
+  textTimeoutMs: number;
+  /** Pages of a file read at most (TEXT_MAX_PAGES). */
+  textMaxPages: number;
+  /** A file whose reading failed this many times is marked failed, never retried (TEXT_MAX_ATTEMPTS). */
+  textMaxAttempts: number;
+  /** The wait after the first failure, doubled after each further one (TEXT_RETRY_SECONDS). */
+  textRetryMs: number;
+  /** A claimed file is the claimer's for this long, renewed while it reads (TEXT_LEASE_SECONDS). */
+  textLeaseMs: number;
+  /** How often the text job looks for due files besides being woken (TEXT_TICK_SECONDS). */
+  textTickMs: number;
+  /** The Tesseract binary (OCR_COMMAND), its language(s) (OCR_LANGUAGE), the rasterising resolution (OCR_DPI). */
+  ocrCommand: string;
+  ocrLanguage: string;
+  ocrDpi: number;
+  /** Rasterising or recognising one page is killed after this long (OCR_PAGE_TIMEOUT_SECONDS). */
+  ocrPageTimeoutMs: number;
   logLevel: string;
 }
 
@@ -184,6 +204,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     escalateAfterMinutes: int('ESCALATE_AFTER_MINUTES', 10, 1, 24 * 60),
     alarmTickMs: int('ALARM_TICK_MS', 1000, 50, 60_000),
     vapidSubject: str('VAPID_SUBJECT') ?? 'mailto:admin@lienthong.invalid',
+    textExtraction: bool('TEXT_EXTRACTION', true),
+    textTimeoutMs: int('TEXT_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+    textMaxPages: int('TEXT_MAX_PAGES', 2000, 1, 100_000),
+    textMaxAttempts: int('TEXT_MAX_ATTEMPTS', 5, 1, 100),
+    textRetryMs: int('TEXT_RETRY_SECONDS', 60, 1, 24 * 3600) * 1000,
+    textLeaseMs: int('TEXT_LEASE_SECONDS', 300, 5, 24 * 3600) * 1000,
+    textTickMs: int('TEXT_TICK_SECONDS', 30, 1, 3600) * 1000,
+    ocrCommand: str('OCR_COMMAND') ?? 'tesseract',
+    ocrLanguage: str('OCR_LANGUAGE') ?? 'vie',
+    ocrDpi: int('OCR_DPI', 300, 70, 600),
+    ocrPageTimeoutMs: int('OCR_PAGE_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
   function trustProxy(v: string | null): boolean | string[] {
@@ -197,6 +228,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
+  }
+  if (!/^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$/.test(config.ocrLanguage)) {
+    problems.push(`OCR_LANGUAGE must be Tesseract language names joined by + (e.g. vie or vie+eng; got "${config.ocrLanguage}")`);
   }
   if (config.issueRecoveryGraceMs <= config.tsaTimeoutMs) {
     problems.push('ISSUE_RECOVERY_SECONDS must be longer than TSA_TIMEOUT_SECONDS (an issue may wait that long for its timestamp)');
