@@ -1,9 +1,10 @@
 # lienthong: the service, run from its TypeScript sources through tsx (a runtime dependency);
 # nothing is compiled except native dependencies. The base image is pinned to the Node release
 # CI runs (README "Several machines" lists every pinned image; test/compose.test.ts checks it).
-# The service needs no system packages at run time: PDFs are parsed, signed and checked in
-# process (poppler, qpdf and openssl are only the tests' independent validators), and the
-# embedded PostgreSQL, used only without DATABASE_URL, brings its own binaries.
+# PDFs are parsed, signed and checked in process, and the embedded PostgreSQL, used only without
+# DATABASE_URL, brings its own binaries. The only system packages at run time are for search:
+# poppler's pdftoppm rasterises scanned pages and Tesseract with its Vietnamese model reads them
+# (without them the app runs and /healthz reports ocr: unavailable).
 # Dependencies are installed in a build stage with a compiler: argon2 is built from source (its
 # bundled prebuild crashed on one of our machines), so the runtime image needs no build tools.
 FROM node:20.20.2-bookworm-slim AS deps
@@ -18,6 +19,8 @@ RUN npm_config_build_from_source=true npm ci --omit=dev --no-audit --no-fund \
 
 FROM node:20.20.2-bookworm-slim
 ENV NODE_ENV=production
+RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils tesseract-ocr tesseract-ocr-vie \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
