@@ -69,13 +69,14 @@ async function removeCluster(dir: string) {
  */
 const SETTINGS: Record<string, string> = { shared_buffers: '1GB', max_wal_size: '8GB', maintenance_work_mem: '512MB', work_mem: '16MB', effective_cache_size: '4GB' };
 
-export async function openScaleDatabase(docs: number, dataDir: string): Promise<ScaleDatabase> {
+/** `log` receives PostgreSQL's own output (the plans auto_explain writes, see scale-explain.ts). */
+export async function openScaleDatabase(docs: number, dataDir: string, log?: (line: string) => void): Promise<ScaleDatabase> {
   const tag = migrationTag();
   const dir = path.join(dataDir, 'bench-scale', `${docs}-${tag}`);
   const marker = path.join(dir, 'ready.json');
   if (existsSync(marker) && process.env.BENCH_SCALE_FRESH !== '1') {
     const info = JSON.parse(await fs.readFile(marker, 'utf8')) as ScaleInfo;
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), notice: say });
+    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), notice: say, log });
     say(`reusing the province generated ${info.generatedAt} in ${dir} (${info.docs.toLocaleString('en')} documents)`);
     return { pg, url: pg.url(DB), info, generated: false };
   }
@@ -96,7 +97,7 @@ export async function openScaleDatabase(docs: number, dataDir: string): Promise<
       await admin.end({ timeout: 5 });
     }
     await pg.stop();
-    pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), notice: say });
+    pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), notice: say, log });
     const url = pg.url(DB);
     await runMigrations(url);
     const info = await generate(url, docs, tag);

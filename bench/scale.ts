@@ -6,12 +6,14 @@
 // tracking of the document to 2,000 units, a live issue to 2,000 units, the dashboard and the
 // registers for a year — each as p50/p95/p99 and a ratio to two baselines of the same run (GET
 // /api/me, and a primary-key lookup in SQL). BENCH_SCALE_ITER (default 200) sets the timed calls
-// per figure; BENCH_SCALE_FRESH=1 regenerates the cached province.
+// per figure; BENCH_SCALE_FRESH=1 regenerates the cached province; BENCH_SCALE_EXPLAIN=<ms> logs
+// the plans of statements slower than that (scale-explain.ts).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pino from 'pino';
+import postgres from 'postgres';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/client.js';
@@ -24,6 +26,7 @@ import { createKeyStore } from '../src/modules/signing/keystore.js';
 import { createFsStore } from '../src/storage/fs-store.js';
 import { makePdf } from '../test/helpers/pdf.js';
 import { BIG_RECIPIENTS } from './scale-docs.js';
+import { explainLog, explainThreshold, setExplain } from './scale-explain.js';
 import { openScaleDatabase, type ScaleInfo } from './scale-gen.js';
 import { type Client, figure, httpClient, type Series, series, throughput, timeSeq } from './scale-http.js';
 import { SCALE_PASSWORD } from './scale-org.js';
@@ -52,9 +55,18 @@ export async function benchScale(): Promise<SummaryRow[]> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? './storage');
   const t0 = performance.now();
   say(`province with ${docs.toLocaleString('en')} documents, ${iter} timed calls per figure (load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-  const scale = await openScaleDatabase(docs, dataDir);
-  const cleanups: Array<() => Promise<unknown>> = [() => scale.pg.stop()];
+  const threshold = explainThreshold();
+  const plans = threshold ? explainLog(dataDir, docs) : null;
+  const scale = await openScaleDatabase(docs, dataDir, plans?.write);
+  const cleanups: Array<() => Promise<unknown>> = [async () => plans?.close(), () => scale.pg.stop()];
   try {
+    const admin = postgres(scale.url, { max: 1, onnotice: () => {} });
+    try {
+      await setExplain(admin, threshold);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+    if (plans) say(`plans of statements slower than ${threshold} ms go to ${plans.file}`);
     const database = connectDatabase(scale.url, { max: 20 });
     cleanups.push(() => database.close());
     const objects = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-scale-objects-'));
