@@ -48,6 +48,11 @@ Lệnh (commands):
                            không trống (mã 2)
                            (restore a backup into an empty DATA_DIR, or an empty DATABASE_URL
                            and store; a damaged backup exits 1, a non-empty target exits 2)
+  reindex [--texts]        Lập lại chỉ mục tìm kiếm cho mọi văn bản; với --texts, đọc lại chữ
+                           trong mọi tệp (lớp chữ PDF, nhận dạng chữ trang quét khi có Tesseract)
+                           ngay trong lệnh này, có thanh tiến độ và bảng tổng kết (mã 1: có tệp lỗi)
+                           (rebuild the search index; with --texts, read every file's text again
+                           in this process, OCR for scans when available; exit 1 if a file failed)
   help                     Hiện hướng dẫn này (show this help)
 
 Cơ sở dữ liệu lấy theo DATABASE_URL, nếu không có thì dùng PostgreSQL nhúng trong DATA_DIR;
@@ -215,6 +220,20 @@ async function backupCommand(command: 'backup' | 'restore', args: string[]): Pro
   }
 }
 
+async function reindexCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('Cách dùng (usage): npm run cli -- reindex [--texts]\n');
+    return 0;
+  }
+  const bad = args.filter((a) => a !== '--texts');
+  if (bad.length) throw new UsageError(`reindex chỉ nhận --texts (reindex takes only --texts): ${bad.join(' ')}`);
+  const cfg = config();
+  const { reindex } = await import('./reindex.js');
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  return withRuntime(cfg, (runtime) => reindex(runtime.deps, { texts: args.includes('--texts'), out: process.stdout, progress: process.stderr, signal: abort.signal }));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -237,6 +256,8 @@ async function main(argv: string[]): Promise<number> {
     case 'backup':
     case 'restore':
       return backupCommand(command, args);
+    case 'reindex':
+      return reindexCommand(args);
     default:
       process.stderr.write(`Lệnh không hợp lệ (unknown command): ${command}\n\n${USAGE}`);
       return 2;
