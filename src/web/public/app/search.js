@@ -18,7 +18,7 @@ const URGENCIES = ['normal', 'urgent', 'very_urgent', 'flash'];
 /** Incoming: the status of the unit's own copy; otherwise the document's. */
 /** @type {Record<'incoming' | 'other', Array<[code: string, key: string]>>} */
 const STATUSES = {
-  incoming: ['delivered', 'accepted', 'assigned', 'in_progress', 'completed', 'refused', 'recalled'].map((s) => [s, `status.${s}`]),
+  incoming: ['delivered', 'accepted', 'assigned', 'in_progress', 'completed', 'refused'].map((s) => [s, `status.${s}`]),
   other: [['issued', 'doc.issued'], ['recalled', 'doc.recalled']],
 };
 /** Text states meaning the files' words cannot be found (yet): "chưa nhận dạng chữ". */
