@@ -39,6 +39,7 @@ const BENCHES: Record<string, Bench> = {
   fanout: { needsEnv: true, load: async () => (await import('./fanout.js')).benchFanout },
   exchange: { needsEnv: true, load: async () => (await import('./exchange.js')).benchExchange },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
+  text: { needsEnv: false, load: async () => (await import('./text.js')).benchText },
   scale: { needsEnv: false, onlyWhenNamed: true, limitMs: (Number(process.env.BENCH_SCALE_LIMIT_MIN) || 360) * 60_000, load: async () => (await import('./scale.js')).benchScale },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */
