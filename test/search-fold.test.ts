@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { fold, foldWithMap } from '../src/modules/search/fold.js';
 import { parseQuery } from '../src/modules/search/query.js';
+import { makeSnippet } from '../src/modules/search/snippet.js';
 import { buildTestEnv } from './helpers/app.js';
 
 const VOWELS = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y'];
@@ -73,4 +74,21 @@ test('parseQuery: words, phrases, prefixes, notations; empty and oversized input
     assert.throws(() => parseQuery(bad), (e: { status?: number; text?: { vi: string } }) => e.status === 400 && /\bq\b/.test(e.text!.vi), JSON.stringify(bad));
   }
   assert.equal(parseQuery('a '.repeat(20)).terms.length, 1);
+});
+
+test('makeSnippet: ≤ 200 characters around the first match, whitespace runs as one space, offsets of every matched word', () => {
+  const terms = [{ word: 'bien', prefix: false }, { word: 'doi', prefix: false }, { word: 'kh', prefix: true }];
+  const short = makeSnippet('Ứng phó  biến đổi\nkhí hậu', terms);
+  assert.equal(short.snippet, 'Ứng phó biến đổi khí hậu');
+  assert.deepEqual(short.highlights.map(([s, e]) => short.snippet.slice(s, e)), ['biến', 'đổi', 'khí']);
+  const long = `${'Mở đầu văn bản. '.repeat(30)}Điều 2. Ứng phó biến đổi khí hậu\f${'trang sau nữa. '.repeat(30)}`;
+  const cut = makeSnippet(long, terms);
+  assert.ok(cut.snippet.startsWith('…') && cut.snippet.endsWith('…'), cut.snippet);
+  assert.ok(cut.snippet.length <= 202, String(cut.snippet.length));
+  assert.ok(cut.snippet.includes('Điều 2. Ứng phó biến đổi khí hậu trang'), cut.snippet);
+  assert.deepEqual(cut.highlights.map(([s, e]) => cut.snippet.slice(s, e)), ['biến', 'đổi', 'khí']);
+  // Numbers match without their leading zeros; no match: the beginning.
+  const num = makeSnippet('05/QĐ-UBND', [{ word: '5', prefix: false }]);
+  assert.deepEqual(num.highlights, [[0, 2]]);
+  assert.deepEqual(makeSnippet('Chẳng có gì', terms), { snippet: 'Chẳng có gì', highlights: [] });
 });
