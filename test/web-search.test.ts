@@ -28,7 +28,7 @@ async function issued(env: TestEnv, clerk: TestUser, recipients: string[], subje
 }
 
 /** Every GET /api/search the page starts, whether the app aborted it, and whether an answer came. */
-type Sent = { q: string; aborted: boolean; answered: boolean };
+type Sent = { q: string; aborted: boolean; answered: boolean; at: number; shown: number | null };
 const sent = (page: Page) => page.evaluate(() => (window as unknown as { __searches: Sent[] }).__searches);
 
 test('the search box at 390 px: as you type without diacritics, superseded requests aborted, filters, marks, paging', { skip, timeout: 240_000 }, async (t) => {
@@ -68,8 +68,15 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
     window.fetch = (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input), location.href);
       if (url.pathname !== '/api/search') return original(input, init);
-      const entry = { q: url.searchParams.get('q') ?? '', aborted: false, answered: false };
+      const entry: Sent = { q: url.searchParams.get('q') ?? '', aborted: false, answered: false, at: performance.now(), shown: null };
       w.__searches.push(entry);
+      // When this query's results are on screen: the time from the request to the page showing them.
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector(`.search-results[aria-busy="false"][data-query="${CSS.escape(entry.q)}"] .search-item`)) return;
+        entry.shown = performance.now() - entry.at;
+        seen.disconnect();
+      });
+      seen.observe(document.body, { subtree: true, childList: true, attributes: true });
       init?.signal?.addEventListener('abort', () => (entry.aborted = true));
       return original(input, init).then((r) => ((entry.answered = true), r));
     };
@@ -113,6 +120,9 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
   assert.deepEqual((await items.first().locator('mark').allInnerTexts()).sort(), ['chống', 'phòng', 'thiên', 'tai'].sort());
   assert.match(await items.first().innerText(), /Trong trích yếu/);
   await noProblems('a search result');
+  const firstShown = (await sent(page)).at(-1)!.shown;
+  assert.ok(firstShown !== null);
+  t.diagnostic(`request → results on screen: ${firstShown.toFixed(0)} ms (the 250 ms pause after the last key comes before)`);
   mark('found without diacritics');
 
   // A subject with markup in it is text, never HTML.
