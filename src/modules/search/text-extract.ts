@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { ThreadRunner } from '../../lib/thread-runner.js';
 import { ocrPage, type OcrOptions } from './ocr.js';
 
 export interface ExtractOptions {
@@ -44,68 +44,6 @@ const MEMORY_MB = 512;
 interface WorkerPage { text: string; letters: number; images: boolean; width: number; height: number }
 type Answer = { id: number; numPages?: number; pages?: WorkerPage[]; error?: string };
 
-/** The pdf.js thread: started on first use, unref'd, replaced after a timeout or a crash. */
-class TextThread {
-  private worker: Worker | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 1;
-  private waiting: { id: number; worker: Worker; resolve: (a: Answer) => void; reject: (e: Error) => void } | null = null;
-
-  read(pdf: Buffer, msg: { maxPages: number; minLetters: number; maxChars: number }, timeoutMs: number): Promise<Answer> {
-    const run = this.queue.then(() => this.once(pdf, msg, timeoutMs));
-    this.queue = run.catch(() => {});
-    return run;
-  }
-
-  private spawn(): Worker {
-    const w = new Worker(new URL('./text-worker.mjs', import.meta.url), {
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB },
-      stdout: false,
-      stderr: false,
-    });
-    w.on('message', (a: Answer) => {
-      if (this.waiting?.id === a.id) this.waiting.resolve(a);
-    });
-    const lost = (why: string) => {
-      if (this.worker === w) this.worker = null;
-      if (this.waiting?.worker === w) this.waiting.reject(new TextExtractError(why));
-    };
-    w.on('error', (e) => lost(`the PDF text reader failed: ${e.message}`));
-    w.on('exit', (code) => lost(`the PDF text reader stopped (exit code ${code})`));
-    w.unref();
-    return w;
-  }
-
-  private async once(pdf: Buffer, msg: { maxPages: number; minLetters: number; maxChars: number }, timeoutMs: number): Promise<Answer> {
-    const w = (this.worker ??= this.spawn());
-    const id = this.nextId++;
-    const data = new Uint8Array(pdf);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await new Promise<Answer>((resolve, reject) => {
-        this.waiting = { id, worker: w, resolve, reject };
-        timer = setTimeout(() => {
-          reject(new TextExtractError(`reading the text took longer than ${Math.round(timeoutMs / 1000)} s`));
-          if (this.worker === w) this.worker = null;
-          void w.terminate();
-        }, timeoutMs);
-        w.postMessage({ id, data, ...msg }, [data.buffer]);
-      });
-    } finally {
-      clearTimeout(timer);
-      this.waiting = null;
-    }
-  }
-
-  /** Ends the thread (tests, the CLI at exit). */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    await w?.terminate();
-  }
-}
-
 /** NFC, without NUL and other control characters (except line ends and tabs) or lone surrogates; \f separates pages. */
 export function cleanText(s: string): string {
   return s
@@ -121,7 +59,11 @@ export const isPdf = (b: Buffer) => b.subarray(0, 1024).includes('%PDF-');
  * command has one; `close` ends the thread, and a later read starts another).
  */
 export class TextReader {
-  private readonly thread = new TextThread();
+  private readonly thread = new ThreadRunner<Answer>({
+    url: new URL('./text-worker.mjs', import.meta.url),
+    memoryMb: MEMORY_MB,
+    error: (why) => new TextExtractError(`cannot read the PDF: ${why}`),
+  });
 
   /** The text of `pdf`, page by page. Throws TextExtractError when pdf.js cannot read it; a page OCR fails on is counted missing. */
   extract(pdf: Buffer, opts: ExtractOptions): Promise<ExtractedText> {
@@ -133,8 +75,9 @@ export class TextReader {
   }
 }
 
-async function extractText(thread: TextThread, pdf: Buffer, opts: ExtractOptions): Promise<ExtractedText> {
-  const answer = await thread.read(pdf, { maxPages: opts.maxPages, minLetters: MIN_LETTERS, maxChars: opts.maxChars }, opts.timeoutMs);
+async function extractText(thread: ThreadRunner<Answer>, pdf: Buffer, opts: ExtractOptions): Promise<ExtractedText> {
+  const data = new Uint8Array(pdf); // a copy, handed over to the thread
+  const answer = await thread.run({ data, maxPages: opts.maxPages, minLetters: MIN_LETTERS, maxChars: opts.maxChars }, [data.buffer], opts.timeoutMs);
   if (answer.error !== undefined) throw new TextExtractError(`cannot read the PDF: ${answer.error}`);
   const found = answer.pages ?? [];
   const pages = found.map((p) => cleanText(p.text));

@@ -42,7 +42,7 @@ export async function failAbandoned(db: Db, maxAttempts: number): Promise<number
   const rows = await db.execute(sql`
     update file_texts set state = 'failed', lease_until = null, done_at = now(),
       error = coalesce(error, 'the reader stopped while reading this file ' || attempts || ' times')
-    where state = 'pending' and attempts >= ${maxAttempts} and lease_until < now()
+    where state = 'pending' and attempts >= ${maxAttempts} and (lease_until is null or lease_until < now())
     returning sha256`);
   return rows.length;
 }

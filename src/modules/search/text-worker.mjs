@@ -5,24 +5,7 @@
 // with pdf.js's line ends, and for a page with fewer than `minLetters` letters whether it paints
 // an image (a scan, to be read by OCR) — or {id, error}.
 import { parentPort } from 'node:worker_threads';
-
-if (!Promise.withResolvers) {
-  // Node 20 lacks it; pdf.js 5+ needs it.
-  Promise.withResolvers = function withResolvers() {
-    let resolve;
-    let reject;
-    const promise = new Promise((a, b) => { resolve = a; reject = b; });
-    return { promise, resolve, reject };
-  };
-}
-
-// pdf.js warns at load that it cannot polyfill DOMMatrix/Path2D (rendering only; text does not need them).
-const warn = console.warn;
-console.warn = () => {};
-const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
-// Its "fake worker" runs in this thread: hand it the worker module rather than let it import one.
-globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
-console.warn = warn;
+import { openPdf, pdfjs as lib } from '../../lib/pdfjs.mjs';
 
 const IMAGE_OPS = new Set([
   lib.OPS.paintImageXObject, lib.OPS.paintInlineImageXObject, lib.OPS.paintImageXObjectRepeat,
@@ -43,16 +26,7 @@ async function paintsImage(page) {
 }
 
 async function read({ data, maxPages, minLetters, maxChars }) {
-  const task = lib.getDocument({
-    data,
-    disableFontFace: true,
-    useSystemFonts: false,
-    useWorkerFetch: false,
-    enableXfa: false,
-    stopAtErrors: false,
-    isEvalSupported: false,
-    verbosity: 0,
-  });
+  const task = openPdf(data);
   try {
     const doc = await task.promise;
     const count = Math.min(doc.numPages, maxPages);
