@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { documents } from '../documents/tables.js';
 import { units, users } from '../orgs/tables.js';
 
@@ -40,11 +40,19 @@ export const deliveries = pgTable(
     inProgressAt: timestamp('in_progress_at', { withTimezone: true }),
     /** A flash delivery left unacknowledged too long: the unit's leaders were alerted. */
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /**
+     * The document is hỏa tốc (copied from its urgency when the delivery is made; an issued
+     * document's urgency never changes): with `acknowledged_at` it says whether the inbox puts the
+     * delivery first, from this table alone (issue 13, the inbox at a province's size).
+     */
+    flash: boolean('flash').notNull().default(false),
   },
   (t) => [
     unique('deliveries_doc_unit_uq').on(t.documentId, t.recipientUnitId),
     unique('deliveries_incoming_uq').on(t.recipientUnitId, t.incomingSeries, t.incomingNumber),
     index('deliveries_inbox_idx').on(t.recipientUnitId, t.deliveredAt),
+    // The few deliveries the inbox puts first (unacknowledged hỏa tốc), found without a scan.
+    index('deliveries_pending_idx').on(t.recipientUnitId, t.deliveredAt).where(sql`${t.flash} and ${t.acknowledgedAt} is null`),
   ],
 );
 
