@@ -1,30 +1,27 @@
 /**
- * The one folding of text for search, the JavaScript twin of SQL `vn_fold` (migration 0011): NFC,
- * letters to lower-case ASCII without diacritics ("Hỏa tốc" → "hoa toc", "Đ"/"Ð" → "d", "hoà" = "hòa"),
- * combining marks (U+0300–U+036F) dropped, every run of other characters one space, no space at
- * either end. The table is the migration's, character for character; test/search-fold.test.ts
- * compares the two over the Vietnamese alphabet and random text.
+ * The one folding of text for search, the JavaScript twin of SQL `vn_fold` (migration 0013): NFD,
+ * combining marks (U+0300–U+036F) dropped, đ/Đ/ð/Ð → d, lower case, every run of characters other
+ * than a-z and 0-9 one space, no space at either end ("Hỏa tốc" → "hoa toc", "hoà" = "hòa",
+ * "12/QĐ-UBND" → "12 qd ubnd"). test/search-fold.test.ts compares the two over the Vietnamese
+ * alphabet, decomposed input and other scripts.
  */
 
-/** Characters translated (same order as in vn_fold) and what each becomes. */
-const FROM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹĐđÐ';
-const TO = 'abcdefghijklmnopqrstuvwxyzaaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooorrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzzoouuaaiioouuuuuuuuuuaaaaggkkoooojggnnaaaaaaeeeeiiiioooorrrruuuusstthhaaeeooooooooyyaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwyaaaaaaaaaaaaaaaaaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyyddd';
-
-const MAP = new Map<string, string>();
-{
-  const from = [...FROM];
-  const to = [...TO];
-  for (let i = 0; i < from.length; i++) MAP.set(from[i]!, to[i]!);
-  for (let c = 0x300; c <= 0x36f; c++) MAP.set(String.fromCodePoint(c), '');
-}
+/** Combining marks (U+0300–U+036F: Vietnamese tones, circumflex, breve, horn …), dropped after NFD. */
+const MARK = /[\u0300-\u036f]/;
+/** Letters that do not decompose: đ Đ (and the look-alike eth ð Ð) are d. */
+const D = /[đĐðÐ]/;
 
 const isWordChar = (c: string) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 
 /** vn_fold in JavaScript: the same string the database indexes. */
 export function fold(s: string): string {
-  let out = '';
-  for (const ch of s.normalize('NFC')) out += MAP.get(ch) ?? ch;
-  return out.replace(/[^a-z0-9]+/g, ' ').trim();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]+/g, '')
+    .replace(/[đĐðÐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /**
@@ -43,8 +40,9 @@ export function foldWithMap(s: string): { folded: string; start: number[]; end: 
   for (const cluster of clusters) {
     const from = at;
     at += cluster.length;
-    for (const ch of cluster.normalize('NFC')) {
-      for (const c of MAP.get(ch) ?? ch) {
+    for (const ch of cluster.normalize('NFD')) {
+      if (MARK.test(ch)) continue;
+      for (const c of D.test(ch) ? 'd' : ch.toLowerCase()) {
         if (!isWordChar(c)) {
           if (gap < 0) gap = from;
           continue;
