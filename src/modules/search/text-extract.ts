@@ -77,7 +77,9 @@ export class TextReader {
 
 async function extractText(thread: ThreadRunner<Answer>, pdf: Buffer, opts: ExtractOptions): Promise<ExtractedText> {
   const data = new Uint8Array(pdf); // a copy, handed over to the thread
-  const answer = await thread.run({ data, maxPages: opts.maxPages, minLetters: MIN_LETTERS, maxChars: opts.maxChars }, [data.buffer], opts.timeoutMs);
+  // Looking for images on pages with little text decodes them: at most half the time allowed is spent on it.
+  const msg = { data, maxPages: opts.maxPages, minLetters: MIN_LETTERS, maxChars: opts.maxChars, checkMs: opts.timeoutMs / 2 };
+  const answer = await thread.run(msg, [data.buffer], opts.timeoutMs);
   if (answer.error !== undefined) throw new TextExtractError(`cannot read the PDF: ${answer.error}`);
   const found = answer.pages ?? [];
   const pages = found.map((p) => cleanText(p.text));

@@ -1,6 +1,6 @@
 // The pdf.js side of text-extract.ts, in a worker thread of its own (plain JavaScript, started
 // without the TypeScript loader, terminated by the main thread when a file takes too long or
-// grows past its memory cap). Receives {id, data, maxPages, minLetters, maxChars}; answers {id,
+// grows past its memory cap). Receives {id, data, maxPages, minLetters, maxChars, checkMs}; answers {id,
 // numPages, pages: [{text, letters, images, width, height}]} — each page's text in reading order
 // with pdf.js's line ends, and for a page with fewer than `minLetters` letters whether it paints
 // an image (a scan, to be read by OCR) — or {id, error}.
@@ -25,7 +25,8 @@ async function paintsImage(page) {
   }
 }
 
-async function read({ data, maxPages, minLetters, maxChars }) {
+async function read({ data, maxPages, minLetters, maxChars, checkMs }) {
+  const started = performance.now();
   const task = openPdf(data);
   try {
     const doc = await task.promise;
@@ -47,7 +48,8 @@ async function read({ data, maxPages, minLetters, maxChars }) {
       }
       chars += text.length;
       const letters = (text.match(LETTER) ?? []).length;
-      const images = letters < minLetters ? await paintsImage(page) : false;
+      // Past `checkMs` (a long scan: every image is decoded to look at it) a page with little text is taken for a scan unchecked.
+      const images = letters < minLetters && (performance.now() - started > checkMs || (await paintsImage(page)));
       pages.push({ text, letters, images, width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) });
       page.cleanup();
     }
