@@ -7,6 +7,7 @@ import { uploadFiles, type UploadPart } from '../src/modules/documents/upload-fi
 import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';
 import { fmt, median, percentile, timedPool, type SummaryRow } from './stats.js';
+import { fourIssuers, wideIssue } from './issue-modes.js';
 
 function intFromEnv(name: string, def: number, min: number, max: number): number {
   const v = Number(process.env[name]);
@@ -15,6 +16,8 @@ function intFromEnv(name: string, def: number, min: number, max: number): number
 
 /** Documents per timed pass (each pass: sequential, then concurrency 4). */
 const N = intFromEnv('BENCH_ISSUE_N', 150, 1, 2000);
+/** Recipient units of the wide issue (BENCH_ISSUE_WIDE=0 skips it), issued 3 times. */
+const WIDE = intFromEnv('BENCH_ISSUE_WIDE', 2000, 0, 20_000);
 const WARMUP = 5;
 const CONCURRENCY = 4;
 const ROUNDS = 3;
@@ -238,6 +241,13 @@ export async function benchIssue(env: BenchEnv): Promise<SummaryRow[]> {
     };
     const rSeq = line('sequential', aSeq, bSeq);
     const rConc = line(`concurrency ${CONCURRENCY}`, aConc, bConc);
+
+    // Four clerks of four units at once: they share no series lock, only the event-order lock.
+    const four = await fourIssuers(env, Math.max(10, Math.ceil(N / 4)));
+    const rFour = four.docsPerSec / aSeq.docsPerSec;
+    process.stdout.write(`issue: 4 issuing units at once ${fmt(four.docsPerSec)} docs/s = ${fmt(rFour, 2)} × sequential (target ≥ 1.5); median ${fmt(four.medianMs)} ms (p95 ${fmt(four.p95Ms)})\n`);
+    const wide = WIDE > 0 ? await wideIssue(env, WIDE, 3) : null;
+    if (wide) process.stdout.write(`issue: to ${WIDE} units median ${fmt(wide.medianMs)} ms, max ${fmt(wide.maxMs)} ms (target < 1000 ms)\n`);
     say(`done in ${fmt((performance.now() - started) / 1000)} s`);
 
     return [
@@ -249,6 +259,14 @@ export async function benchIssue(env: BenchEnv): Promise<SummaryRow[]> {
         bench: 'issue ×100 recipients', metric: `docs/s (concurrency ${CONCURRENCY})`, value: fmt(aConc.docsPerSec), baseline: fmt(bConc.docsPerSec),
         ratio: fmt(rConc, 2), note: `median ${fmt(aConc.medianMs)} ms vs ${fmt(bConc.medianMs)} ms`,
       },
+      {
+        bench: 'issue ×100 recipients', metric: 'docs/s (4 issuing units)', value: fmt(four.docsPerSec), baseline: `${fmt(aSeq.docsPerSec)} (app sequential)`,
+        ratio: fmt(rFour, 2), note: `median ${fmt(four.medianMs)} ms, target ratio ≥ 1.5`,
+      },
+      ...(wide ? [{
+        bench: `issue ×${WIDE} recipients`, metric: 'ms per document', value: fmt(wide.medianMs), baseline: '1000 (target)',
+        ratio: fmt(wide.medianMs / 1000, 2), note: `max ${fmt(wide.maxMs)} ms of 3`,
+      }] : []),
     ];
   } finally {
     await dropScratchTables(env).catch(() => undefined);

@@ -6,7 +6,7 @@ import { recordEvents } from '../events/service.js';
 
 /**
  * One delivery per recipient unit inside the issuing transaction (one statement whatever the
- * number of recipients). Their events are written by `recordDeliveriesCreated`, so the caller
+ * number of recipients); `flash` is copied from the document's urgency (the inbox's first rows). Their events are written by `recordDeliveriesCreated`, so the caller
  * can insert the rows before it takes the document number and keep the number lock short.
  */
 export async function insertDeliveries(
@@ -14,9 +14,10 @@ export async function insertDeliveries(
   p: { documentId: string; recipientUnitIds: string[]; at: Date },
 ): Promise<Array<{ id: string; recipientUnitId: string }>> {
   const rows = (await tx.execute(sql`
-    insert into deliveries (document_id, recipient_unit_id, delivered_at)
-    select ${p.documentId}::uuid, u.id::uuid, ${p.at.toISOString()}::timestamptz
+    insert into deliveries (document_id, recipient_unit_id, delivered_at, flash)
+    select ${p.documentId}::uuid, u.id::uuid, ${p.at.toISOString()}::timestamptz, d.urgency = 'flash'
     from jsonb_array_elements_text(${JSON.stringify(p.recipientUnitIds)}::text::jsonb) with ordinality as u(id, n)
+    cross join (select urgency from documents where id = ${p.documentId}::uuid) d
     order by u.n
     returning id, recipient_unit_id`)) as unknown as Array<{ id: string; recipient_unit_id: string }>;
   return rows.map((r) => ({ id: r.id, recipientUnitId: r.recipient_unit_id }));

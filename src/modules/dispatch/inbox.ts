@@ -1,24 +1,32 @@
-import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, not, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
 import { loadOwnDocument } from '../documents/access.js';
-import { documents, type Urgency } from '../documents/tables.js';
+import { documentFiles, documents, type Urgency } from '../documents/tables.js';
 import { units } from '../orgs/tables.js';
 import { type DeliveryStatus, deliveries } from './tables.js';
 import { transportByOrganId } from './outbound.js';
 import { deliveryCan } from './policy.js';
-import { mainFileSummaries } from '../signing/verdicts.js';
+import { summarise } from '../signing/verdicts.js';
+import type { SignatureVerdict } from '../signing/engine.js';
+import { fileVerdicts } from '../signing/tables.js';
 import { events } from '../events/tables.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-// Unacknowledged flash dispatches come first, whatever their age.
-const pending = sql<boolean>`(${documents.urgency} = 'flash' and ${deliveries.acknowledgedAt} is null)`;
+// Unacknowledged flash dispatches come first, whatever their age. `flash` is the document's urgency,
+// kept on the delivery, so both parts of the inbox come from one index each (deliveries_pending_idx
+// for these few, deliveries_inbox_idx for the rest), newest first, without sorting the unit's history.
+const pending = and(eq(deliveries.flash, true), isNull(deliveries.acknowledgedAt))!;
+// The main file's signature verdicts, in the same query (one round trip for the page).
+const mainVerdicts = sql<SignatureVerdict[] | null>`(
+  select ${fileVerdicts.verdicts} from ${documentFiles} join ${fileVerdicts} on ${fileVerdicts.sha256} = ${documentFiles.sha256}
+  where ${documentFiles.documentId} = ${documents.id} and ${documentFiles.role} = 'main' limit 1)`;
 
 /**
  * The unit's incoming documents: unacknowledged flash first, then newest, each with `can`. Withdrawn (recalled)
- * copies are left out unless asked for by status.
+ * copies are left out unless asked for by status. The cursor is `pending|deliveredAt|id` of the last item.
  */
 export async function listInbox(
   deps: Pick<Deps, 'db'>,
@@ -29,26 +37,35 @@ export async function listInbox(
   const where: (SQL | undefined)[] = [eq(deliveries.recipientUnitId, actor.unitId)];
   where.push(q.status ? eq(deliveries.status, q.status) : ne(deliveries.status, 'recalled'));
   if (q.urgency) where.push(eq(documents.urgency, q.urgency));
+  let after: { pending: boolean; at: string; id: string } | null = null;
   if (q.cursor) {
     const [flag, at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
     if (!flag || !at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
       throw badRequest('Con trỏ phân trang không hợp lệ', 'Invalid cursor');
     }
-    where.push(sql`(${pending}, ${deliveries.deliveredAt}, ${deliveries.id}) < (${flag === '1'}, ${at}::timestamptz, ${id}::uuid)`);
+    after = { pending: flag === '1', at, id };
   }
-  const rows = await deps.db
-    .select({ d: deliveries, doc: documents, issuer: { id: units.id, name: units.name, code: units.code }, pending })
-    .from(deliveries)
-    .innerJoin(documents, eq(documents.id, deliveries.documentId))
-    .innerJoin(units, eq(units.id, documents.issuerUnitId))
-    .where(and(...where))
-    .orderBy(desc(pending), desc(deliveries.deliveredAt), desc(deliveries.id))
-    .limit(limit + 1);
+  const part = async (isPending: boolean, n: number) => {
+    const keyset = after && after.pending === isPending
+      ? sql`(${deliveries.deliveredAt}, ${deliveries.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : undefined;
+    const rows = await deps.db
+      .select({ d: deliveries, doc: documents, issuer: { id: units.id, name: units.name, code: units.code }, verdicts: mainVerdicts })
+      .from(deliveries)
+      .innerJoin(documents, eq(documents.id, deliveries.documentId))
+      .innerJoin(units, eq(units.id, documents.issuerUnitId))
+      .where(and(...where, isPending ? pending : not(pending), keyset))
+      .orderBy(desc(deliveries.deliveredAt), desc(deliveries.id))
+      .limit(n);
+    return rows.map((r) => ({ ...r, pending: isPending }));
+  };
+  // The pending part only while the cursor is still in it; the rest fills the page.
+  const rows = !after || after.pending ? await part(true, limit + 1) : [];
+  if (rows.length <= limit) rows.push(...(await part(false, limit + 1 - rows.length)));
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const signatures = await mainFileSummaries(deps.db, page.map((r) => r.doc.id));
   return {
-    items: page.map(({ d, doc, issuer }) => ({
+    items: page.map(({ d, doc, issuer, verdicts }) => ({
       deliveryId: d.id,
       document: {
         id: doc.id, type: doc.type, number: doc.number, notation: doc.notation, subject: doc.subject, urgency: doc.urgency,
@@ -62,7 +79,7 @@ export async function listInbox(
       acknowledgedAt: iso(d.acknowledgedAt),
       incomingNumber: d.incomingNumber,
       /** valid | indeterminate | untrusted | invalid | unsigned — the verdict on the main file's signatures. */
-      signature: signatures.get(doc.id) ?? 'unsigned',
+      signature: verdicts ? summarise(verdicts) : 'unsigned',
       /** What the caller may do with this copy (pass the actor with its delegations for `assign`). */
       can: { ...deliveryCan(actor, d), report: false },
     })),

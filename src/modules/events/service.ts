@@ -66,22 +66,28 @@ export async function recordEvents(tx: DbOrTx, rows: NewEvent[], opts: RecordOpt
       unit_ids uuid[], user_ids uuid[], data jsonb)) with ordinality as r(at, type, actor_user_id, actor_unit_id, document_id, delivery_id, unit_ids, user_ids, data, n)`;
   if (opts.atCommit) {
     // The first row fires the move at commit (flush_event_queue); the others ride along.
+    // The NOTIFY rides in the same statement (one round trip); it is delivered only on commit.
     await tx.execute(sql`
-      insert into event_queue (${COLUMNS}, flush)
-      select ${COLUMNS}, r.n = 1 from ${recordset} order by r.n`);
-  } else {
-    await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
-    // Whatever this transaction queued before goes first, so its events keep their recorded order.
-    await tx.execute(sql`
-      with moved as (delete from event_queue returning *)
+      with queued as (
+        insert into event_queue (${COLUMNS}, flush)
+        select ${COLUMNS}, r.n = 1 from ${recordset} order by r.n
+        returning 1)
+      select pg_notify(${EVENTS_CHANNEL}, '') from (select 1 from queued limit 1) q`);
+    return;
+  }
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
+  // Whatever this transaction queued before goes first, so its events keep their recorded order.
+  await tx.execute(sql`
+    with moved as (delete from event_queue returning *),
+    inserted as (
       insert into events (${COLUMNS})
       select ${COLUMNS} from (
         select ${COLUMNS}, 0 as part, seq as k from moved
         union all
         select ${COLUMNS}, 1, r.n from ${recordset}) e
-      order by e.part, e.k`);
-  }
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+      order by e.part, e.k
+      returning 1)
+    select pg_notify(${EVENTS_CHANNEL}, '') from (select 1 from inserted limit 1) q`);
 }
 
 /**
