@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Client } from 'minio';
+import { createRequire } from 'node:module';
+import type { Client } from 'minio';
 import {
   NotFoundInStore,
   putViaStaging,
@@ -161,7 +162,9 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
   const { bucket } = opts;
   const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
   if (partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be at least ${MIN_PART_SIZE}`);
-  const client = new Client({
+  // Loaded when an S3 store is made (≈ 0.7 s of CPU), not by every process that imports the storage layer.
+  const { Client: MinioClient } = createRequire(import.meta.url)('minio') as typeof import('minio');
+  const client = new MinioClient({
     endPoint: opts.endPoint,
     port: opts.port,
     useSSL: opts.useSSL,

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
-import fontkit, { type Font } from '@pdf-lib/fontkit';
+import type { Font } from '@pdf-lib/fontkit';
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { formatNumber as n } from './serialize.js';
 import { RawObject } from './writer.js';
@@ -18,7 +18,10 @@ let serifCache: { font: Font; ascent: number; lineGap: number } | null = null;
 /** The parsed font, once per process, with metrics per 1 pt of font size. */
 export function serif() {
   if (!serifCache) {
-    const file = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSerif.ttf');
+    const req = createRequire(import.meta.url);
+    const file = req.resolve('dejavu-fonts-ttf/ttf/DejaVuSerif.ttf');
+    // fontkit is loaded on the first signature (≈ 0.5 s of CPU), not by every process that imports signing.
+    const fontkit = req('@pdf-lib/fontkit') as typeof import('@pdf-lib/fontkit');
     const font = fontkit.create(fs.readFileSync(file));
     serifCache = { font, ascent: font.ascent / font.unitsPerEm, lineGap: (font.ascent - font.descent + font.lineGap) / font.unitsPerEm };
   }
