@@ -191,6 +191,12 @@ test('a claimed file whose worker died is read after its lease; a broken PDF fai
   await new Promise((r) => setTimeout(r, 500)); // five ticks
   assert.equal((await row(env, broken))!.attempts, 3, 'not retried once failed');
 
+  // A file whose readers died on every allowed attempt (the last claim's lease over, or none left) is failed, not left pending.
+  const exhausted = await put(env, await textPdf([['Giấy mời họp']]));
+  await env.db.execute(sql`insert into file_texts (sha256, attempts) values (${exhausted}, 3)`);
+  await until(env, async () => (await row(env, exhausted))!.state === 'failed', 'the exhausted file failed');
+  assert.match((await row(env, exhausted))!.error!, /stopped while reading this file 3 times/);
+
   // Without OCR a scanned page is counted missing and the file is no_ocr ("chưa nhận dạng chữ").
   const scanned = await put(env, await scanPdfOf(photo(await textPdf([['Biên bản họp thôn']]), 60)));
   await enqueueTexts(env.db, [scanned]);
@@ -198,6 +204,29 @@ test('a claimed file whose worker died is read after its lease; a broken PDF fai
   const s = (await row(env, scanned))!;
   assert.deepEqual([s.state, s.pages, s.ocr_pages, s.missing_pages], ['no_ocr', 1, 0, 1]);
 
+});
+
+test('a replica stopped while reading gives its claim back at once (OCR killed); another replica then reads the file, the attempt not counted', async (t) => {
+  // A Tesseract that lists vie but never finishes a page: the replica is stopped in the middle of it.
+  const slow = path.join(tmp, 'slow-tesseract');
+  fs.writeFileSync(slow, '#!/bin/sh\nif [ "$1" = "--list-langs" ]; then echo vie; exit 0; fi\nexec sleep 120\n', { mode: 0o755 });
+  const a = await buildTestEnv(t, { ...FAST, ocrCommand: slow });
+  const scanned = await put(a, await scanPdfOf(photo(await textPdf([['Biên bản họp thôn']]), 60)));
+  await enqueueTexts(a.db, [scanned]);
+  await a.deps.sql.notify('lienthong_texts', '');
+  await until(a, async () => (await row(a, scanned))!.attempts === 1, 'the file claimed');
+  await new Promise((r) => setTimeout(r, 1000));
+  const stopping = Date.now();
+  await a.app.close();
+  assert.ok(Date.now() - stopping < 10_000, `stopping took ${Date.now() - stopping} ms`);
+  const released = (await a.db.execute<TextRow & { lease_until: Date | null }>(sql`select * from file_texts where sha256 = ${scanned}`))[0]!;
+  assert.deepEqual([released.state, released.attempts, released.lease_until], ['pending', 0, null]);
+
+  // The same database and file store, as replicas share them.
+  const b = await buildTestEnv(t, { ...FAST, dataDir: a.dataDir, ocrCommand: path.join(tmp, 'no-such-tesseract') }, { database: { url: a.dbUrl } });
+  await until(b, async () => (await row(b, scanned))!.state !== 'pending', 'the other replica read it');
+  const r = (await row(b, scanned))!;
+  assert.deepEqual([r.state, r.attempts, r.missing_pages], ['no_ocr', 1, 1]);
 });
 
 test('npm run cli -- reindex --texts: rebuilds the index and reads every file again in its own process, with a summary; exit 1 when a file failed', async (t) => {
