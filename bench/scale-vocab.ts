@@ -143,13 +143,17 @@ export function fileText(r: Rand, subject: string): { text: string; pages: numbe
   return { text: out.join('\f'), pages };
 }
 
-/** The ten search queries of the bench: with and without diacritics, a notation, a phrase, filters. */
+/**
+ * The ten search queries of the bench: with and without diacritics, a notation, a phrase, filters.
+ * `{notation}` is a real notation of the measured unit (e.g. 45/KH-SNV), `{typed}` the same as typed
+ * on a phone ("45 kh snv").
+ */
 export const SEARCH_QUERIES: ReadonlyArray<{ label: string; qs: string }> = [
   { label: 'subject, diacritics', qs: 'q=phòng chống bão lụt' },
   { label: 'subject, no diacritics', qs: 'q=phong chong bao lut' },
   { label: 'two words, any order', qs: 'q=số chuyển đổi' },
-  { label: 'notation', qs: 'q=12/QĐ-UBND' },
-  { label: 'notation, typed', qs: 'q=45 kh snv' },
+  { label: 'notation', qs: 'q={notation}' },
+  { label: 'notation, typed', qs: 'q={typed}' },
   { label: 'phrase', qs: 'q="xóa nhà tạm"' },
   { label: 'prefix while typing', qs: 'q=tuyen sin' },
   { label: 'word + type filter', qs: 'q=dai hoi dang bo&type=KH' },
