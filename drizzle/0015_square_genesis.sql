@@ -1,0 +1,2 @@
+DROP INDEX "deliveries_pending_idx";--> statement-breakpoint
+CREATE INDEX "deliveries_inbox_order_idx" ON "deliveries" USING btree ("recipient_unit_id",("flash" and "acknowledged_at" is null),"delivered_at","id");
