@@ -12,7 +12,7 @@ import { serverUrl, withDatabase } from './helpers/db.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { runCli } from './helpers/cli.js';
 import { makePdf } from './helpers/pdf.js';
-import { stopGroup } from './helpers/processes.js';
+import { entryArgs, stopGroup } from './helpers/processes.js';
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
@@ -261,7 +261,7 @@ test('with the embedded PostgreSQL of a running app (npm start): backup, audit c
   const port = await freePort();
   const admin = 'mat-khau-quan-tri-1';
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, entryArgs('src/main.ts'), {
     cwd: path.resolve(import.meta.dirname, '..'), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO: '0', ADMIN_PASSWORD: admin, LOG_LEVEL: 'warn', DATABASE_URL: '' },
   });

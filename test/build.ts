@@ -1,11 +1,13 @@
 // npm test runs the test files as JavaScript compiled once per run, not through tsx in every process:
 // tsx's loader hooks run on a separate thread and are asked about every module each test process
 // loads, which cost ≈ 2.5 s of CPU per process (≈ 70 processes a run). The tree is mirrored into a
-// temporary directory: every file and folder is a symbolic link to the checkout, and each .ts file gets
-// its compiled .js beside the link (esbuild, one file at a time, as tsx does: `isolatedModules` and
-// `verbatimModuleSyntax` make that exact). So paths relative to a test or a module (fixtures, drizzle/,
-// the web app's files, node_modules) resolve as in the checkout, and a child process a test starts
-// (`npm start`, `tsx src/main.ts`) runs the real sources through tsx, as a user's would.
+// temporary directory: the folders holding TypeScript (src, test, bench, scripts) are made again with
+// each file hard-linked (copied across file systems) — real files, so a check that walks the tree sees
+// them — and each .ts file gets its compiled .js beside it (esbuild, one file at a time, as tsx does:
+// `isolatedModules` and `verbatimModuleSyntax` make that exact); everything else (node_modules,
+// drizzle/, docs, package.json, folders without TypeScript) is a symbolic link. So paths relative to a
+// test or a module resolve as in the checkout, and a child process a test starts (`npm start`) runs the
+// same sources through tsx, as a user's would.
 import { buildSync } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,17 +22,26 @@ function hasTs(dir: string): boolean {
     e.isDirectory() ? hasTs(path.join(dir, e.name)) : compiles(e.name));
 }
 
-/** Mirrors `from` into `to`: links for files and for folders without TypeScript; collects the .ts files. */
+/** A hard link of `src` at `dst`, or a copy where the two are on different file systems. */
+function place(src: string, dst: string) {
+  try {
+    fs.linkSync(src, dst);
+  } catch {
+    fs.copyFileSync(src, dst);
+  }
+}
+
+/** Mirrors `from` into `to`: files placed, folders without TypeScript linked; collects the .ts files. */
 function mirror(from: string, to: string, out: string[]) {
   fs.mkdirSync(to, { recursive: true });
   for (const e of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, e.name);
     const dst = path.join(to, e.name);
     if (e.isDirectory() && hasTs(src)) mirror(src, dst, out);
-    else {
-      fs.symlinkSync(src, dst);
-      if (e.isFile() && compiles(e.name)) out.push(src);
-    }
+    else if (e.isFile()) {
+      place(src, dst);
+      if (compiles(e.name)) out.push(src);
+    } else fs.symlinkSync(src, dst);
   }
 }
 

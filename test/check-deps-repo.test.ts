@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entryArgs } from './helpers/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('check:deps passes on this repository', async () => {
   const { code, out } = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/check-deps.ts'], { cwd: root });
+    const child = spawn(process.execPath, entryArgs('scripts/check-deps.ts'), { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entryArgs } from './helpers/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -94,7 +95,7 @@ async function fixture(t: { after(fn: () => Promise<void>): void }, extra: Files
 
 function checkDeps(tree: string, ...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/check-deps.ts', '--root', tree, ...args], { cwd: root });
+    const child = spawn(process.execPath, [...entryArgs('scripts/check-deps.ts'), '--root', tree, ...args], { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -13,7 +13,7 @@ import postgres from 'postgres';
 import { freePort } from '../src/db/embedded.js';
 import { runCli } from './helpers/cli.js';
 import { makePdf } from './helpers/pdf.js';
-import { exited, stopGroup } from './helpers/processes.js';
+import { entryArgs, exited, stopGroup } from './helpers/processes.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const KILLS = 4;
@@ -28,7 +28,7 @@ interface Run {
 
 /** The app itself (not npm), so `kill -9 child.pid` kills exactly the app and leaves its PostgreSQL running. */
 function startApp(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--demo'], {
+  const child = spawn(process.execPath, [...entryArgs('src/main.ts'), '--demo'], {
     cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const notable: string[] = [];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entryArgs } from './processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,7 +17,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   for (const k of Object.keys(childEnv)) if (k.startsWith('S3_') && !(k in env)) delete childEnv[k];
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, env: childEnv });
+    const child = spawn(process.execPath, [...entryArgs('src/cli/index.ts'), ...args], { cwd: root, env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
