@@ -168,14 +168,14 @@ test('a claimed file whose worker died is read after its lease; a broken PDF fai
   const env = await buildTestEnv(t, { ...FAST, textMaxAttempts: 3, ocrCommand: path.join(tmp, 'no-such-tesseract') });
   assert.deepEqual((await env.app.inject({ url: '/healthz' })).json(), { status: 'ok', details: { ocr: 'unavailable', textQueue: 0 } });
 
-  // A worker claimed this file and died (its lease runs 1.2 s): nobody reads it before the lease ends, then it is read.
+  // A worker claimed this file and died (its lease runs 3 s): nobody reads it before the lease ends, then it is read.
   const orphan = await put(env, await textPdf([['Tờ trình về việc mua sắm thiết bị']]));
-  await env.db.execute(sql`insert into file_texts (sha256, attempts, lease_until) values (${orphan}, 1, now() + interval '1200 milliseconds')`);
   const claimedAt = Date.now();
+  await env.db.execute(sql`insert into file_texts (sha256, attempts, lease_until) values (${orphan}, 1, now() + interval '3000 milliseconds')`);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await row(env, orphan))!.state, 'pending', 'not taken while the lease runs');
   await until(env, async () => (await row(env, orphan))!.state === 'done', 'the orphaned file read');
-  assert.ok(Date.now() - claimedAt >= 1200);
+  assert.ok(Date.now() - claimedAt >= 3000);
   const o = (await row(env, orphan))!;
   assert.equal(o.attempts, 2);
   assert.match(o.text!, /Tờ trình về việc mua sắm thiết bị/);
