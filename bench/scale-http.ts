@@ -60,11 +60,20 @@ export function series(name: string, latencies: number[]): Series {
   return { name, latencies, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
 }
 
-/** `warmup` untimed calls, then `n` timed ones, one at a time (bounded by n). */
+/** Time one figure may take: past it, a slow figure stops after 3 samples (printed with its n). */
+const BUDGET_MS = (Number(process.env.BENCH_SCALE_FIGURE_SECONDS) || 60) * 1000;
+
+/** `warmup` untimed calls, then up to `n` timed ones, one at a time (bounded by n and the budget). */
 export async function timeSeq(name: string, n: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<Series> {
-  for (let i = 0; i < warmup; i++) await fn(i);
-  const t = await timedPool(Array.from({ length: n }, (_, i) => i), 1, fn);
-  return series(name, t.latencies);
+  const t0 = performance.now();
+  for (let i = 0; i < warmup && performance.now() - t0 < BUDGET_MS; i++) await fn(i);
+  const latencies: number[] = [];
+  for (let i = 0; i < n && (latencies.length < 3 || performance.now() - t0 < BUDGET_MS); i++) {
+    const t = performance.now();
+    await fn(i);
+    latencies.push(performance.now() - t);
+  }
+  return series(name, latencies);
 }
 
 /** `n` calls with `concurrency` in flight: requests per second. */

@@ -6,7 +6,8 @@
 // tracking of the document to 2,000 units, a live issue to 2,000 units, the dashboard and the
 // registers for a year — each as p50/p95/p99 and a ratio to two baselines of the same run (GET
 // /api/me, and a primary-key lookup in SQL). BENCH_SCALE_ITER (default 200) sets the timed calls
-// per figure; BENCH_SCALE_FRESH=1 regenerates the cached province; BENCH_SCALE_EXPLAIN=<ms> logs
+// per figure (a figure stops after BENCH_SCALE_FIGURE_SECONDS, default 60, once it has 3 samples);
+// BENCH_SCALE_FRESH=1 regenerates the cached province; BENCH_SCALE_EXPLAIN=<ms> logs
 // the plans of statements slower than that (scale-explain.ts).
 import fs from 'node:fs/promises';
 import os from 'node:os';
