@@ -56,6 +56,7 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
   mark(`${CAMPAIGN + 4} documents issued`);
 
   const browser = await launch();
+  mark('browser launched');
   t.after(() => browser.close());
   const errors: string[] = [];
   let offline = false;
@@ -101,6 +102,7 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
   const noProblems = async (where: string) => assert.deepEqual(await audit(page), [], `accessibility/layout problems on ${where}`);
 
   await page.goto(`${base}/#/login`);
+  mark('login page loaded');
   await page.getByLabel('Tên đăng nhập').fill('vanthu.sontay');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -135,7 +137,7 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
 
   // Typing fast, answers slow: each new word aborts the request in flight; only the last query's results show.
   await box.fill('');
-  holdMs = 1500;
+  holdMs = 1000;
   const before = (await sent(page)).length;
   await box.pressSequentially('ke', { delay: 30 });
   await sleep(450);
