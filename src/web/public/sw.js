@@ -10,7 +10,8 @@ const SHELL = ['__SHELL__'];
 const STATIC = `lt-static-${VERSION}`;
 const VENDOR = `lt-vendor-${VERSION}`;
 const API = 'lt-api';
-const NO_CACHE_API = /^\/api\/(web\/sync-head|push\/|auth\/)/;
+// Search answers are never kept: every typed query would add an entry, and offline the box says search needs the network.
+const NO_CACHE_API = /^\/api\/(web\/sync-head|push\/|auth\/|search(\?|$))/;
 /** This worker's global scope (`self`). */
 const sw = /** @type {ServiceWorkerScope} */ (/** @type {unknown} */ (self));
 
