@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, ne, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -16,9 +16,9 @@ import { events } from '../events/tables.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 // Unacknowledged flash dispatches come first, whatever their age. `flash` is the document's urgency,
-// kept on the delivery, so both parts of the inbox come from one index each (deliveries_pending_idx
-// for these few, deliveries_inbox_idx for the rest), newest first, without sorting the unit's history.
-const pending = and(eq(deliveries.flash, true), isNull(deliveries.acknowledgedAt))!;
+// kept on the delivery, so the whole order is read off deliveries_inbox_order_idx (the same
+// expression): a page costs LIMIT index entries, not a sort of the unit's history.
+const pending = sql<boolean>`(${deliveries.flash} and ${deliveries.acknowledgedAt} is null)`;
 // The main file's signature verdicts, in the same query (one round trip for the page).
 const mainVerdicts = sql<SignatureVerdict[] | null>`(
   select ${fileVerdicts.verdicts} from ${documentFiles} join ${fileVerdicts} on ${fileVerdicts.sha256} = ${documentFiles.sha256}
@@ -37,31 +37,21 @@ export async function listInbox(
   const where: (SQL | undefined)[] = [eq(deliveries.recipientUnitId, actor.unitId)];
   where.push(q.status ? eq(deliveries.status, q.status) : ne(deliveries.status, 'recalled'));
   if (q.urgency) where.push(eq(documents.urgency, q.urgency));
-  let after: { pending: boolean; at: string; id: string } | null = null;
   if (q.cursor) {
     const [flag, at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
     if (!flag || !at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
       throw badRequest('Con trỏ phân trang không hợp lệ', 'Invalid cursor');
     }
-    after = { pending: flag === '1', at, id };
+    where.push(sql`(${pending}, ${deliveries.deliveredAt}, ${deliveries.id}) < (${flag === '1'}, ${at}::timestamptz, ${id}::uuid)`);
   }
-  const part = async (isPending: boolean, n: number) => {
-    const keyset = after && after.pending === isPending
-      ? sql`(${deliveries.deliveredAt}, ${deliveries.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-      : undefined;
-    const rows = await deps.db
-      .select({ d: deliveries, doc: documents, issuer: { id: units.id, name: units.name, code: units.code }, verdicts: mainVerdicts })
-      .from(deliveries)
-      .innerJoin(documents, eq(documents.id, deliveries.documentId))
-      .innerJoin(units, eq(units.id, documents.issuerUnitId))
-      .where(and(...where, isPending ? pending : not(pending), keyset))
-      .orderBy(desc(deliveries.deliveredAt), desc(deliveries.id))
-      .limit(n);
-    return rows.map((r) => ({ ...r, pending: isPending }));
-  };
-  // The pending part only while the cursor is still in it; the rest fills the page.
-  const rows = !after || after.pending ? await part(true, limit + 1) : [];
-  if (rows.length <= limit) rows.push(...(await part(false, limit + 1 - rows.length)));
+  const rows = await deps.db
+    .select({ d: deliveries, doc: documents, issuer: { id: units.id, name: units.name, code: units.code }, pending, verdicts: mainVerdicts })
+    .from(deliveries)
+    .innerJoin(documents, eq(documents.id, deliveries.documentId))
+    .innerJoin(units, eq(units.id, documents.issuerUnitId))
+    .where(and(...where))
+    .orderBy(desc(pending), desc(deliveries.deliveredAt), desc(deliveries.id))
+    .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
