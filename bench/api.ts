@@ -15,11 +15,7 @@ import { createUser } from '../src/modules/orgs/users.js';
 import { makePdf } from '../test/helpers/pdf.js';
 import type { BenchEnv } from './env.js';
 import { fmt, percentile, type SummaryRow } from './stats.js';
-
-function intFromEnv(name: string, def: number, min: number, max: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v >= min && v <= max ? v : def;
-}
+import { intFromEnv } from './issue.js';
 
 const SECONDS = intFromEnv('BENCH_API_SECONDS', 5, 1, 120);
 const DOCS = intFromEnv('BENCH_API_DOCS', 30, 20, 1000);

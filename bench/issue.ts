@@ -9,7 +9,7 @@ import type { BenchEnv } from './env.js';
 import { fmt, median, percentile, timedPool, type SummaryRow } from './stats.js';
 import { fourIssuers, wideIssue } from './issue-modes.js';
 
-function intFromEnv(name: string, def: number, min: number, max: number): number {
+export function intFromEnv(name: string, def: number, min: number, max: number): number {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v >= min && v <= max ? v : def;
 }
