@@ -50,6 +50,8 @@ interface Route {
   body?: (w: World, caller: Kind | null) => Body;
   /** The call ends or changes the caller's session: made with a fresh token each time. */
   freshToken?: boolean;
+  /** A query string (without '?') appended to the path. */
+  query?: string;
 }
 
 const C = ['C'] as const;
@@ -118,6 +120,8 @@ const ROUTES: Record<string, Route> = {
   'POST /api/incoming/paper': { access: 'user', body: () => paperForm() },
   'GET /api/outbox': { access: 'user' },
   'GET /api/inbox': { access: 'user' },
+  // Search for the words of A's document to B: B finds it, C must not (secrets below).
+  'GET /api/search': { access: 'user', query: 'q=van+ban+A+gui+B' },
 
   'POST /api/deliveries/{id}/read': { access: 'user', targets: (w) => [obj({ id: w.deliveryId }, OUTSIDERS_OF_DELIVERY)] },
   'POST /api/deliveries/{id}/acknowledge': { access: 'user', targets: (w) => [obj({ id: w.deliveryId }, OUTSIDERS_OF_DELIVERY)] },
@@ -232,7 +236,7 @@ test('authorization matrix: every route × every kind of caller', async (t) => {
 
   async function call(key: string, route: Route, target: Target | null, caller: Kind | null) {
     const [method, path] = key.split(' ') as [string, string];
-    const url = target ? fill(path, target.params) : path;
+    const url = `${target ? fill(path, target.params) : path}${route.query ? `?${route.query}` : ''}`;
     let who = caller ? w.users[caller] : null;
     if (who && route.freshToken) who = await refreshToken(env, who);
     const body = route.body?.(w, caller);

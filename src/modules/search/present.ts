@@ -10,7 +10,7 @@ export type Hit = {
   tier: number;
   sortAt: string;
   textState: TextState | null;
-  relation: string;
+  relation: string | null;
   id: string;
   issuerUnitId: string;
   type: string;
