@@ -103,7 +103,7 @@ async function until(env: TestEnv, check: () => Promise<boolean>, what: string, 
 const nonePending = (env: TestEnv) => async () =>
   Number((await env.db.execute<{ n: string }>(sql`select count(*) as n from file_texts where state = 'pending'`))[0]!.n) === 0;
 const readLogs = (env: TestEnv) => env.logs.filter((l) => l.includes('"file text read"')).map((l) => JSON.parse(l) as { sha256: string; state: string });
-const FAST = { textTickMs: 100, textRetryMs: 50, textLeaseMs: 1500, ocrDpi: 200 };
+const FAST = { textTickMs: 100, textRetryMs: 50, textLeaseMs: 1500, ocrDpi: 150 };
 
 test('text PDFs and a scanned page are read once per file hash: Vietnamese kept, OCR finds the words, the search row gets the text', async (t) => {
   const env = await buildTestEnv(t, FAST);
