@@ -80,6 +80,8 @@ export const documents = pgTable(
     index('documents_issuer_idx').on(t.issuerUnitId, t.createdAt),
     index('documents_awaiting_idx').on(t.awaitingUserId),
     index('documents_drafting_idx').on(t.draftingUnitId),
+    // The outgoing register names what replaced each document ("thay thế bởi").
+    index('documents_replaces_idx').on(t.replaces).where(sql`${t.replaces} is not null`),
     check('documents_subject_len', sql`char_length(${t.subject}) between 1 and 500`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "documents_replaces_idx" ON "documents" USING btree ("replaces") WHERE "documents"."replaces" is not null;
