@@ -18,7 +18,7 @@ export const DOC_COLUMNS = [
 export const DELIVERY_COLUMNS = [
   'id', 'document_id', 'recipient_unit_id', 'status', 'delivered_at', 'read_at', 'read_by', 'acknowledged_at', 'acknowledged_by',
   'accepted_at', 'accepted_by', 'incoming_number', 'incoming_series', 'refused_at', 'refused_by', 'refusal_reason',
-  'assigned_at', 'in_progress_at', 'completed_at', 'recalled_at',
+  'assigned_at', 'in_progress_at', 'completed_at', 'recalled_at', 'flash',
 ] as const;
 export const BLOB_COLUMNS = ['sha256', 'size', 'created_at'] as const;
 export const FILE_COLUMNS = ['id', 'document_id', 'role', 'name', 'size', 'sha256', 'content_type', 'uploaded_by', 'created_at'] as const;
@@ -133,7 +133,7 @@ export class DocumentGenerator {
       acceptedAt, acceptedAt ? clerk.id : null, incomingNumber, incomingSeries,
       status === 'refused' ? step(1) : null, status === 'refused' ? clerk.id : null, status === 'refused' ? 'Không đúng thẩm quyền giải quyết' : null,
       assignedAt, status === 'in_progress' || status === 'completed' ? step(3) : null, status === 'completed' ? step(5) : null,
-      status === 'recalled' ? new Date(at + 2 * DAY) : null,
+      status === 'recalled' ? new Date(at + 2 * DAY) : null, urgency === 'flash',
     ]);
     this.counts.deliveries++;
   }

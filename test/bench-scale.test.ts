@@ -41,6 +41,7 @@ test('scale bench: generates the province, prints every figure, reuses the cache
 
   const { code, out } = await runBench({ BENCH_SCALE_DOCS: String(DOCS), BENCH_SCALE_ITER: '5', BENCH_SCALE_ISSUES: '1', DATA_DIR: dataDir });
   assert.equal(code, 0, out.slice(-3000));
+  t.diagnostic(out.split('\n').filter((l) => /generated in|bench total/.test(l)).join(' | '));
 
   const counts = JSON.parse(/\[scale\] counts: (\{.*\})/.exec(out)?.[1] ?? 'null') as
     { units: number; users: number; documents: number; deliveries: number; texts: number; indexed: number } | null;
