@@ -15,6 +15,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { sql } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { catchUpIndex } from '../src/modules/search/indexer.js';
+import { isBlankPgm } from '../src/modules/search/ocr.js';
 import { enqueueTexts } from '../src/modules/search/text-queue.js';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildUnit, buildUser, type TestUser } from './helpers/factories.js';
@@ -104,6 +105,20 @@ const nonePending = (env: TestEnv) => async () =>
   Number((await env.db.execute<{ n: string }>(sql`select count(*) as n from file_texts where state = 'pending'`))[0]!.n) === 0;
 const readLogs = (env: TestEnv) => env.logs.filter((l) => l.includes('"file text read"')).map((l) => JSON.parse(l) as { sha256: string; state: string });
 const FAST = { textTickMs: 100, textRetryMs: 50, textLeaseMs: 1500, ocrDpi: 150 };
+
+test('a rendered page is blank (no OCR run) only when it has no mark: one short word in 12 pt is not blank', async () => {
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]);
+  doc.addPage([595, 842]).drawText('Hello', { x: 50, y: 700, size: 12 });
+  const file = path.join(tmp, 'blank.pdf');
+  fs.writeFileSync(file, await doc.save());
+  const render = (page: string) => {
+    execFileSync('pdftoppm', ['-f', page, '-l', page, '-gray', '-singlefile', '-scale-to', '2000', file, path.join(tmp, `blank${page}`)]);
+    return fs.readFileSync(path.join(tmp, `blank${page}.pgm`));
+  };
+  assert.equal(isBlankPgm(render('1')), true);
+  assert.equal(isBlankPgm(render('2')), false);
+});
 
 test('text PDFs and a scanned page are read once per file hash: Vietnamese kept, OCR finds the words, the search row gets the text', async (t) => {
   const env = await buildTestEnv(t, FAST);

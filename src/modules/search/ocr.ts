@@ -91,7 +91,7 @@ export function isBlankPgm(pgm: Buffer): boolean {
   if (max > 255 || pgm.length < start + w * h) return false;
   const threshold = max / 2;
   let dark = 0;
-  const limit = Math.max(1, Math.floor(w * h * 0.0002));
+  const limit = Math.max(1, Math.floor(w * h * 0.00002)); // 56 pixels of an A4 page at 240 dpi: a word is not blank
   for (let i = start; i < start + w * h; i++) if (pgm[i]! < threshold && ++dark >= limit) return false;
   return true;
 }
