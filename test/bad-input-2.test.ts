@@ -7,9 +7,13 @@ import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';
 import { badTextPath } from '../src/lib/text.js';
+import { catchUpIndex } from '../src/modules/search/indexer.js';
 
 /** Row counts of every table in the database and the store listing, to show a request wrote nothing. */
 async function snapshot(env: TestEnv) {
+  // The search index is derived from committed events in the background: brought up to date first,
+  // so rows an earlier (accepted) request led to are not taken for this one's writes.
+  await catchUpIndex(env.db);
   const tables = (await env.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by 1`)) as unknown as Array<{ tablename: string }>;
   const counts: Record<string, number> = {};
   for (const { tablename } of tables) {

@@ -13,6 +13,7 @@ import { PDFDocument, rgb } from 'pdf-lib';
 import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';
+import { catchUpIndex } from '../src/modules/search/indexer.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-paper-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -79,6 +80,9 @@ async function post(env: TestEnv, who: TestUser, parts: Part[], headers: Record<
 
 /** Row counts of every table, the stored objects and the staged copies: a failed request leaves all three as they were. */
 async function snapshot(env: TestEnv) {
+  // The search index is derived from committed events in the background: brought up to date first,
+  // so rows an earlier (accepted) request led to are not taken for this one's writes.
+  await catchUpIndex(env.db);
   const tables = (await env.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by 1`)) as unknown as Array<{ tablename: string }>;
   const counts: Record<string, number> = {};
   for (const { tablename } of tables) {

@@ -58,7 +58,7 @@ test('search finds by subject without diacritics, by notation in any form, by is
 });
 
 test('search finds a phrase inside a PDF once its text is read; the snippet is cut from the text', async (t) => {
-  const env = await buildTestEnv(t);
+  const env = await buildTestEnv(t, { textExtraction: true });
   const clerk = await buildUser(env, { roles: ['clerk'] });
   const recipient = await buildUser(env, { roles: ['officer'] });
   // One line that fits the page (text outside the page is not read).

@@ -104,7 +104,7 @@ async function until(env: TestEnv, check: () => Promise<boolean>, what: string, 
 const nonePending = (env: TestEnv) => async () =>
   Number((await env.db.execute<{ n: string }>(sql`select count(*) as n from file_texts where state = 'pending'`))[0]!.n) === 0;
 const readLogs = (env: TestEnv) => env.logs.filter((l) => l.includes('"file text read"')).map((l) => JSON.parse(l) as { sha256: string; state: string });
-const FAST = { textTickMs: 100, textRetryMs: 50, textLeaseMs: 1500, ocrDpi: 150 };
+const FAST = { textExtraction: true, textTickMs: 100, textRetryMs: 50, textLeaseMs: 1500, ocrDpi: 150 };
 
 test('a rendered page is blank (no OCR run) only when it has no mark: one short word in 12 pt is not blank', async () => {
   const doc = await PDFDocument.create();

@@ -60,7 +60,9 @@ const replicas = new Map<string, Array<() => Promise<void>>>();
 export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<void>): void }, overrides: Partial<Config> = {}, opts: EnvOptions = {}): Promise<TestEnv> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lienthong-test-'));
   const fresh = opts.database ? await attachDatabase(opts.database.url) : await freshDatabase();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), ...overrides });
+  // The text job (pdf.js in a thread for every issued file) runs only where a test asks for it
+  // (`textExtraction: true`): the search and text tests; elsewhere it would cost every test file CPU.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), textExtraction: false, ...overrides });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   // The store the configuration names: the filesystem under dataDir, or S3 when `s3` is set.
