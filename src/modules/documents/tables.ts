@@ -82,6 +82,8 @@ export const documents = pgTable(
     index('documents_drafting_idx').on(t.draftingUnitId),
     // The outgoing register names what replaced each document ("thay thế bởi").
     index('documents_replaces_idx').on(t.replaces).where(sql`${t.replaces} is not null`),
+    // The recovery job looks every 30 s for issues interrupted after numbering (a handful at most).
+    index('documents_issuing_idx').on(t.issuedAt).where(sql`${t.status} = 'issuing'`),
     check('documents_subject_len', sql`char_length(${t.subject}) between 1 and 500`),
   ],
 );

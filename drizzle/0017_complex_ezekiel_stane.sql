@@ -1,0 +1,1 @@
+CREATE INDEX "documents_issuing_idx" ON "documents" USING btree ("issued_at") WHERE "documents"."status" = 'issuing';
