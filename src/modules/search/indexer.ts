@@ -15,10 +15,20 @@ const REBUILD_BATCH = 5000;
  * committed (read committed: every statement sees what was committed before it started).
  */
 async function lockIndex(tx: DbOrTx, skip = false): Promise<number | null> {
-  const rows = await tx.execute<{ last: string }>(
-    sql`select last_event_id as last from search_state where id = 1 for update ${sql.raw(skip ? 'skip locked' : '')}`,
-  );
-  return rows[0] ? Number(rows[0].last) : null;
+  for (;;) {
+    const rows = await tx.execute<{ last: string }>(
+      sql`select last_event_id as last from search_state where id = 1 for update ${sql.raw(skip ? 'skip locked' : '')}`,
+    );
+    if (rows[0]) return Number(rows[0].last);
+    // No cursor row yet (migrations write no rows, so a fresh database — a restore's target — is
+    // empty): make it; a row this transaction inserted is locked by it. If another made it first,
+    // wait for its lock (or give up with `skip`).
+    const made = await tx.execute<{ last: string }>(
+      sql`insert into search_state (id, last_event_id) values (1, 0) on conflict do nothing returning last_event_id as last`,
+    );
+    if (made[0]) return 0;
+    if (skip) return null;
+  }
 }
 
 /** Refreshes the search rows of these documents now (any status: those not searchable are removed). */
@@ -52,7 +62,7 @@ export async function catchUpIndex(db: Db, opts: { skip?: boolean } = {}): Promi
   let total = 0;
   for (;;) {
     const [state] = await db.execute<{ last: string; head: string }>(sql`
-      select s.last_event_id as last, coalesce((select max(id) from events), 0) as head from search_state s where s.id = 1`);
+      select coalesce((select last_event_id from search_state where id = 1), 0) as last, coalesce((select max(id) from events), 0) as head`);
     if (!state || Number(state.last) >= Number(state.head)) return total;
     const read = await db.transaction(async (tx) => {
       const cursor = await lockIndex(tx, opts.skip);
