@@ -65,13 +65,17 @@ export async function startTextJob(deps: Deps, opts: { onOutcome?: (o: TextOutco
   const listener = await deps.sql.listen(TEXTS_CHANNEL, () => void drain());
   const timer = setInterval(() => void drain(), config.textTickMs);
   timer.unref();
-  void drain();
+  // The first look waits a moment (at most the tick, ≤ 5 s): files left from before a restart are
+  // read once the app is up and answering, not while it starts.
+  const first = setTimeout(() => void drain(), Math.min(config.textTickMs, 5000));
+  first.unref();
   return {
     stats,
     drain,
     async stop() {
       abort.abort();
       clearInterval(timer);
+      clearTimeout(first);
       await listener.unlisten().catch(() => {});
       // The pdf.js thread is ended first: a long read in hand stops at once (its claim is given back).
       await reader.close();

@@ -5,6 +5,7 @@
 // stops; without them the app still runs and the pages are counted as missing ("chưa nhận dạng chữ").
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface OcrOptions {
@@ -27,10 +28,12 @@ export interface OcrStatus {
 /** The long side of a rendered page never exceeds this many pixels (a hostile page size cannot fill memory). */
 const MAX_SIDE_PX = 7000;
 const OUTPUT_CAP = 16 * 1024 * 1024;
+/** The niceness of OCR's child processes (19 is the lowest priority). */
+const LOW_PRIORITY = 10;
 
 function run(cmd: string, args: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       cmd,
       args,
       {
@@ -44,6 +47,14 @@ function run(cmd: string, args: string[], opts: { timeoutMs: number; signal?: Ab
       },
       (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve({ stdout, stderr })),
     );
+    // Background work: rasterising and recognising yield the CPU to the app's requests.
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, LOW_PRIORITY);
+      } catch {
+        // gone already, or not permitted: it runs at the app's priority
+      }
+    }
   });
 }
 
