@@ -1,5 +1,5 @@
 // The scale bench end to end at a tiny size, in a child process (`npm run bench -- scale` as an
-// operator runs it): the province is generated with the expected counts, every figure is printed,
+// operator runs it; compiled when npm test runs the compiled tree): the province is generated with the expected counts, every figure is printed,
 // and a second open of the same size reuses the cached cluster. Correctness only — never time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +12,14 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openScaleDatabase, migrationTag } from '../bench/scale-gen.js';
 import { SCALE_UNITS, USERS_PER_UNIT } from '../bench/scale-org.js';
+import { entryArgs } from './helpers/processes.js';
 
 const DOCS = 2_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function runBench(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'scale'], {
+    const child = spawn(process.execPath, [...entryArgs('bench/run.ts'), 'scale'], {
       cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
