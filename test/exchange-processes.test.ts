@@ -1,5 +1,5 @@
-// The liên thông story with real processes: an axis (AXIS=1) and two systems A and B, each an
-// `npm start` with its own embedded PostgreSQL and DATA_DIR, configured only by environment
+// The liên thông story with real processes: an axis (AXIS=1) and two systems A and B, each the app
+// (`src/main.ts`, compiled when npm test runs the compiled tree) with its own embedded PostgreSQL and DATA_DIR, configured only by environment
 // variables and the admin API. A's secretary issues a hỏa tốc công văn signed by A's leader and
 // seal to a commune of B; B's clerk's phone rings; B acknowledges, accepts, assigns, handles; A sees
 // 01 → 03 → 04 → 05 → 06; A recalls (13) and B agrees (15).
@@ -13,6 +13,7 @@ import { freePort } from '../src/db/embedded.js';
 import { toPkcs12 } from '../src/modules/signing/crypto/dev-ca.js';
 import { makePdf, multipart } from './helpers/pdf.js';
 import { pdfsig, pem, testPki } from './helpers/signing.js';
+import { entryArgs } from './helpers/processes.js';
 import { connect, waitFor } from './helpers/sockets.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -21,11 +22,11 @@ const PASSWORD = 'mat-khau-thu-nghiem';
 
 interface Proc { child: ChildProcess; base: string; out: () => string; dir: string }
 
-function npmStart(name: string, port: number, extra: Record<string, string>): Proc {
+function startApp(name: string, port: number, extra: Record<string, string>): Proc {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lienthong-${name}-`));
   fs.chmodSync(dir, 0o755);
   let out = '';
-  const child = spawn('npm', ['start'], {
+  const child = spawn(process.execPath, entryArgs('src/main.ts'), {
     cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: String(port), DATA_DIR: dir, DEMO: '0', ADMIN_PASSWORD: ADMIN, LOG_LEVEL: 'warn', ...extra },
   });
@@ -96,15 +97,15 @@ async function login(base: string, username: string, password: string) {
 
 test('three processes: a flash document from A reaches B\'s clerk with valid signatures; 01→06 and recall 13/15 reach A in order', { timeout: 420_000 }, async (t) => {
   const [hubPort, aPort, bPort] = [await freePort(), await freePort(), await freePort()];
-  const hub = npmStart('axis', hubPort, { AXIS: '1' });
+  const hub = startApp('axis', hubPort, { AXIS: '1' });
   t.after(() => stop(hub));
   await healthy(hub);
   const hubAdmin = await login(hub.base, 'admin', ADMIN);
   const secretA = (await hubAdmin.json('POST', '/api/axis/systems', { systemId: 'sys-a', name: 'Hệ thống huyện A' })).secret;
   const secretB = (await hubAdmin.json('POST', '/api/axis/systems', { systemId: 'sys-b', name: 'Hệ thống huyện B' })).secret;
 
-  const a = npmStart('a', aPort, { AXIS_URL: hub.base, AXIS_SYSTEM_ID: 'sys-a', AXIS_SECRET: secretA });
-  const b = npmStart('b', bPort, { AXIS_URL: hub.base, AXIS_SYSTEM_ID: 'sys-b', AXIS_SECRET: secretB });
+  const a = startApp('a', aPort, { AXIS_URL: hub.base, AXIS_SYSTEM_ID: 'sys-a', AXIS_SECRET: secretA });
+  const b = startApp('b', bPort, { AXIS_URL: hub.base, AXIS_SYSTEM_ID: 'sys-b', AXIS_SECRET: secretB });
   t.after(() => stop(a));
   t.after(() => stop(b));
   await Promise.all([healthy(a), healthy(b)]);

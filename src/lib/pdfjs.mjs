@@ -1,7 +1,7 @@
 // pdf.js (pdfjs-dist's legacy build) for a worker thread that reads PDFs: plain JavaScript, loaded
 // without the TypeScript loader (pdf.js is 3.5 MB of JavaScript that the loader would transform
 // again in every process). Its "fake worker" runs in the importing thread. Any reader of ours may
-// import it (the text job's text-worker.mjs; the signer's text-layer-worker.mjs can too).
+// import it (the text job's text-worker.mjs, the signer's text-layer-worker.mjs).
 
 if (!Promise.withResolvers) {
   // Node 20 lacks it; pdf.js 5+ needs it.

@@ -5,34 +5,11 @@
 // page's size and its horizontal text items, or {id, error}.
 import { parentPort } from 'node:worker_threads';
 
-if (!Promise.withResolvers) {
-  // Node 20 lacks it; pdf.js 5+ needs it.
-  Promise.withResolvers = function withResolvers() {
-    let resolve;
-    let reject;
-    const promise = new Promise((a, b) => { resolve = a; reject = b; });
-    return { promise, resolve, reject };
-  };
-}
-
-// pdf.js warns at load that it cannot polyfill DOMMatrix/Path2D (rendering only; text does not need them).
-const warn = console.warn;
-console.warn = () => {};
-const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
-// Its "fake worker" runs in this thread: hand it the worker module rather than let it import one.
-globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
-console.warn = warn;
+// pdf.js loaded once for this thread (polyfill, quiet load, its fake worker): src/lib/pdfjs.mjs.
+import { openPdf } from '../../../lib/pdfjs.mjs';
 
 async function read({ data, pages, maxPages, maxItems }) {
-  const task = lib.getDocument({
-    data,
-    disableFontFace: true,
-    useSystemFonts: false,
-    useWorkerFetch: false,
-    enableXfa: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
+  const task = openPdf(data);
   try {
     const doc = await task.promise;
     const count = doc.numPages;
