@@ -2,7 +2,7 @@
 // the process alive, and it is terminated and replaced when a job takes longer than its time limit
 // or the thread dies (a memory cap, resourceLimits, means a hostile input cannot take the process
 // down). Messages are `{id, ...payload}` and answers `{id, ...}`; an answer with `error` is the
-// caller's to judge. Used by the text job's PDF reader (modules/search/text-extract.ts).
+// caller's to judge. Used by the PDF readers (modules/search/text-extract.ts, modules/signing/pdf/text-layer.ts).
 import { Worker } from 'node:worker_threads';
 
 export interface ThreadRunnerOptions {

@@ -6,7 +6,7 @@
 // "ngày" and "tháng". Bounded: a page cap, an item cap, a time limit and a memory cap on that
 // thread; any failure of pdf.js is a TextLayerError the caller decides about (a scan or a
 // hostile file simply has no usable text layer).
-import { Worker } from 'node:worker_threads';
+import { ThreadRunner } from '../../../lib/thread-runner.js';
 import { serif } from './font.js';
 
 export interface TextItem {
@@ -63,71 +63,26 @@ interface WorkerPage { page: number; width: number; height: number; items: TextI
 type Answer = { id: number; pages?: WorkerPage[]; error?: string };
 
 /**
- * One worker thread reads every text layer, one file at a time (a queue); it is started on first
- * use, does not keep the process alive, and is terminated and replaced when a file takes longer
- * than the time limit or the thread dies (memory cap: a hostile file cannot take the process down).
+ * One worker thread reads every text layer, one file at a time (src/lib/thread-runner.ts): started
+ * on first use, it does not keep the process alive, and is replaced when a file takes longer than
+ * the time limit or the thread dies (memory cap: a hostile file cannot take the process down).
  */
-class PdfJsWorker {
-  private worker: Worker | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 1;
-  private pending: { id: number; worker: Worker; resolve: (a: Answer) => void; reject: (e: Error) => void } | null = null;
+const reader = new ThreadRunner<Answer>({
+  url: new URL('./text-layer-worker.mjs', import.meta.url),
+  memoryMb: 384,
+  error: (why) => new TextLayerError(why.startsWith('it took longer') ? 'reading the text layer took too long' : `the text-layer reader: ${why}`),
+});
 
-  read(pdf: Buffer, msg: { pages?: number[]; maxPages: number; maxItems: number }, timeoutMs: number): Promise<WorkerPage[]> {
-    const run = this.queue.then(() => this.once(pdf, msg, timeoutMs));
-    this.queue = run.catch(() => {});
-    return run;
-  }
-
-  private start(): Worker {
-    const w = new Worker(new URL('./text-layer-worker.mjs', import.meta.url), {
-      execArgv: [], // no TypeScript loader: the worker is plain JavaScript
-      resourceLimits: { maxOldGenerationSizeMb: 384 },
-      stdout: false,
-      stderr: false,
-    });
-    w.on('message', (a: Answer) => {
-      if (this.pending?.id === a.id) this.pending.resolve(a);
-    });
-    const gone = (why: string) => {
-      if (this.worker === w) this.worker = null;
-      if (this.pending?.worker === w) this.pending.reject(new TextLayerError(why));
-    };
-    w.on('error', (e) => gone(`the text-layer reader failed: ${e.message}`));
-    w.on('exit', (code) => gone(`the text-layer reader stopped (exit code ${code})`));
-    w.unref(); // after the listeners: adding a 'message' listener refs the thread again
-    return w;
-  }
-
-  private async once(pdf: Buffer, msg: { pages?: number[]; maxPages: number; maxItems: number }, timeoutMs: number): Promise<WorkerPage[]> {
-    const w = (this.worker ??= this.start());
-    const id = this.nextId++;
-    const data = new Uint8Array(pdf); // a copy, handed over to the thread
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const answer = await new Promise<Answer>((resolve, reject) => {
-        this.pending = { id, worker: w, resolve, reject };
-        timer = setTimeout(() => {
-          reject(new TextLayerError('reading the text layer took too long'));
-          if (this.worker === w) this.worker = null;
-          void w.terminate();
-        }, timeoutMs);
-        w.postMessage({ id, data, ...msg }, [data.buffer]);
-      });
-      if (answer.error !== undefined) throw new TextLayerError(`cannot read the text layer: ${answer.error}`);
-      return answer.pages ?? [];
-    } finally {
-      clearTimeout(timer);
-      this.pending = null;
-    }
-  }
+async function readPages(pdf: Buffer, msg: { pages?: number[]; maxPages: number; maxItems: number }, timeoutMs: number): Promise<WorkerPage[]> {
+  const data = new Uint8Array(pdf); // a copy, handed over to the thread
+  const answer = await reader.run({ data, ...msg }, [data.buffer], timeoutMs);
+  if (answer.error !== undefined) throw new TextLayerError(`cannot read the text layer: ${answer.error}`);
+  return answer.pages ?? [];
 }
-
-const reader = new PdfJsWorker();
 
 /** The lines of the text layer, page by page, top to bottom, left to right. Throws TextLayerError. */
 export async function textLines(pdf: Buffer, opts: TextLineOptions = {}): Promise<TextLine[]> {
-  const pages = await reader.read(pdf, { pages: opts.pages, maxPages: opts.maxPages ?? 20, maxItems: MAX_ITEMS_PER_PAGE }, opts.timeoutMs ?? 20_000);
+  const pages = await readPages(pdf, { pages: opts.pages, maxPages: opts.maxPages ?? 20, maxItems: MAX_ITEMS_PER_PAGE }, opts.timeoutMs ?? 20_000);
   return pages.flatMap((p) => groupLines(p.page, p.items.map((i) => ({ ...i, str: i.str.normalize('NFC') })), p));
 }
 
