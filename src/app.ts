@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { frameworkErrors, installErrorHandler, sendError } from './http/errors.js';
 import { openapiTransform, openapiTransformObject } from './http/openapi.js';
+import { cachedCompilers } from './http/schema-cache.js';
 import type { App } from './http/types.js';
 import type { Deps } from './lib/deps.js';
 import { AppError } from './lib/errors.js';
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: deps.config.maxJsonBytes,
     trustProxy: deps.config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Fastify's own compilers, each schema compiled once per process (http/schema-cache.ts).
+    schemaController: { compilersFactory: cachedCompilers },
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

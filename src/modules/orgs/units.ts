@@ -224,6 +224,12 @@ export async function findUnitByCode(db: DbOrTx, code: string): Promise<Unit | u
   return u;
 }
 
+/** The units with these codes, in one query. */
+export async function findUnitsByCodes(db: DbOrTx, codes: string[]): Promise<Unit[]> {
+  if (codes.length === 0) return [];
+  return db.select().from(units).where(inArray(units.code, codes));
+}
+
 /**
  * The unit of another system that sent us a package: known from the directory, or — a sender the
  * directory does not (yet) list, e.g. a package registered by hand — created as an external unit

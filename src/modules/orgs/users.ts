@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
@@ -95,6 +95,12 @@ export async function getUser(db: DbOrTx, id: string): Promise<User | undefined>
 export async function findUserByUsername(db: DbOrTx, username: string): Promise<User | undefined> {
   const [u] = await db.select().from(users).where(eq(users.username, username.toLowerCase()));
   return u;
+}
+
+/** The users with these usernames, in one query (the demo seed looks up its few hundred accounts). */
+export async function findUsersByUsernames(db: DbOrTx, usernames: string[]): Promise<User[]> {
+  if (usernames.length === 0) return [];
+  return db.select().from(users).where(inArray(users.username, usernames.map((u) => u.toLowerCase())));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { AppError, badRequest, forbidden } from '../../lib/errors.js';
@@ -87,6 +87,31 @@ function ownerFilter(actor: { userId: string; unitId: string }, owner: CertOwner
 export async function activeCertificate(db: DbOrTx, who: { userId: string; unitId: string }, owner: CertOwner): Promise<CertificateRow | undefined> {
   const [c] = await db.select().from(certificates).where(ownerFilter(who, owner)).orderBy(desc(certificates.createdAt)).limit(1);
   return c;
+}
+
+/**
+ * For many owners at once — people (`user`: user ids) or units' seals (`unit`: unit ids) — the active
+ * key, as `activeCertificate` gives it, and whether an active image is installed: two queries.
+ */
+export async function activeKeysOf(db: DbOrTx, owner: CertOwner, ids: string[]): Promise<Map<string, { certificate?: CertificateRow; image: boolean }>> {
+  const out = new Map<string, { certificate?: CertificateRow; image: boolean }>(ids.map((id) => [id, { image: false }]));
+  if (ids.length === 0) return out;
+  const col = owner === 'user' ? certificates.userId : certificates.unitId;
+  const certs = await db.selectDistinctOn([col]).from(certificates)
+    .where(and(eq(certificates.owner, owner), eq(certificates.active, true), inArray(col, ids)))
+    .orderBy(col, desc(certificates.createdAt));
+  for (const c of certs) {
+    const entry = out.get((owner === 'user' ? c.userId : c.unitId) ?? '');
+    if (entry) entry.certificate = c;
+  }
+  const imageCol = owner === 'user' ? signatureImages.userId : signatureImages.unitId;
+  const images = await db.selectDistinct({ id: imageCol }).from(signatureImages)
+    .where(and(eq(signatureImages.owner, owner), eq(signatureImages.active, true), inArray(imageCol, ids)));
+  for (const i of images) {
+    const entry = out.get(i.id ?? '');
+    if (entry) entry.image = true;
+  }
+  return out;
 }
 
 /** The caller's own keys and the seal of the caller's unit (no key material). */

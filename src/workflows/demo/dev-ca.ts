@@ -16,11 +16,11 @@ import { CertificateError, checkSigningCertificate, describeCertificate } from '
 import { cert } from '../../modules/signing/crypto/x509.js';
 import { devCaCrlUrl } from '../../modules/signing/pki-routes.js';
 import { createCa, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../../modules/signing/crypto/dev-ca.js';
-import { activeCertificate, activeImage, uploadCertificate, uploadSignatureImage } from '../../modules/signing/keys-service.js';
+import { activeKeysOf, uploadCertificate, uploadSignatureImage } from '../../modules/signing/keys-service.js';
 import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../../modules/signing/trust-service.js';
 import type { User } from '../../modules/orgs/users.js';
-import { findUserByUsername } from '../../modules/orgs/users.js';
-import { findUnitByCode, getUnit, type Unit } from '../../modules/orgs/units.js';
+import { findUserByUsername, findUsersByUsernames } from '../../modules/orgs/users.js';
+import { findUnitsByCodes, getUnitsByIds } from '../../modules/orgs/units.js';
 import { demoUnits, demoUsers } from './demo-district.js';
 import { demoSealPng, demoSignaturePng } from './demo-images.js';
 
@@ -116,48 +116,60 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
     report.anchorInstalled = true;
   }
 
-  // The demo accounts as they are in the database now (roles, unit), in the seed's order.
+  // The demo accounts as they are in the database now (roles, unit), in the seed's order. Everything
+  // is read first (a handful of queries), then only what is missing is installed:
+  // the check on every start of the demo costs milliseconds, not a query per person.
   const seeds = demoUsers();
+  const byName = new Map((await findUsersByUsernames(deps.db, seeds.map((s) => s.username))).map((u) => [u.username, u]));
   const people: Array<{ user: User; seed: number }> = [];
   for (const [i, s] of seeds.entries()) {
-    const user = await findUserByUsername(deps.db, s.username);
+    const user = byName.get(s.username.toLowerCase());
     if (user && !user.disabled) people.push({ user, seed: i + 1 });
   }
-  const unitCache = new Map<string, Unit | undefined>();
-  const unitOf = async (id: string) => {
-    if (!unitCache.has(id)) unitCache.set(id, await getUnit(deps.db, id));
-    return unitCache.get(id);
+  const crlUrl = devCaCrlUrl(deps.config);
+  const needsOf = async (owner: 'user' | 'unit', actors: Actor[]) => {
+    const keys = await activeKeysOf(deps.db, owner, actors.map((a) => (owner === 'user' ? a.userId : a.unitId)));
+    return actors.map((actor) => {
+      const k = keys.get(owner === 'user' ? actor.userId : actor.unitId)!;
+      return { actor, certificate: !usable(k.certificate, deps.clock(), crlUrl), image: !k.image };
+    });
   };
 
-  for (const { user, seed } of people) {
-    if (!user.roles.includes('leader')) continue;
-    const actor = actorOf(user);
-    const unit = await unitOf(user.unitId);
-    if (!unit) continue;
-    if (!usable(await activeCertificate(deps.db, actor, 'user'), deps.clock(), devCaCrlUrl(deps.config))) {
-      await install(deps, actor, ca, 'user', { commonName: user.fullName, organization: unit.name, organizationalUnit: user.title || undefined });
+  const leaders = people.filter((p) => p.user.roles.includes('leader'));
+  const leaderUnits = new Map((await getUnitsByIds(deps.db, [...new Set(leaders.map((p) => p.user.unitId))])).map((u) => [u.id, u]));
+  const withUnit = leaders.filter((p) => leaderUnits.has(p.user.unitId));
+  const userNeeds = await needsOf('user', withUnit.map((p) => actorOf(p.user)));
+  for (const [i, { user, seed }] of withUnit.entries()) {
+    const need = userNeeds[i]!;
+    const unit = leaderUnits.get(user.unitId)!;
+    if (need.certificate) {
+      await install(deps, need.actor, ca, 'user', { commonName: user.fullName, organization: unit.name, organizationalUnit: user.title || undefined });
       report.userCertificates++;
     }
-    if (!(await activeImage(deps.db, actor, 'user'))) {
-      await uploadSignatureImage(deps, actor, { png: demoSignaturePng(seed), owner: 'user' });
+    if (need.image) {
+      await uploadSignatureImage(deps, need.actor, { png: demoSignaturePng(seed), owner: 'user' });
       report.images++;
     }
   }
 
-  for (const u of demoUnits()) {
-    const unit = await findUnitByCode(deps.db, u.code);
-    if (!unit || unit.dissolvedAt) continue;
-    // The seal is installed by one of the unit's demo clerks (preferred: they issue) or leaders.
+  // The seal is installed by one of the unit's demo clerks (preferred: they issue) or leaders.
+  const demoUnitRows = new Map((await findUnitsByCodes(deps.db, demoUnits().map((u) => u.code))).map((u) => [u.code, u]));
+  const sealed = demoUnits().flatMap((u) => {
+    const unit = demoUnitRows.get(u.code);
+    if (!unit || unit.dissolvedAt) return [];
     const staff = people.map((p) => p.user).filter((p) => p.unitId === unit.id);
     const installer = staff.find((p) => p.roles.includes('clerk')) ?? staff.find((p) => p.roles.includes('leader'));
-    if (!installer) continue;
-    const actor = actorOf(installer);
-    if (!usable(await activeCertificate(deps.db, actor, 'unit'), deps.clock(), devCaCrlUrl(deps.config))) {
-      await install(deps, actor, ca, 'unit', { commonName: unit.name, organization: unit.name });
+    return installer ? [{ unit, installer }] : [];
+  });
+  const unitNeeds = await needsOf('unit', sealed.map(({ installer }) => actorOf(installer)));
+  for (const [i, { unit }] of sealed.entries()) {
+    const need = unitNeeds[i]!;
+    if (need.certificate) {
+      await install(deps, need.actor, ca, 'unit', { commonName: unit.name, organization: unit.name });
       report.unitCertificates++;
     }
-    if (!(await activeImage(deps.db, actor, 'unit'))) {
-      await uploadSignatureImage(deps, actor, { png: demoSealPng(), owner: 'unit' });
+    if (need.image) {
+      await uploadSignatureImage(deps, need.actor, { png: demoSealPng(), owner: 'unit' });
       report.images++;
     }
   }
