@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { buildTestTree } from './build.js';
-import { type FileResult, orderFiles, readTapCounts, summarize } from './schedule.js';
+import { type FileResult, orderFiles, pickNext, readTapCounts, summarize } from './schedule.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv.slice(2);
@@ -77,12 +77,27 @@ try {
   fs.mkdirSync(tapDir);
   const results: FileResult[] = [];
   const queue = [...files];
+  const running = new Set<string>();
+  let ended: () => void = () => {};
+  let someEnd = new Promise<void>((r) => (ended = r));
   // Two files at a time on two cores (a third made the run no faster, and the start-up test's
-  // 10-second restart slower than it allows). TEST_CONCURRENCY overrides.
+  // 10-second restart slower than it allows). TEST_CONCURRENCY overrides. Timing-sensitive files
+  // start only beside light ones (pickNext); a worker with nothing it may start waits for an end.
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let file = queue.shift(); file; file = queue.shift()) {
+      while (queue.length > 0) {
+        const file = pickNext(queue, running, known);
+        if (!file) {
+          await someEnd;
+          continue;
+        }
+        queue.splice(queue.indexOf(file), 1);
+        running.add(file);
         const r = await runFile(file, cwd, env, tapDir);
+        running.delete(file);
+        const wake = ended;
+        someEnd = new Promise<void>((res) => (ended = res));
+        wake();
         results.push(r);
         process.stdout.write(`\n━━ ${r.file} (${r.seconds.toFixed(1)} s${r.code ? `, exit ${r.code}` : ''})\n${r.output}`);
       }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
-import { type FileResult, fileFailed, orderFiles, readTapCounts, summarize } from './schedule.js';
+import { type FileResult, fileFailed, LIGHT_SECONDS, NEEDS_QUIET, orderFiles, pickNext, readTapCounts, summarize } from './schedule.js';
 
 const TAP_OK = 'TAP version 13\nok 1 - a\n1..1\n# tests 1\n# suites 0\n# pass 1\n# fail 0\n# cancelled 0\n# skipped 0\n# todo 0\n# duration_ms 5\n';
 
@@ -33,4 +34,43 @@ test('npm test summary: a file fails on a failed or cancelled test, a non-zero e
   assert.equal(bad.ok, false);
   assert.match(bad.text, /✖ test\/b\.test\.ts: ended without a summary/);
   assert.equal(summarize([], 0).ok, false, 'a run of no files is not a pass');
+});
+
+test('npm test order: a timing-sensitive file runs only beside light files, and the run stays balanced', () => {
+  const known: Record<string, number> = JSON.parse(fs.readFileSync(new URL('./durations.json', import.meta.url), 'utf8'));
+  const files = orderFiles(Object.keys(known), known);
+  // Two workers, simulated with the recorded seconds.
+  const queue = [...files];
+  const running = new Map<string, number>(); // file → end time
+  const spans: Array<{ file: string; start: number; end: number }> = [];
+  let now = 0;
+  while (queue.length > 0 || running.size > 0) {
+    let file: string | null;
+    while (running.size < 2 && (file = pickNext(queue, running.keys(), known))) {
+      queue.splice(queue.indexOf(file), 1);
+      running.set(file, now + Math.max(known[file]!, 0.1));
+      spans.push({ file, start: now, end: now + Math.max(known[file]!, 0.1) });
+    }
+    const [next, end] = [...running].sort((a, b) => a[1] - b[1])[0]!;
+    running.delete(next);
+    now = end;
+  }
+  const total = files.reduce((s, f) => s + known[f]!, 0);
+  assert.ok(now <= total / 2 + 60, `wall ${now.toFixed(0)} s for ${total} s of files`);
+  for (const q of NEEDS_QUIET) {
+    const span = spans.find((s) => s.file === q);
+    if (!span) continue;
+    const beside = spans.filter((s) => s.file !== q && s.start < span.end && s.end > span.start);
+    assert.ok(beside.every((s) => known[s.file]! <= LIGHT_SECONDS), `${q} beside ${beside.map((s) => s.file).join(', ')}`);
+  }
+  assert.equal(spans.length, files.length);
+});
+
+test('pickNext: waits (null) rather than start a heavy file beside a quiet one or a quiet one beside a heavy one', () => {
+  const known = { 'test/startup.test.ts': 100, 'test/crash.test.ts': 90, 'test/a.test.ts': 5 };
+  assert.equal(pickNext(['test/startup.test.ts', 'test/crash.test.ts'], ['test/a.test.ts'], known), 'test/startup.test.ts');
+  assert.equal(pickNext(['test/startup.test.ts', 'test/a.test.ts'], ['test/crash.test.ts'], known), 'test/a.test.ts');
+  assert.equal(pickNext(['test/startup.test.ts'], ['test/crash.test.ts'], known), null);
+  assert.equal(pickNext(['test/crash.test.ts'], ['test/startup.test.ts'], known), null);
+  assert.equal(pickNext(['test/crash.test.ts'], [], known), 'test/crash.test.ts');
 });

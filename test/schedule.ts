@@ -6,10 +6,37 @@ export interface FileResult { file: string; seconds: number; code: number; outpu
 /** Unknown files count as this long: new files are usually the ones being worked on, so they go early. */
 const UNKNOWN_SECONDS = 60;
 
+/**
+ * Files with timing assertions about a whole process (the start-up test's "healthy within 10 s on the
+ * next start") run only beside light files, never beside another file that starts apps or browsers:
+ * next to the crash test (three clients issuing to 130 units while the app is killed) a restart took
+ * 7.5 s of its 10, beside a light file 4.3 s.
+ */
+export const NEEDS_QUIET = new Set(['test/startup.test.ts']);
+/** A file recorded at most this many seconds counts as light. */
+export const LIGHT_SECONDS = 20;
+
 /** Longest first by the recorded seconds (ties by name), so two workers finish close together. */
 export function orderFiles(files: string[], known: Record<string, number>): string[] {
   const secs = (f: string) => (Number.isFinite(known[f]) ? known[f]! : UNKNOWN_SECONDS);
   return [...files].sort((a, b) => secs(b) - secs(a) || a.localeCompare(b));
+}
+
+/**
+ * The next file to start, given those running: the first in order, except that a NEEDS_QUIET file
+ * starts only when every running file is light, and while one runs only light files start. Null: wait
+ * for a running file to end (or nothing is left).
+ */
+export function pickNext(queue: string[], running: Iterable<string>, known: Record<string, number>): string | null {
+  const light = (f: string) => !NEEDS_QUIET.has(f) && (known[f] ?? Infinity) <= LIGHT_SECONDS;
+  const now = [...running];
+  const quietRunning = now.some((f) => NEEDS_QUIET.has(f));
+  for (const f of queue) {
+    if (quietRunning && !light(f)) continue;
+    if (NEEDS_QUIET.has(f) && !now.every(light)) continue;
+    return f;
+  }
+  return null;
 }
 
 /** The counts at the end of a file's TAP (`# pass 3` …), or null when it never got there. */
