@@ -7,6 +7,7 @@
 // (scripts/start.mjs, src only) and by `npm test` (test/build.ts, src, test, bench and scripts).
 // Plain JavaScript: it runs before anything is compiled.
 import { buildSync } from 'esbuild';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -52,4 +53,48 @@ export function buildTree(root, out, dirs) {
     logLevel: 'error',
   });
   return out;
+}
+
+/** Changes when any file under src/ (name, size or time), tsconfig.json, package.json or Node changes. */
+export function sourceFingerprint(root) {
+  const h = crypto.createHash('sha256').update(`${process.version}\n`);
+  const add = (p) => {
+    const st = fs.statSync(p);
+    h.update(`${path.relative(root, p)}\0${st.size}\0${st.mtimeMs}\n`);
+  };
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else add(p);
+    }
+  };
+  walk(path.join(root, 'src'));
+  for (const f of ['tsconfig.json', 'package.json']) add(path.join(root, f));
+  return h.digest('hex').slice(0, 20);
+}
+
+/**
+ * `npm start`'s compiled tree of `root` (src only) for the sources as they are now: reused, or built
+ * beside the others and renamed in (two starts at once: the second uses the first's). One folder per
+ * checkout under node_modules/.cache/lienthong, one build per fingerprint; older builds are removed.
+ */
+export function compiledTree(root) {
+  const base = path.join(root, 'node_modules', '.cache', 'lienthong', `start-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  const fp = sourceFingerprint(root);
+  const dir = path.join(base, fp);
+  if (fs.existsSync(path.join(dir, 'src', 'main.js'))) return dir;
+  fs.mkdirSync(base, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(base, `${fp}.tmp-`));
+  try {
+    buildTree(root, tmp, ['src']);
+    fs.renameSync(tmp, dir);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, 'src', 'main.js'))) throw err;
+  }
+  for (const old of fs.readdirSync(base)) {
+    if (old !== fp && !old.includes('.tmp-')) fs.rmSync(path.join(base, old), { recursive: true, force: true });
+  }
+  return dir;
 }
