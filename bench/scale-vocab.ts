@@ -160,3 +160,6 @@ export const SEARCH_QUERIES: ReadonlyArray<{ label: string; qs: string }> = [
   { label: 'word + urgency + dates', qs: 'q=ung pho bao&urgency=flash&from=2025-01-01&to=2026-12-31' },
   { label: 'text of files, incoming', qs: 'q=dich vu cong truc tuyen toan trinh&direction=incoming' },
 ];
+
+/** Prefixes the search box sends while "phong chong thien tai" is typed without diacritics (two or more letters). */
+export const TYPING_PREFIXES: ReadonlyArray<string> = ['ph', 'phon', 'phong ch', 'phong chong th', 'phong chong thien t', 'phong chong thien tai'];

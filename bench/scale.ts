@@ -31,7 +31,7 @@ import { explainLog, explainThreshold, setExplain } from './scale-explain.js';
 import { openScaleDatabase, type ScaleInfo } from './scale-gen.js';
 import { type Client, figure, httpClient, type Series, series, throughput, timeSeq } from './scale-http.js';
 import { SCALE_PASSWORD } from './scale-org.js';
-import { SEARCH_QUERIES } from './scale-vocab.js';
+import { SEARCH_QUERIES, TYPING_PREFIXES } from './scale-vocab.js';
 import { fmt, type SummaryRow } from './stats.js';
 
 function intFromEnv(name: string, def: number, min: number, max: number): number {
@@ -134,6 +134,15 @@ async function measure(c: Client, deps: Deps, info: ScaleInfo, iter: number, iss
       all.push(...s.latencies);
     }
     rows.push(figure(series('search (10 queries)', all), me, pk, 'p95 < 25 ms'));
+    // What the search box sends while someone types (each pause after a key sends the text so far; the
+    // answer to it is what appears first): prefixes of a query typed without diacritics.
+    const typing: number[] = [];
+    for (const prefix of TYPING_PREFIXES) {
+      const s = await timeSeq(`typing: ${prefix}`, per, 2, () => c.get(`/api/search?q=${encodeURIComponent(prefix)}&limit=20`, clerk.token));
+      say(`  typing "${prefix}": p50 ${fmt(s.p50, 2)} ms, p95 ${fmt(s.p95, 2)} ms`);
+      typing.push(...s.latencies);
+    }
+    rows.push(figure(series(`search while typing (${TYPING_PREFIXES.length} prefixes)`, typing), me, pk, 'first results < 100 ms'));
   } else {
     say('GET /api/search is not routed yet: search left out');
   }

@@ -56,7 +56,7 @@ test('scale bench: generates the province, prints every figure, reuses the cache
   assert.ok(counts.indexed >= DOCS + 1, `indexed ${counts.indexed}`);
 
   for (const figure of [
-    'GET /api/me p50/p95/p99', 'PK lookup (SQL) p50/p95/p99', 'search (10 queries) p50/p95/p99', 'inbox page 1 p50/p95/p99',
+    'GET /api/me p50/p95/p99', 'PK lookup (SQL) p50/p95/p99', 'search (10 queries) p50/p95/p99', 'search while typing (6 prefixes) p50/p95/p99', 'inbox page 1 p50/p95/p99',
     'inbox req/s, 10 clients', 'tracking, 2000 recipients p50/p95/p99', 'dashboard p50/p95/p99', 'issue to 2000 units p50/p95/p99',
     'generation s',
   ]) {

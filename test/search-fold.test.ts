@@ -66,7 +66,16 @@ test('parseQuery: words, phrases, prefixes, notations; empty and oversized input
   assert.equal(parseQuery('12/UBND').tsquery, '(12 <-> ubnd:*)');
   assert.equal(parseQuery('12/QĐ-UBND').folded, '12 qd ubnd');
   assert.equal(parseQuery('12 ubnd').tsquery, '12 & ubnd:*');
-  assert.equal(parseQuery('Hỏa t').tsquery, 'hoa & t');
+  // After other words the word being typed counts from its third letter; alone, from its second.
+  assert.equal(parseQuery('Hỏa t').tsquery, 'hoa');
+  assert.equal(parseQuery('phong ch').tsquery, 'phong');
+  assert.deepEqual(parseQuery('phong ch').terms, [{ word: 'phong', prefix: false }]);
+  assert.equal(parseQuery('phong cho').tsquery, 'phong & cho:*');
+  assert.equal(parseQuery('phong ch ').tsquery, 'phong & ch', 'a finished word counts whatever its length');
+  assert.equal(parseQuery('ph').tsquery, 'ph:*');
+  assert.equal(parseQuery('12/QĐ-UB').tsquery, '(12 <-> qd)');
+  assert.equal(parseQuery('12/QĐ-UB').folded, '12 qd ub', 'a notation typed in full is still compared whole');
+  assert.equal(parseQuery('so 12').tsquery, 'so & 12', 'numbers are words, never left out');
   assert.equal(parseQuery('hoa toc').weighted('A'), 'hoa:A & toc:*A');
   assert.equal(parseQuery('12/UBND').phrase('C'), '(12:C <-> ubnd:*C)');
   assert.deepEqual(parseQuery('"hoa" hoa').terms, [{ word: 'hoa', prefix: true }]);
