@@ -79,8 +79,13 @@ export function sourceFingerprint(root) {
  * beside the others and renamed in (two starts at once: the second uses the first's). One folder per
  * checkout under node_modules/.cache/lienthong, one build per fingerprint; older builds are removed.
  */
+/** Where `npm start` keeps the compiled trees of the checkout at `root` (removed with a test run's copy). */
+export function startCacheBase(root) {
+  return path.join(root, 'node_modules', '.cache', 'lienthong', `start-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+}
+
 export function compiledTree(root) {
-  const base = path.join(root, 'node_modules', '.cache', 'lienthong', `start-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  const base = startCacheBase(root);
   const fp = sourceFingerprint(root);
   const dir = path.join(base, fp);
   if (fs.existsSync(path.join(dir, 'src', 'main.js'))) return dir;

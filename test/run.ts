@@ -9,6 +9,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
+import { startCacheBase } from '../scripts/build-tree.mjs';
 import { buildTestTree } from './build.js';
 import { type FileResult, orderFiles, pickNext, readTapCounts, summarize } from './schedule.js';
 
@@ -117,6 +118,10 @@ try {
 } finally {
   await pg.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  if (build) fs.rmSync(build, { recursive: true, force: true });
+  if (build) {
+    // `npm start` in the copy compiled into the checkout's node_modules (linked): that goes with the copy.
+    fs.rmSync(startCacheBase(build), { recursive: true, force: true });
+    fs.rmSync(build, { recursive: true, force: true });
+  }
 }
 process.exit(code);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { compiledTree, sourceFingerprint } from '../scripts/build-tree.mjs';
+import { compiledTree, sourceFingerprint, startCacheBase } from '../scripts/build-tree.mjs';
 
 /** A checkout in miniature: src/ with a module and a non-TypeScript file, tsconfig.json, package.json, node_modules/. */
 function miniCheckout(): string {
@@ -34,6 +34,7 @@ test('npm start\'s compiled tree: built once, reused while src/ is unchanged, re
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const first = compiledTree(root);
+  assert.equal(path.dirname(first), startCacheBase(root), first);
   assert.ok(first.startsWith(path.join(root, 'node_modules', '.cache', 'lienthong')), first);
   assert.deepEqual(run(first), { value: 1, html: '<p>static</p>', migrations: true });
   const builtAt = fs.statSync(path.join(first, 'src', 'main.js')).mtimeMs;
