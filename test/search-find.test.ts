@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildTestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser } from './helpers/factories.js';
 import { makePdf } from './helpers/pdf.js';
+import { MAX_EXPANSION } from '../src/modules/search/search.js';
 import { ids, issue, marked, search } from './helpers/search.js';
 
 test('search finds by subject without diacritics, by notation in any form, by issuer and signer, with highlighted snippets', async (t) => {
@@ -82,4 +83,29 @@ test('search finds a phrase inside a PDF once its text is read; the snippet is c
   assert.deepEqual(ids(await search(env, recipient, { q: 'khi hau bien doi' })), [doc.id]);
   // All the words must be in the metadata or all in the text (docs/api.md).
   assert.deepEqual(ids(await search(env, recipient, { q: 'kế hoạch thien tai' })), []);
+});
+
+test('the word being typed: searched as the words it begins (search_terms, kept by the indexer), or as a prefix when it begins too many', async (t) => {
+  const env = await buildTestEnv(t);
+  const clerk = await buildUser(env, { roles: ['clerk'] });
+  const recipient = await buildUser(env, { roles: ['clerk'] });
+  // 30 words beginning "zq" (more than MAX_EXPANSION), ten of them "zq1…".
+  const words = Array.from({ length: 30 }, (_, i) => `zq${String(i).padStart(2, '0')}`);
+  assert.ok(words.length > MAX_EXPANSION);
+  const { doc: d1 } = await buildDocument(env, { author: clerk, recipients: [recipient.unit.id], subject: `Danh mục ${words.join(' ')}` });
+  await issue(env, clerk, d1.id);
+  assert.deepEqual(ids(await search(env, recipient, { q: 'zq' })), [d1.id], 'a prefix of 30 words: PostgreSQL prefix match');
+  const terms = await env.deps.sql<{ term: string }[]>`select term from search_terms where term like 'zq%' order by term`;
+  assert.deepEqual(terms.map((r) => r.term), words, 'every word of the subject is in search_terms (indexed before the search ran)');
+  assert.deepEqual(ids(await search(env, recipient, { q: 'danh zq1' })), [d1.id], 'a prefix of ten words: those words');
+  assert.deepEqual(ids(await search(env, recipient, { q: 'danh zq29' })), [d1.id]);
+  assert.deepEqual(ids(await search(env, recipient, { q: 'danh zq3' })), [], 'no word begins zq3');
+  // A word that comes later is found by its prefix as soon as it is indexed.
+  env.clock.advance(60_000);
+  const { doc: d2 } = await buildDocument(env, { author: clerk, recipients: [recipient.unit.id], subject: 'Danh mục zq1xyz mới' });
+  await issue(env, clerk, d2.id);
+  assert.deepEqual(ids(await search(env, recipient, { q: 'danh zq1x' })), [d2.id]);
+  assert.deepEqual(ids(await search(env, recipient, { q: 'danh zq1' })), [d2.id, d1.id]);
+  const r = await search(env, recipient, { q: 'danh zq1' });
+  assert.deepEqual(marked(r.items[0]!), ['Danh', 'zq1xyz'], 'the typed word is highlighted as a prefix');
 });

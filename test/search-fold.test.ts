@@ -79,6 +79,16 @@ test('parseQuery: words, phrases, prefixes, notations; empty and oversized input
   assert.equal(parseQuery('hoa toc').weighted('A'), 'hoa:A & toc:*A');
   assert.equal(parseQuery('12/UBND').phrase('C'), '(12:C <-> ubnd:*C)');
   assert.deepEqual(parseQuery('"hoa" hoa').terms, [{ word: 'hoa', prefix: true }]);
+  // The word being typed, searched as the exact words it begins (looked up in search_terms).
+  const typed = parseQuery('ung pho bao');
+  assert.equal(typed.prefix, 'bao');
+  assert.equal(typed.expand(['bao']).tsquery, 'ung & pho & bao');
+  assert.equal(typed.expand(['bao', 'baoxyz']).phrase('A'), '(ung:A <-> pho:A <-> (bao:A | baoxyz:A))');
+  assert.equal(typed.expand(['bao', 'baoxyz']).weighted('C'), 'ung:C & pho:C & (bao:C | baoxyz:C)');
+  assert.equal(typed.expand([]).tsquery, 'ung & pho & bao', 'a prefix nobody wrote stays itself (finds nothing)');
+  assert.deepEqual(typed.expand(['bao']).terms, typed.terms, 'highlighting still treats it as a prefix');
+  assert.equal(parseQuery('12/UBND').expand(['ubnd']).tsquery, '(12 <-> ubnd)');
+  assert.equal(parseQuery('hoa toc ').prefix, null);
   for (const bad of ['', '   ', '?!/-', '""', 'a '.repeat(21), 'x'.repeat(65), 'y'.repeat(501)]) {
     assert.throws(() => parseQuery(bad), (e: { status?: number; text?: { vi: string } }) => e.status === 400 && /\bq\b/.test(e.text!.vi), JSON.stringify(bad));
   }

@@ -73,6 +73,12 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
       issuer_unit_id = excluded.issuer_unit_id, readers = excluded.readers, status = excluded.status, type = excluded.type,
       urgency = excluded.urgency, sort_at = excluded.sort_at, meta_tsv = excluded.meta_tsv, text_tsv = excluded.text_tsv,
       text_state = excluded.text_state, updated_at = excluded.updated_at`);
+  // Their words, for the word being typed (search_terms); never removed.
+  await tx.execute(sql`
+    insert into search_terms (term)
+    select distinct w from search_documents s, unnest(tsvector_to_array(s.meta_tsv) || tsvector_to_array(s.text_tsv)) w
+    where s.document_id = any(${list}::uuid[])
+    on conflict do nothing`);
   const n = (queued as unknown as { count?: number }).count ?? 0;
   if (n > 0) await tx.execute(sql`select pg_notify(${TEXTS_CHANNEL}, '')`);
   return n;

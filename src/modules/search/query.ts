@@ -31,6 +31,14 @@ export interface ParsedQuery {
   phrase(weight: 'A' | 'B' | 'C'): string;
   /** Has a digit: may be a number/notation. */
   numeric: boolean;
+  /** The word being typed, matched as a prefix (null: none). */
+  prefix: string | null;
+  /**
+   * The same query with the word being typed searched as exactly these words (those it begins,
+   * looked up in search_terms): the tsquery texts name them, `bao` or `(sinh | sinhhoat)`, in place
+   * of PostgreSQL's prefix match `sin:*`. Highlighting still treats the word as a prefix.
+   */
+  expand(words: readonly string[]): ParsedQuery;
 }
 
 const qError = (vi: string, en: string) => badRequest(`Tham số q: ${vi}`, `Parameter q: ${en}`);
@@ -46,10 +54,18 @@ function tokens(q: string): Array<{ text: string; quoted: boolean }> {
   return out;
 }
 
-/** The tsquery text of one group (words joined by <->, the last a prefix when typed), optionally in one weight. */
-export function groupText(g: Group, weight?: string): string {
+/**
+ * The tsquery text of one group (words joined by <->, the last a prefix when typed), optionally in
+ * one weight; with `expansion`, the word being typed is any of those exact words instead of a prefix.
+ */
+export function groupText(g: Group, weight?: string, expansion?: readonly string[]): string {
   const w = weight ? `:${weight}` : '';
-  const parts = g.words.map((x, i) => (g.prefix && i === g.words.length - 1 ? `${x}:*${weight ?? ''}` : `${x}${w}`));
+  const typed = (x: string) => {
+    if (!expansion) return `${x}:*${weight ?? ''}`;
+    const words = expansion.length > 0 ? expansion : [x];
+    return words.length === 1 ? `${words[0]}${w}` : `(${words.map((e) => `${e}${w}`).join(' | ')})`;
+  };
+  const parts = g.words.map((x, i) => (g.prefix && i === g.words.length - 1 ? typed(x) : `${x}${w}`));
   return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0]!;
 }
 
@@ -96,15 +112,17 @@ export function parseQuery(raw: string): ParsedQuery {
 
   const terms = new Map<string, boolean>();
   for (const g of groups) g.words.forEach((w, i) => terms.set(w, (terms.get(w) ?? false) || (g.prefix && i === g.words.length - 1)));
-  const tsquery = groups.map((g) => groupText(g)).join(' & ');
   const flat: Group = { words: kept, prefix: last.prefix, quoted: true };
-  return {
+  const made = (expansion?: readonly string[]): ParsedQuery => ({
     groups,
     terms: [...terms].map(([word, prefix]) => ({ word, prefix })),
     folded: all.join(' '),
-    tsquery,
-    weighted: (weight) => groups.map((g) => groupText(g, weight)).join(' & '),
-    phrase: (weight) => groupText(flat, weight),
+    tsquery: groups.map((g) => groupText(g, undefined, expansion)).join(' & '),
+    weighted: (weight) => groups.map((g) => groupText(g, weight, expansion)).join(' & '),
+    phrase: (weight) => groupText(flat, weight, expansion),
     numeric: /[0-9]/.test(kept.join('')),
-  };
+    prefix: last.prefix ? last.words[last.words.length - 1]! : null,
+    expand: (words) => made(words),
+  });
+  return made();
 }

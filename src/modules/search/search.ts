@@ -71,6 +71,21 @@ function tierQuery(actor: Actor, where: SQL[], tier: number, cond: SQL, after: C
     order by c.sort_at desc, c.document_id desc`;
 }
 
+/** Most words the word being typed is searched as; a shorter prefix that begins more keeps PostgreSQL's prefix match. */
+export const MAX_EXPANSION = 24;
+
+/**
+ * The query with the word being typed replaced by the words it begins (search_terms, a key range
+ * in the "C" collation): exact words let the GIN index skip through its lists instead of reading
+ * every row of every word the prefix matches. Left as a prefix when it begins more than MAX_EXPANSION.
+ */
+async function expandTyped(db: Db, q: ParsedQuery): Promise<ParsedQuery> {
+  if (!q.prefix) return q;
+  const rows = await db.execute<{ term: string }>(sql`
+    select term from search_terms where term >= ${q.prefix} and term < ${`${q.prefix}\x7f`} order by term limit ${MAX_EXPANSION + 1}`);
+  return rows.length > MAX_EXPANSION ? q : q.expand(rows.map((r) => r.term));
+}
+
 /** Above this share of all search rows readable by the caller, the newest-first scan is used (recencyPath). */
 const WIDE_READER = 0.15;
 const SHARE_TTL_MS = 10 * 60_000;
@@ -100,11 +115,13 @@ async function readerShare(db: Db, ids: string[]): Promise<number> {
  * what its caller has just done.
  */
 export async function searchDocuments(db: Db, actor: Actor, p: SearchParams, readable: SQL) {
-  const q = parseQuery(p.q);
+  const parsed = parseQuery(p.q);
   const filters = checkFilters(actor, p);
   const cursor = p.cursor ? decodeCursor(p.cursor) : null;
   const limit = p.limit ?? DEFAULT_LIMIT;
   await catchUpIndex(db);
+  // After the catch-up: the words of what was just indexed are in search_terms.
+  const q = await expandTyped(db, parsed);
 
   // A caller who may read a large share of everything (a province's UBND reads over half) is
   // served best by walking the newest rows and testing each (a common word fills a page within a
