@@ -14,19 +14,23 @@ const LEAD = 60;
 /** Numbers compare without leading zeros: "05/QĐ-UBND" is found by "5". */
 const bare = (w: string) => (/^[0-9]+$/.test(w) ? w.replace(/^0+(?=[0-9])/, '') : w);
 
-const matches = (word: string, t: Term) => {
-  const w = bare(word);
-  const q = bare(t.word);
-  return t.prefix ? w.startsWith(q) : w === q;
-};
+/** A test of a folded word against the query words (numbers without leading zeros), the words prepared once. */
+function matcher(terms: readonly Term[]): (word: string) => boolean {
+  const ts = terms.map((t) => ({ word: bare(t.word), prefix: t.prefix }));
+  return (word) => {
+    const w = word.charCodeAt(0) <= 57 ? bare(word) : word;
+    return ts.some((t) => (t.prefix ? w.startsWith(t.word) : w === t.word));
+  };
+}
 
 /** Where each query word occurs in `text`: [start, end) offsets into the original text, in order. */
 export function findMatches(text: string, terms: readonly Term[]): Array<[number, number]> {
   const m = foldWithMap(text);
+  const hit = matcher(terms);
   const out: Array<[number, number]> = [];
   let i = 0;
   for (const word of m.folded.split(' ')) {
-    if (word && terms.some((t) => matches(word, t))) out.push([m.start[i]!, m.end[i + word.length - 1]!]);
+    if (word && hit(word)) out.push([m.start[i]!, m.end[i + word.length - 1]!]);
     i += word.length + 1;
   }
   return out;
@@ -34,8 +38,11 @@ export function findMatches(text: string, terms: readonly Term[]): Array<[number
 
 /** How many different query words occur in `text` (to tell which field matched best). */
 export function countTerms(text: string, terms: readonly Term[]): number {
-  const words = foldWithMap(text).folded.split(' ');
-  return terms.filter((t) => words.some((w) => w && matches(w, t))).length;
+  const words = foldWithMap(text).folded.split(' ').filter((w) => w);
+  return terms.filter((t) => {
+    const one = matcher([t]);
+    return words.some(one);
+  }).length;
 }
 
 /**

@@ -69,6 +69,11 @@ export const searchDocuments = pgTable(
     index('search_documents_text_idx').using('gin', t.textTsv, t.readers),
     index('search_documents_readers_idx').using('gin', t.readers),
     index('search_documents_sort_idx').on(t.sortAt, t.documentId),
+    // A hỏa tốc/khẩn filter: the GIN lists of the 14 % of rows that are not "normal", with the
+    // urgency itself as an index column (btree_gin), so the index hands back only matching rows
+    // (at 1M: "ung pho bao" + flash in a file's text, 7,494 rows read to keep 79 → 79).
+    index('search_documents_meta_urgent_idx').using('gin', t.metaTsv, t.readers, t.urgency).where(sql`${t.urgency} <> 'normal'`),
+    index('search_documents_text_urgent_idx').using('gin', t.textTsv, t.readers, t.urgency).where(sql`${t.urgency} <> 'normal'`),
   ],
 );
 
