@@ -26,6 +26,7 @@ export const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
  *   "5/QĐ-UBND"), issuer name, short name or the paper sender's name, and the signer's name (B).
  * - text_tsv: the text of its files (D), at most MAX_TEXT_CHARS; text_state: the worst state of
  *   its files' text (pending until every file is read; null without files).
+ * - age: 0 from search_state.recent_from on, 1 from year_from on, else 2 (the lock holds them still meanwhile).
  * Returns how many files were newly queued for their text.
  */
 export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promise<number> {
@@ -41,7 +42,7 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
     where f.document_id = any(${list}::uuid[]) and d.status in ${sql.raw(INDEXED_STATUSES)}
     on conflict (sha256) do nothing`);
   await tx.execute(sql`
-    insert into search_documents as s (document_id, issuer_unit_id, readers, status, type, urgency, sort_at, meta_tsv, text_tsv, text_state, updated_at)
+    insert into search_documents as s (document_id, issuer_unit_id, readers, status, type, urgency, sort_at, age, meta_tsv, text_tsv, text_state, updated_at)
     select d.id, d.issuer_unit_id,
       array(select distinct r from unnest(
         array[d.issuer_unit_id, d.created_by]
@@ -51,6 +52,10 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
                  where dx.document_id = d.id and a.status <> 'cancelled')
       ) r where r is not null),
       d.status, d.type, d.urgency, coalesce(d.issued_at, d.created_at),
+      (select case when coalesce(d.issued_at, d.created_at) >= st.recent_from then 0
+                   when coalesce(d.issued_at, d.created_at) >= st.year_from then 1 else 2 end
+       from (select (select recent_from from search_state where id = 1) as recent_from,
+                    (select year_from from search_state where id = 1) as year_from) st),
       setweight(to_tsvector('simple', vn_fold(d.subject)), 'A')
       || setweight(to_tsvector('simple', coalesce(vn_fold(d.notation || ' ' || regexp_replace(d.notation, '^0+([0-9])', '\\1')), '')), 'C')
       || setweight(to_tsvector('simple', vn_fold(concat_ws(' ', coalesce(d.sender_name, u.name), u.short_name, sg.full_name))), 'B'),
@@ -71,7 +76,7 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
     where d.id = any(${list}::uuid[]) and d.status in ${sql.raw(INDEXED_STATUSES)}
     on conflict (document_id) do update set
       issuer_unit_id = excluded.issuer_unit_id, readers = excluded.readers, status = excluded.status, type = excluded.type,
-      urgency = excluded.urgency, sort_at = excluded.sort_at, meta_tsv = excluded.meta_tsv, text_tsv = excluded.text_tsv,
+      urgency = excluded.urgency, sort_at = excluded.sort_at, age = excluded.age, meta_tsv = excluded.meta_tsv, text_tsv = excluded.text_tsv,
       text_state = excluded.text_state, updated_at = excluded.updated_at`);
   // Their words, for the word being typed (search_terms); never removed.
   await tx.execute(sql`

@@ -131,10 +131,49 @@ export async function indexedIds(db: DbOrTx, ids: readonly string[]): Promise<Se
  * tick in case one was missed, it catches up; one replica at a time (the others skip while one holds
  * the index lock). Searches also catch up before they run, so this only keeps them from waiting.
  */
+/** How far back the newest months (search_documents.age 0) and the newest year (age 0 and 1) reach; also in migration 0020. */
+export const RECENT_DAYS = 92;
+export const YEAR_DAYS = 365;
+
+/** The start of the UTC day `days` before `now`. */
+function dayStart(now: Date, days: number): string {
+  const d = new Date(now.getTime() - days * 86_400_000);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())).toISOString();
+}
+
+/** Where the ages of search rows begin at `now`: the newest months (age 0) and the newest year (age 1). */
+export function ageBoundaries(now: Date): { recentFrom: string; yearFrom: string } {
+  return { recentFrom: dayStart(now, RECENT_DAYS), yearFrom: dayStart(now, YEAR_DAYS) };
+}
+
+/**
+ * Moves the age boundaries on to ageBoundaries(now) (at most once a day: they are days), with the
+ * index lock held so that no row is written meanwhile: rows now older change age (0 → 1 → 2); when
+ * no boundary was set yet (a fresh or restored database) every row gets the age of its date.
+ * Returns whether the boundaries moved.
+ */
+export async function advanceAges(db: Db, now: Date): Promise<boolean> {
+  const to = ageBoundaries(now);
+  return db.transaction(async (tx) => {
+    await lockIndex(tx);
+    const [state] = await tx.execute<{ from: string | null }>(sql`select recent_from as "from" from search_state where id = 1`);
+    const from = state?.from ? new Date(state.from).getTime() : null;
+    if (from !== null && from >= Date.parse(to.recentFrom)) return false;
+    await tx.execute(sql`update search_state set recent_from = ${to.recentFrom}::timestamptz, year_from = ${to.yearFrom}::timestamptz where id = 1`);
+    const age = sql`case when sort_at >= ${to.recentFrom}::timestamptz then 0 when sort_at >= ${to.yearFrom}::timestamptz then 1 else 2 end`;
+    await tx.execute(from === null
+      ? sql`update search_documents set age = ${age} where age <> ${age}`
+      : sql`update search_documents set age = ${age} where age < 2 and sort_at < ${to.recentFrom}::timestamptz and age <> ${age}`);
+    return true;
+  });
+}
+
 export async function startIndexer(deps: Pick<Deps, 'db' | 'sql' | 'log'>, opts: { tickMs?: number } = {}): Promise<{ stop(): Promise<void> }> {
   let running: Promise<void> | null = null;
   let wanted = false;
   let stopped = false;
+  /** The boundary this process last moved the ages to (once a day is enough). */
+  let advanced: string | null = null;
   const wake = () => {
     if (stopped) return;
     if (running) {
@@ -146,6 +185,11 @@ export async function startIndexer(deps: Pick<Deps, 'db' | 'sql' | 'log'>, opts:
         wanted = false;
         try {
           await catchUpIndex(deps.db, { skip: true });
+          const today = ageBoundaries(new Date()).recentFrom;
+          if (advanced !== today) {
+            await advanceAges(deps.db, new Date());
+            advanced = today;
+          }
         } catch (err) {
           deps.log.error({ err }, 'search indexer failed');
         }

@@ -30,13 +30,15 @@ export type Hit = {
   signerName: string | null;
   deliveryId: string | null;
   deliveryStatus: string | null;
+  /** The files' text (tier 3: the words matched in it), else null. */
+  fileText: string | null;
 };
 
 export const MATCHED_IN = ['subject', 'notation', 'issuer', 'signer', 'text'] as const;
 export type MatchedIn = (typeof MATCHED_IN)[number];
 
 /** Characters of a document's file text read to cut its snippet (the first match is looked for in them). */
-const TEXT_CHARS_FOR_SNIPPET = 200_000;
+export const TEXT_CHARS_FOR_SNIPPET = 200_000;
 
 const iso = (t: string | null) => (t ? new Date(t).toISOString() : null);
 
@@ -83,10 +85,10 @@ function bestField(hit: Hit, q: ParsedQuery): { field: MatchedIn; text: string }
  */
 export async function presentHit(db: Db, actor: Actor, q: ParsedQuery, hits: Hit[]) {
   const best = new Map(hits.map((h) => [h.id, bestField(h, q)]));
-  const texts = await fileTexts(db, hits.filter((h) => best.get(h.id)!.field === 'text').map((h) => h.id));
+  const texts = await fileTexts(db, hits.filter((h) => best.get(h.id)!.field === 'text' && h.fileText === null).map((h) => h.id));
   return hits.map((h) => {
     const b = best.get(h.id)!;
-    const source = b.field === 'text' ? (texts.get(h.id) ?? '') : b.text;
+    const source = b.field === 'text' ? (h.fileText ?? texts.get(h.id) ?? '') : b.text;
     const { snippet, highlights } = makeSnippet(source, q.terms);
     const issuer = { id: h.issuerUnitId, name: h.senderName ?? h.issuerName, code: h.issuerCode };
     const textState = h.textState && h.textState !== 'done' ? h.textState : null;

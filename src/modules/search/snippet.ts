@@ -45,13 +45,52 @@ export function countTerms(text: string, terms: readonly Term[]): number {
   }).length;
 }
 
+/** Characters folded at a time while looking for the first match in a long text. */
+const CHUNK = 400;
+
+/** The last whitespace at or before `i` (0 when none): a cut there keeps every word and character cluster whole. */
+function spaceBefore(text: string, i: number): number {
+  for (let k = Math.min(i, text.length - 1); k > 0; k--) if (/\s/.test(text[k]!)) return k;
+  return 0;
+}
+
+/** The first whitespace at or after `i` (the text's length when none). */
+function spaceAfter(text: string, i: number): number {
+  const k = text.slice(i).search(/\s/);
+  return k < 0 ? text.length : i + k;
+}
+
+/** findMatches over text[from, to) (both at whitespace or the ends), as offsets into the whole text. */
+function matchesIn(text: string, from: number, to: number, terms: readonly Term[]): Array<[number, number]> {
+  return findMatches(text.slice(from, to), terms).map(([s, e]) => [s + from, e + from]);
+}
+
+/**
+ * The matches a snippet of a long text needs, without folding all of it: the text is folded
+ * CHUNK characters at a time (cut at whitespace) until the first match, then only around it.
+ * The same as findMatches(text) within any window starting at most LEAD before the first match.
+ */
+function matchesNearFirst(text: string, terms: readonly Term[]): Array<[number, number]> {
+  for (let at = 0; at < text.length; ) {
+    const end = spaceAfter(text, at + CHUNK);
+    const found = matchesIn(text, at, end, terms);
+    if (found.length > 0) {
+      const first = found[0]![0];
+      const from = spaceBefore(text, first - LEAD);
+      return matchesIn(text, Math.max(from, at), spaceAfter(text, first + SNIPPET_CHARS), terms);
+    }
+    at = end;
+  }
+  return [];
+}
+
 /**
  * Plain text of at most SNIPPET_CHARS around the first match (the whole text when short enough),
  * whitespace runs (line and page breaks) made one space, "…" where cut, and the [start, end)
  * offsets into it of every matched word — never HTML. Without a match: the beginning of the text.
  */
 export function makeSnippet(text: string, terms: readonly Term[]): { snippet: string; highlights: Array<[number, number]> } {
-  const found = findMatches(text, terms);
+  const found = text.length > CHUNK ? matchesNearFirst(text, terms) : findMatches(text, terms);
   let from = 0;
   let to = text.length;
   if (text.length > SNIPPET_CHARS) {
