@@ -52,7 +52,7 @@ function tierSql(q: ParsedQuery, tier: number): SQL | null {
  *   full, so a common word is found in the lists of the newest months without reading its lists for
  *   every year. Every row of an age is newer than every row of an older age (the indexer keeps them so).
  */
-function candidates(where: SQL[], tier: number, cond: SQL, after: Cursor | null, n: number, window: number | null): SQL {
+function candidates(where: SQL[], tier: number, cond: SQL, after: Cursor | null, n: number, window: number | null, urgent = false): SQL {
   const keyset = after ? sql` and (s.sort_at, s.document_id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
   const head = sql`select ${tier}::int as tier, s.document_id, s.sort_at, s.text_state`;
   const newest = sql`order by s.sort_at desc, s.document_id desc limit ${n}`;
@@ -61,7 +61,9 @@ function candidates(where: SQL[], tier: number, cond: SQL, after: Cursor | null,
       order by s.sort_at desc, s.document_id desc limit ${window}) s where ${sql.join(where, sql` and `)} and ${cond} ${newest})`;
   }
   const matching = (age: SQL) => sql`(${head} from search_documents s where ${age} and ${sql.join(where, sql` and `)} and ${cond}${keyset} ${newest})`;
-  const ages = tier === 3 ? [sql`s.age = 0`, sql`s.age > 0`] : [sql`s.age = 0`, sql`s.age = 1`, sql`s.age = 2`];
+  // With a hỏa tốc/khẩn filter the oldest metadata are asked as `age >= 2`, which only their urgent
+  // index's predicate matches (see tables.ts).
+  const ages = tier === 3 ? [sql`s.age = 0`, sql`s.age > 0`] : [sql`s.age = 0`, sql`s.age = 1`, urgent ? sql`s.age >= 2` : sql`s.age = 2`];
   return sql`(select * from (${sql.join(ages.map(matching), sql` union all `)}) s where search_in_order() limit ${n})`;
 }
 
@@ -155,8 +157,8 @@ export async function searchDocuments(db: Db, actor: Actor, p: SearchParams, rea
   const where: SQL[] = [sql`s.readers && ${`{${actor.unitId},${actor.userId}}`}::uuid[]`, ...filters];
   // A wide reader's statements change planner settings for the transaction (set local).
   const page = wide
-    ? await db.transaction((tx) => collect(tx, actor, q, where, cursor, limit, readable, true))
-    : await collect(db, actor, q, where, cursor, limit, readable, false);
+    ? await db.transaction((tx) => collect(tx, actor, q, where, cursor, limit, readable, true, Boolean(p.urgency)))
+    : await collect(db, actor, q, where, cursor, limit, readable, false, Boolean(p.urgency));
   const shown = page.slice(0, limit);
   const items = await presentHit(db, actor, q, shown);
   const last = shown[shown.length - 1];
@@ -175,7 +177,7 @@ const positionOf = (tier: number, r: { sortAt: string; id: string }): Cursor => 
  * parts under one LIMIT in a UNION ALL — PostgreSQL's Append runs them in order and stops once the
  * page is full, so the files' text is not searched when the metadata fill the page.
  */
-async function collect(db: DbOrTx, actor: Actor, q: ParsedQuery, where: SQL[], cursor: Cursor | null, limit: number, readable: SQL, wide: boolean) {
+async function collect(db: DbOrTx, actor: Actor, q: ParsedQuery, where: SQL[], cursor: Cursor | null, limit: number, readable: SQL, wide: boolean, urgent: boolean) {
   if (wide) return collectWide(db, actor, q, where, cursor, limit, readable);
   const page: Hit[] = [];
   let after = cursor;
@@ -185,7 +187,7 @@ async function collect(db: DbOrTx, actor: Actor, q: ParsedQuery, where: SQL[], c
     for (const tier of TIERS) {
       const cond = tierSql(q, tier);
       if (!cond || (after && tier < after.tier)) continue;
-      parts.push(candidates(where, tier, cond, after && after.tier === tier ? after : null, want, null));
+      parts.push(candidates(where, tier, cond, after && after.tier === tier ? after : null, want, null, urgent));
     }
     if (parts.length === 0) break;
     const rows = await db.execute<Hit>(withDocuments(actor, parts, want, readable));
