@@ -89,6 +89,12 @@ test('parseQuery: words, phrases, prefixes, notations; empty and oversized input
   assert.deepEqual(typed.expand(['bao']).terms, typed.terms, 'highlighting still treats it as a prefix');
   assert.equal(parseQuery('12/UBND').expand(['ubnd']).tsquery, '(12 <-> ubnd)');
   assert.equal(parseQuery('hoa toc ').prefix, null);
+  // The phrase's word pairs (lexemes "a_b" in the vectors, vn_pairs), the word being typed as its words or prefix.
+  assert.equal(parseQuery('số chuyển đổi ').pairs, "'so_chuyen' & 'chuyen_doi'");
+  assert.equal(parseQuery('so chuyen d').pairs, "'so_chuyen'", 'a word being typed shorter than three letters is left out');
+  assert.equal(parseQuery('so chuyen doi').pairs, "'so_chuyen' & 'chuyen_doi':*");
+  assert.equal(typed.expand(['bao', 'baoxyz']).pairs, "'ung_pho' & ('pho_bao' | 'pho_baoxyz')");
+  assert.equal(parseQuery('hoa').pairs, null);
   for (const bad of ['', '   ', '?!/-', '""', 'a '.repeat(21), 'x'.repeat(65), 'y'.repeat(501)]) {
     assert.throws(() => parseQuery(bad), (e: { status?: number; text?: { vi: string } }) => e.status === 400 && /\bq\b/.test(e.text!.vi), JSON.stringify(bad));
   }

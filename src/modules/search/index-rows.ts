@@ -23,7 +23,9 @@ export const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
  *   unit and person named in a live (not cancelled) assignment — a superset of the reading rule
  *   (workflows/access.ts), which is checked again on every result.
  * - meta_tsv: subject (A), notation also without leading zeros (C: "05/QĐ-UBND" is found by
- *   "5/QĐ-UBND"), issuer name, short name or the paper sender's name, and the signer's name (B).
+ *   "5/QĐ-UBND"), issuer name, short name or the paper sender's name, and the signer's name (B);
+ *   and the pairs of adjacent words of the subject and of the notation ("so_chuyen", without
+ *   position or weight: vn_pairs, migration 0023), which a phrase search asks for first.
  * - text_tsv: the text of its files (D), at most MAX_TEXT_CHARS; text_state: the worst state of
  *   its files' text (pending until every file is read; null without files).
  * - age: 0 from search_state.recent_from on, 1 from year_from on, else 2 (the lock holds them still meanwhile).
@@ -58,7 +60,9 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
                     (select year_from from search_state where id = 1) as year_from) st),
       setweight(to_tsvector('simple', vn_fold(d.subject)), 'A')
       || setweight(to_tsvector('simple', coalesce(vn_fold(d.notation || ' ' || regexp_replace(d.notation, '^0+([0-9])', '\\1')), '')), 'C')
-      || setweight(to_tsvector('simple', vn_fold(concat_ws(' ', coalesce(d.sender_name, u.name), u.short_name, sg.full_name))), 'B'),
+      || setweight(to_tsvector('simple', vn_fold(concat_ws(' ', coalesce(d.sender_name, u.name), u.short_name, sg.full_name))), 'B')
+      || vn_pairs(vn_fold(d.subject))
+      || vn_pairs(coalesce(vn_fold(d.notation || ' ' || regexp_replace(d.notation, '^0+([0-9])', '\\1')), '')),
       coalesce(ft.tsv, ''::tsvector), ft.state, now()
     from documents d
     join units u on u.id = d.issuer_unit_id
@@ -82,7 +86,7 @@ export async function writeSearchRows(tx: DbOrTx, ids: readonly string[]): Promi
   await tx.execute(sql`
     insert into search_terms (term)
     select distinct w from search_documents s, unnest(tsvector_to_array(s.meta_tsv) || tsvector_to_array(s.text_tsv)) w
-    where s.document_id = any(${list}::uuid[])
+    where s.document_id = any(${list}::uuid[]) and strpos(w, '_') = 0
     on conflict do nothing`);
   const n = (queued as unknown as { count?: number }).count ?? 0;
   if (n > 0) await tx.execute(sql`select pg_notify(${TEXTS_CHANNEL}, '')`);

@@ -29,6 +29,12 @@ export interface ParsedQuery {
   weighted(weight: 'A' | 'B' | 'C'): string;
   /** All words as one phrase in the given weight (exact phrase in the subject or notation). */
   phrase(weight: 'A' | 'B' | 'C'): string;
+  /**
+   * The pairs of adjacent words of the phrase (phrase()), as tsquery text for `::tsquery` — the
+   * vectors hold them as lexemes "a_b" (vn_pairs): `'so_chuyen' & 'chuyen_doi'`, the word being typed
+   * as its words or its prefix (`'chuyen_doi' | 'chuyen_doan'`, `'chuyen_d':*`). Null for one word.
+   */
+  pairs: string | null;
   /** Has a digit: may be a number/notation. */
   numeric: boolean;
   /** The word being typed, matched as a prefix (null: none). */
@@ -39,6 +45,24 @@ export interface ParsedQuery {
    * of PostgreSQL's prefix match `sin:*`. Highlighting still treats the word as a prefix.
    */
   expand(words: readonly string[]): ParsedQuery;
+}
+
+/** The pairs of adjacent words of a group (see ParsedQuery.pairs), or null when it has one word. */
+function pairsText(g: Group, expansion?: readonly string[]): string | null {
+  if (g.words.length < 2) return null;
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < g.words.length; i++) {
+    const a = g.words[i]!;
+    const b = g.words[i + 1]!;
+    const typed = g.prefix && i + 1 === g.words.length - 1;
+    if (!typed) parts.push(`'${a}_${b}'`);
+    else if (!expansion) parts.push(`'${a}_${b}':*`);
+    else {
+      const words = expansion.length > 0 ? expansion : [b];
+      parts.push(words.length === 1 ? `'${a}_${words[0]}'` : `(${words.map((e) => `'${a}_${e}'`).join(' | ')})`);
+    }
+  }
+  return parts.join(' & ');
 }
 
 const qError = (vi: string, en: string) => badRequest(`Tham số q: ${vi}`, `Parameter q: ${en}`);
@@ -120,6 +144,7 @@ export function parseQuery(raw: string): ParsedQuery {
     tsquery: groups.map((g) => groupText(g, undefined, expansion)).join(' & '),
     weighted: (weight) => groups.map((g) => groupText(g, weight, expansion)).join(' & '),
     phrase: (weight) => groupText(flat, weight, expansion),
+    pairs: pairsText(flat, expansion),
     numeric: /[0-9]/.test(kept.join('')),
     prefix: last.prefix ? last.words[last.words.length - 1]! : null,
     expand: (words) => made(words),

@@ -27,11 +27,13 @@ const TIERS = [0, 1, 2, 3] as const;
  */
 function tierSql(q: ParsedQuery, tier: number): SQL | null {
   const all = tsq(q.tsquery);
-  const phraseC = sql`s.meta_tsv @@ ${tsq(q.phrase('C'))}`;
+  // A phrase asks for its word pairs too (short GIN lists; see vn_pairs, migration 0023).
+  const pairs = q.pairs ? sql` and s.meta_tsv @@ ${q.pairs}::tsquery` : sql``;
+  const phraseC = sql`(s.meta_tsv @@ ${tsq(q.phrase('C'))}${pairs})`;
   const exact = sql`(${phraseC} and exists (select 1 from documents dn where dn.id = s.document_id
     and ${q.folded} in (vn_fold(dn.notation), vn_fold(regexp_replace(dn.notation, '^0+([0-9])', '\\1')))))`;
   // One tsquery for "the phrase in the subject or in the notation": one GIN scan, not a BitmapOr of two.
-  const phrase = sql`s.meta_tsv @@ ${tsq(`${q.phrase('A')} | ${q.phrase('C')}`)}`;
+  const phrase = sql`(s.meta_tsv @@ ${tsq(`${q.phrase('A')} | ${q.phrase('C')}`)}${pairs})`;
   switch (tier) {
     case 0: return q.numeric ? sql`s.meta_tsv @@ ${all} and ${exact}` : null;
     case 1: return sql`${phrase}${q.numeric ? sql` and not ${exact}` : sql``}`;
