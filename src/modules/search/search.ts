@@ -27,13 +27,17 @@ const TIERS = [0, 1, 2, 3] as const;
  */
 function tierSql(q: ParsedQuery, tier: number): SQL | null {
   const all = tsq(q.tsquery);
-  // A phrase asks for its word pairs too (short GIN lists; see vn_pairs, migration 0023).
-  const pairs = q.pairs ? sql` and s.meta_tsv @@ ${q.pairs}::tsquery` : sql``;
-  const phraseC = sql`(s.meta_tsv @@ ${tsq(q.phrase('C'))}${pairs})`;
+  // A phrase of several words is found by its word pairs (see vn_pairs, migration 0023), and its
+  // positions then checked on those rows only: `is true` keeps the phrase out of the index condition,
+  // where its words' long lists would be read again beside the pairs'.
+  const phraseOf = (text: string) => q.pairs
+    ? sql`(s.meta_tsv @@ ${q.pairs}::tsquery and (s.meta_tsv @@ ${tsq(text)}) is true)`
+    : sql`s.meta_tsv @@ ${tsq(text)}`;
+  const phraseC = phraseOf(q.phrase('C'));
   const exact = sql`(${phraseC} and exists (select 1 from documents dn where dn.id = s.document_id
     and ${q.folded} in (vn_fold(dn.notation), vn_fold(regexp_replace(dn.notation, '^0+([0-9])', '\\1')))))`;
   // One tsquery for "the phrase in the subject or in the notation": one GIN scan, not a BitmapOr of two.
-  const phrase = sql`(s.meta_tsv @@ ${tsq(`${q.phrase('A')} | ${q.phrase('C')}`)}${pairs})`;
+  const phrase = phraseOf(`${q.phrase('A')} | ${q.phrase('C')}`);
   switch (tier) {
     case 0: return q.numeric ? sql`s.meta_tsv @@ ${all} and ${exact}` : null;
     case 1: return sql`${phrase}${q.numeric ? sql` and not ${exact}` : sql``}`;
