@@ -199,18 +199,22 @@ async function issueToAll(c: Client, deps: Deps, s: Session, n: number): Promise
   const units = await deps.sql`
     select id from units where kind <> 'department' and id <> ${s.actor.unitId} and not internal order by code limit ${BIG_RECIPIENTS}`;
   const latencies: number[] = [];
-  for (let i = 0; i < n; i++) {
+  // One issue first, untimed like the other figures' warm-up calls (its time is printed): the first
+  // issue after start also pays for loading the stamping and signing code and, on a cold cache, for
+  // reading a leaf page of each recipient-keyed index of deliveries from disk.
+  for (let i = -1; i < n; i++) {
     const doc = await createDraft(deps, s.actor, {
-      type: 'CV', subject: `Về việc triển khai kiểm tra hiệu năng ở quy mô tỉnh, lần ${i + 1}`, recipients: units.map((u) => u.id as string),
+      type: 'CV', subject: `Về việc triển khai kiểm tra hiệu năng ở quy mô tỉnh, lần ${i + 2}`, recipients: units.map((u) => u.id as string),
     });
     async function* parts(): AsyncGenerator<UploadPart> {
-      yield { kind: 'file', filename: `scale-${i}.pdf`, stream: Readable.from([makePdf(`scale issue ${i} ${doc.id}`)]) };
+      yield { kind: 'file', filename: `scale-${i + 1}.pdf`, stream: Readable.from([makePdf(`scale issue ${i + 1} ${doc.id}`)]) };
     }
     await uploadFiles(deps, s.actor, doc.id, parts());
     const t = performance.now();
     await c.send('POST', `/api/documents/${doc.id}/issue`, {}, s.token);
-    latencies.push(performance.now() - t);
-    say(`  issue to ${units.length} units: ${fmt(latencies[i]!, 0)} ms`);
+    const ms = performance.now() - t;
+    if (i >= 0) latencies.push(ms);
+    say(`  issue to ${units.length} units${i < 0 ? ' (the first, untimed)' : ''}: ${fmt(ms, 0)} ms`);
   }
   return series(`issue to ${units.length} units`, latencies);
 }
