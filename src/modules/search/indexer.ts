@@ -89,6 +89,8 @@ export async function catchUpIndex(db: Db, opts: { skip?: boolean } = {}): Promi
  * of documents no longer searchable are removed. `onProgress(done, total)` after each batch.
  */
 export async function rebuildIndex(db: Db, onProgress?: (done: number, total: number) => void): Promise<{ documents: number }> {
+  // The age boundaries first (a fresh or restored database has none yet), so every row is written with its age.
+  await advanceAges(db, new Date());
   await db.transaction(async (tx) => {
     await lockIndex(tx);
     await tx.execute(sql`update search_state set last_event_id = coalesce((select max(id) from events), 0) where id = 1`);
