@@ -13,6 +13,7 @@ import type { Deps } from './lib/deps.js';
 import { systemClock } from './lib/time.js';
 import { configuredOrStoredSecret } from './lib/secrets.js';
 import { createKeyStore } from './modules/signing/keystore.js';
+import { warmTextLayer } from './modules/signing/pdf/text-layer.js';
 import { startSweeper } from './jobs/sweeper.js';
 import { resolveSecret } from './modules/auth/service.js';
 import { ensureAdmin } from './modules/orgs/bootstrap.js';
@@ -98,6 +99,8 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   // What a crash left in the object store: swept now and daily (jobs/sweeper.ts).
   const sweeper = startSweeper(runtime.deps);
+  // The PDF text-layer reader (a thread with pdf.js) loaded now, not by the first issue's request.
+  warmTextLayer().catch((err: Error) => runtime.deps.log.warn({ err: err.message }, 'PDF text-layer reader warm-up failed'));
   return {
     app,
     runtime,

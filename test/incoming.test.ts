@@ -110,6 +110,17 @@ test('incoming numbers are consecutive per unit and year; a flash dispatch leads
   assert.equal(await accept(1), 2);
   env.clock.set('2026-12-31T17:00:01Z'); // 1/1/2027 in Vietnam: số đến restarts
   assert.equal(await accept(2), 1);
+
+  // Delivery ids are time-ordered (UUIDv7, migration 0024): later deliveries sort after earlier ones.
+  const ids = [items[0].deliveryId, items[2].deliveryId, items[1].deliveryId] as string[]; // older, a, b (items: older, b, a)
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+  assert.deepEqual([...ids].sort(), ids);
+  // The number stays unique per unit and series (the index only leaves out unnumbered deliveries).
+  await assert.rejects(
+    env.deps.sql`update deliveries set incoming_series = x.incoming_series, incoming_number = x.incoming_number
+      from deliveries x where x.id = ${items[0].deliveryId} and deliveries.id = ${items[2].deliveryId}`,
+    /deliveries_incoming_uq/,
+  );
 });
 
 test('refusing needs a reason and returns it to the sender; a refused delivery cannot then be accepted', async (t) => {

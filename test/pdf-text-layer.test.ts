@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import {
-  TextLayerError, findDateLine, findLine, findNumberLine, groupLines, isNameLine, isUppercaseLine, textLines,
+  TextLayerError, findDateLine, findLine, findNumberLine, groupLines, isNameLine, isUppercaseLine, textLines, warmTextLayer,
 } from '../src/modules/signing/pdf/text-layer.js';
 import { decree30Pdf } from './helpers/decree30.js';
 
@@ -59,6 +59,13 @@ test('a công văn without a place and without a year; pages chosen and capped; 
   // "Nơi nhận:" bottom left is its own line, not glued to the competence line beside it.
   assert.ok(findLine(last, /^Nơi nhận:$/));
   assert.ok(findLine(last, /^TM\. ỦY BAN NHÂN DÂN$/));
+});
+
+test('the warm-up the server runs at start reads its page, and the reader serves the next file as usual', async () => {
+  await warmTextLayer();
+  const d = await decree30Pdf();
+  const lines = await textLines(d.pdf, { pages: [0] });
+  assert.equal(findNumberLine(lines)?.suffix, '/QĐ-UBND', lines.map((l) => l.text).join(' | '));
 });
 
 test('helpers: capitals and names', () => {

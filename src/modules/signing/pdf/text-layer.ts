@@ -80,6 +80,25 @@ async function readPages(pdf: Buffer, msg: { pages?: number[]; maxPages: number;
   return answer.pages ?? [];
 }
 
+/**
+ * Starts the reader thread and has it read a one-line page, so the first issue after start does
+ * not wait for the thread and pdf.js to load (≈ 0.5 s of the first issue to 2,000 units, issue 13).
+ * The server calls it once after listening (server.ts); errors are the caller's to ignore.
+ */
+export async function warmTextLayer(): Promise<void> {
+  const content = 'BT /F1 12 Tf 72 720 Td (So: /UBND) Tj ET';
+  // No cross-reference table: pdf.js rebuilds it, which is part of what gets loaded.
+  const pdf = Buffer.from(
+    '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' +
+      '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>\nendobj\n' +
+      `4 0 obj\n<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n` +
+      '5 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+    'latin1',
+  );
+  const lines = await textLines(pdf, { pages: [0], timeoutMs: 60_000 });
+  if (!lines.some((l) => l.text.includes('UBND'))) throw new TextLayerError('the warm-up page read back no text');
+}
+
 /** The lines of the text layer, page by page, top to bottom, left to right. Throws TextLayerError. */
 export async function textLines(pdf: Buffer, opts: TextLineOptions = {}): Promise<TextLine[]> {
   const pages = await readPages(pdf, { pages: opts.pages, maxPages: opts.maxPages ?? 20, maxItems: MAX_ITEMS_PER_PAGE }, opts.timeoutMs ?? 20_000);
