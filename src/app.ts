@@ -32,6 +32,8 @@ import { signingWorkflowRoutes } from './workflows/signing-routes.js';
 import { exchangeRoutes } from './workflows/exchange-routes.js';
 import { searchRoutes } from './workflows/search-routes.js';
 import { startIndexer } from './modules/search/indexer.js';
+import { notifyRoutes } from './modules/notify/routes.js';
+import { startNotifier } from './jobs/notify.js';
 
 export interface AppDeps extends Deps {
   secret: Uint8Array;
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await signingWorkflowRoutes(app, deps);
   await exchangeRoutes(app, deps);
   await searchRoutes(app, deps);
+  await notifyRoutes(app, deps);
   await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);
   await webRoutes(app, deps);
 
@@ -135,6 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const workers = await startWorkers(deps, io, { alarms: deps.alarms ?? true });
   // The search index follows committed events (searches also catch it up before they run).
   const indexer = await startIndexer(deps);
+  // SMS and email beyond the browser, derived from committed events (jobs/notify.ts).
+  const notifier = await startNotifier(deps);
   // The text of stored files (search), read in the background; TEXT_EXTRACTION=0 turns it off here.
   const texts = deps.config.textExtraction ? await startTextJob(deps) : null;
   // The daily signed (and, with TSA_URL, timestamped) checkpoint of the audit chain.
@@ -148,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await exchange?.stop();
     await workers.stop();
     await indexer.stop();
+    await notifier.stop();
     await texts?.stop();
     io.disconnectSockets(true);
     io.engine.close();

@@ -87,6 +87,18 @@ export interface Config {
   ocrDpi: number;
   /** Rasterising or recognising one page is killed after this long (OCR_PAGE_TIMEOUT_SECONDS). */
   ocrPageTimeoutMs: number;
+  /** Email notifications by SMTP (SMTP_URL, MAIL_FROM); null: no email. */
+  mail: null | { url: string; from: string };
+  /**
+   * SMS through an HTTP gateway (SMS_URL, SMS_METHOD, SMS_HEADERS as a JSON object, SMS_BODY a
+   * template with {phone}, {phoneLocal}, {text} and {id}); null: no SMS.
+   */
+  sms: null | { url: string; method: 'GET' | 'POST' | 'PUT'; headers: Record<string, string>; body: string | null };
+  /** A failed notification is retried after this, doubled each time (NOTIFY_RETRY_SECONDS), at most NOTIFY_MAX_ATTEMPTS times. */
+  notifyRetryMs: number;
+  notifyMaxAttempts: number;
+  /** How often each replica looks for due notifications besides being woken by events (NOTIFY_TICK_MS). */
+  notifyTickMs: number;
   logLevel: string;
 }
 
@@ -173,6 +185,33 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (adminPassword !== null && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
 
   const port = int('PORT', 3000, 0, 65535);
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = str('MAIL_FROM');
+  if (mailFrom && !smtpUrl) problems.push('MAIL_FROM is set but SMTP_URL is not');
+  const smsUrl = url('SMS_URL', ['http:', 'https:']);
+  let sms: Config['sms'] = null;
+  if (smsUrl) {
+    const method = (str('SMS_METHOD') ?? 'POST').toUpperCase();
+    if (!['GET', 'POST', 'PUT'].includes(method)) problems.push(`SMS_METHOD must be GET, POST or PUT (got "${method}")`);
+    let headers: Record<string, string> = {};
+    const rawHeaders = str('SMS_HEADERS');
+    if (rawHeaders) {
+      try {
+        const parsed: unknown = JSON.parse(rawHeaders);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) throw new Error('not an object of strings');
+        headers = parsed as Record<string, string>;
+      } catch {
+        problems.push('SMS_HEADERS must be a JSON object of strings, e.g. {"Content-Type":"application/json","Authorization":"Bearer …"}');
+      }
+    }
+    const body = str('SMS_BODY');
+    if (method !== 'GET' && !body) problems.push('SMS_BODY is required when SMS_METHOD is POST or PUT (a template with {phone} and {text})');
+    if (![smsUrl, body ?? ''].some((t) => t.includes('{text}'))) problems.push('SMS_URL or SMS_BODY must contain {text}');
+    if (![smsUrl, body ?? ''].some((t) => t.includes('{phone}') || t.includes('{phoneLocal}'))) problems.push('SMS_URL or SMS_BODY must contain {phone} or {phoneLocal}');
+    sms = { url: smsUrl, method: method as 'GET' | 'POST' | 'PUT', headers, body: method === 'GET' ? null : body };
+  } else if (str('SMS_BODY') || str('SMS_HEADERS') || str('SMS_METHOD')) {
+    problems.push('SMS_BODY/SMS_HEADERS/SMS_METHOD are set but SMS_URL is not');
+  }
   const config: Config = {
     port,
     publicUrl: (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
@@ -215,6 +254,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ocrLanguage: str('OCR_LANGUAGE') ?? 'vie',
     ocrDpi: int('OCR_DPI', 300, 70, 600),
     ocrPageTimeoutMs: int('OCR_PAGE_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+    mail: smtpUrl ? { url: smtpUrl, from: mailFrom ?? 'lienthong <no-reply@lienthong.invalid>' } : null,
+    sms,
+    notifyRetryMs: int('NOTIFY_RETRY_SECONDS', 30, 1, 3600) * 1000,
+    notifyMaxAttempts: int('NOTIFY_MAX_ATTEMPTS', 6, 1, 50),
+    notifyTickMs: int('NOTIFY_TICK_MS', 5000, 50, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
   function trustProxy(v: string | null): boolean | string[] {

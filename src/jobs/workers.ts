@@ -1,4 +1,5 @@
 import type { Deps } from '../lib/deps.js';
+import { serial } from './serial.js';
 import { runAlarmTick } from '../modules/dispatch/alarms.js';
 import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../modules/events/service.js';
 import { runDeadlineReminders } from '../modules/handling/reminders.js';
@@ -9,37 +10,6 @@ import { sessionCacheFor } from '../modules/auth/session-cache.js';
 import { pruneLoginThrottle } from '../modules/auth/throttle.js';
 import { notifyUsers, vapidKeys } from '../modules/realtime/web-push.js';
 import { finishInterruptedIssues } from '../workflows/issue-document.js';
-
-/** Runs `fn` now and again whenever asked, never twice at once; asks during a run cause one more run. */
-function serial(fn: () => Promise<void>, onError: (err: unknown) => void) {
-  let current: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const run = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    if (current) {
-      again = true;
-      return current;
-    }
-    current = (async () => {
-      try {
-        do {
-          again = false;
-          await fn().catch(onError);
-        } while (again && !stopped);
-      } finally {
-        current = null;
-      }
-    })();
-    return current;
-  };
-  /** No new runs; resolves when the one in flight (if any) has finished. */
-  run.stop = async () => {
-    stopped = true;
-    await current;
-  };
-  return run;
-}
 
 /** The session ids of a `sessions.ended` event (auth/service.ts endSessions). */
 function endedSessionIds(data: unknown): string[] {

@@ -99,6 +99,7 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
     .orderBy(asc(units.code));
   const { history, shares } = await deliveryHistory(deps.db, doc.id);
   const transport = rows.some((r) => r.unit.systemId) ? await transportByOrganId(deps.db, doc.id) : new Map();
+  const notified = await notificationsOf(deps.db, doc.id);
   return {
     deliveries: rows.map(({ d, unit }) => ({
       deliveryId: d.id,
@@ -123,10 +124,32 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       history: history.get(d.id) ?? [],
       /** Every unit the recipient opened the document to (by naming it in an assignment): whom, when, by whom. */
       shares: shares.get(d.id) ?? [],
+      /** SMS and email sent to the recipient unit's people about this delivery (modules/notify): "đã nhắn tin 23:04". */
+      notifications: notified.get(d.id) ?? [],
     })),
     /** Recipients that get the document on paper ("gửi giấy"): no delivery, so no status to track. */
     paperRecipients: (doc.paperRecipients ?? []).map((p) => ({ unitId: p.unitId, name: p.name, transport: 'paper' as const })),
   };
+}
+
+/**
+ * The SMS and emails about each delivery of a document (a read of modules/notify's table): channel,
+ * the address masked (0912***678, n***@so.gov.vn — the issuer learns that and when, not the
+ * number), the person, when, and the status (pending, sending, sent, failed, cancelled).
+ */
+async function notificationsOf(db: Pick<Deps, 'db'>['db'], documentId: string) {
+  const rows = await db.execute<{ delivery_id: string; channel: string; to: string; status: string; at: Date | string; person: string | null }>(sql`
+    select n.delivery_id, n.channel, n."to", n.status, coalesce(n.sent_at, n.created_at) as at, u.full_name as person
+    from notifications n left join users u on u.id = n.user_id
+    where n.document_id = ${documentId} and n.delivery_id is not null order by n.created_at, n.id`);
+  const out = new Map<string, Array<{ channel: string; to: string; at: string; status: string; person: string | null }>>();
+  for (const r of rows) {
+    const to = r.channel === 'sms' ? r.to.replace(/^(\d{4})\d+(\d{3})$/, '$1***$2') : r.to.replace(/^(.)[^@]*@/, '$1***@');
+    const list = out.get(r.delivery_id) ?? [];
+    list.push({ channel: r.channel, to, at: new Date(r.at).toISOString(), status: r.status, person: r.person });
+    out.set(r.delivery_id, list);
+  }
+  return out;
 }
 
 const CODES: Record<string, string | null> = {

@@ -100,6 +100,13 @@ export const TrackingRow = Type.Object(
       by: Nullable(Uuid),
       byUnitId: Uuid,
     }, { ...open, description: 'a unit the recipient opened the document to (named in its assignment): whom, when, by whom' })),
+    notifications: Type.Optional(Type.Array(Type.Object({
+      channel: Type.String({ description: 'sms | email' }),
+      to: Type.String({ description: 'the number or address, masked' }),
+      at: Timestamp,
+      status: Type.String({ description: 'pending | sending | sent | failed | cancelled' }),
+      person: Nullable(Type.String()),
+    }, { ...open, description: 'an SMS or email to a person of the recipient unit about this delivery' }))),
   },
   open,
 );
