@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, hasRole, logout, session, setSession } from './api.js';
 import { getLang, t } from './i18n.js';
 import { ErrorBox, html, onValue, toast, useAction } from './ui.js';
+import { NotifySettings } from './notify-settings.js';
 /** @import { User } from './types' */
 
 export function Login() {
@@ -106,6 +107,7 @@ export function Account({ onLang }) {
       <${ErrorBox} error=${error} />
       ${install && html`<button type="button" class="btn btn-block" onClick=${installApp}>${t('install')}</button>`}
     </div>
+    <${NotifySettings} />
     <${PasswordForm} />
     ${hasRole('admin') && html`<a class="btn btn-block" href="#/admin">${t('adminOpen')}</a>`}
     <${LogoutButton} />

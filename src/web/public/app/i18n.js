@@ -106,6 +106,14 @@ const VI = {
   'matched.subject': 'Trong trích yếu', 'matched.notation': 'Theo số, ký hiệu', 'matched.issuer': 'Theo nơi ban hành', 'matched.signer': 'Theo người ký',
   'matched.text': 'Trong nội dung tệp', textNotRead: 'Chưa nhận dạng chữ',
   textNotReadHint: 'Chưa đọc được chữ trong tệp (bản chụp chưa nhận dạng, hoặc đang xử lý): chưa tìm được theo nội dung tệp.',
+  // Tin nhắn và thư điện tử (notify-settings.js), và theo dõi.
+  notifyTitle: 'Nhận thông báo qua tin nhắn (SMS), thư điện tử', notifyIntro: 'Khi điện thoại không mở ứng dụng, văn bản hỏa tốc vẫn đến được anh/chị qua SMS hoặc thư.',
+  notifyNone: 'Hệ thống chưa được cấu hình gửi SMS hay thư điện tử: cài đặt được lưu, nhưng chưa gửi được.',
+  notifyPhone: 'Số điện thoại di động', notifyEmail: 'Địa chỉ thư điện tử', notifyEvent: 'Khi nào', notifyEmailShort: 'Thư',
+  'notifyEv.flash_received': 'Văn bản hỏa tốc gửi đến đơn vị', 'notifyEv.flash_escalated': 'Hỏa tốc chưa có ai nhận (báo lãnh đạo)',
+  'notifyEv.due_tomorrow': 'Việc được giao đến hạn ngày mai', 'notifyEv.overdue': 'Việc được giao đã quá hạn', 'notifyEv.meeting_reminder': 'Nhắc lịch họp',
+  notifyQuiet: 'Không nhắn vào giờ nghỉ', notifyQuietFrom: 'Từ', notifyQuietTo: 'Đến', notifyQuietHint: 'Giờ Việt Nam. Văn bản hỏa tốc vẫn được nhắn cả trong giờ nghỉ.',
+  notifySaved: 'Đã lưu cách nhận thông báo', notifiedAt: 'Đã nhắn tin {time}', mailedAt: 'Đã gửi thư {time}', notifyFailed: 'Nhắn tin không được',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -212,6 +220,14 @@ const EN = {
   'matched.subject': 'In the subject', 'matched.notation': 'By number/notation', 'matched.issuer': 'By issuer', 'matched.signer': 'By signer',
   'matched.text': 'In the file text', textNotRead: 'Text not recognised',
   textNotReadHint: 'The words of the files cannot be searched yet (a scan not recognised, or still being read).',
+  // SMS and email (notify-settings.js), and tracking.
+  notifyTitle: 'Notifications by text message (SMS) and email', notifyIntro: 'When the app is closed, a flash (hỏa tốc) dispatch still reaches you by SMS or email.',
+  notifyNone: 'This installation is not set up to send SMS or email yet: your settings are kept but nothing is sent.',
+  notifyPhone: 'Mobile number', notifyEmail: 'Email address', notifyEvent: 'When', notifyEmailShort: 'Email',
+  'notifyEv.flash_received': 'A flash dispatch to my unit', 'notifyEv.flash_escalated': 'A flash nobody acknowledged (to leaders)',
+  'notifyEv.due_tomorrow': 'An assignment due tomorrow', 'notifyEv.overdue': 'An assignment overdue', 'notifyEv.meeting_reminder': 'Meeting reminders',
+  notifyQuiet: 'No messages during my rest hours', notifyQuietFrom: 'From', notifyQuietTo: 'To', notifyQuietHint: 'Vietnam time. Flash dispatches are sent even during rest hours.',
+  notifySaved: 'Notification settings saved', notifiedAt: 'Texted {time}', mailedAt: 'Emailed {time}', notifyFailed: 'Text message failed',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */
