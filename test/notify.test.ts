@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
+import { runDeadlineReminders } from '../src/modules/handling/reminders.js';
 import { smsRequest } from '../src/modules/notify/channels.js';
 import { composeMessage } from '../src/modules/notify/messages.js';
 import { normalisePhone, quietUntil } from '../src/modules/notify/settings.js';
@@ -118,10 +119,19 @@ test('a hỏa tốc dispatch: one SMS and one email to who asked, nothing after 
   const sms = () => gw.requests.map((r) => JSON.parse(r.body) as { Phone: string; Content: string; RequestId: string });
   const deliveryOf = async (docId: string) => (await env.app.inject({ url: `/api/documents/${docId}/tracking`, headers: issuer.auth })).json().deliveries[0];
   const advance = async (ms: number) => { env.clock.advance(ms); await sleep(600); };
+  /** Waits until the document's SMS row has been written back after an attempt (so moving the clock cannot race the write). */
+  const settled = async (docId: string, attempts: number) => {
+    for (let i = 0; i < 200; i++) {
+      const [r] = await env.db.execute<{ status: string; attempts: number }>(sql`select status, attempts from notifications where document_id = ${docId} and channel = 'sms' and kind = 'flash_received'`);
+      if (r && r.attempts === attempts && r.status !== 'sending') return r.status;
+      await sleep(50);
+    }
+    throw new Error(`the SMS of ${docId} did not settle after attempt ${attempts}`);
+  };
 
   // 1. Received: one SMS to the clerk with the notation and the subject (without diacritics), one email.
   const a = await issue(env, issuer, [commune.id], 'Hỏa tốc: sơ tán dân khỏi vùng lũ');
-  await waitFor(() => gw.requests.length >= 1 && smtp.mails.length >= 1, 5000, 'the SMS and the email');
+  await waitFor(() => gw.requests.length >= 1 && smtp.mails.length >= 1, 15_000, 'the SMS and the email');
   assert.equal(gw.requests[0]!.headers['x-api-key'], 'khoa-bi-mat');
   assert.equal(sms()[0]!.Phone, '84912345678');
   assert.ok(sms()[0]!.Content.includes(a.notation), sms()[0]!.Content);
@@ -148,12 +158,14 @@ test('a hỏa tốc dispatch: one SMS and one email to who asked, nothing after 
   // 2. Retries: the gateway answers 500 twice; the dispatch goes out anyway and the SMS on the third try.
   gw.failNext(2);
   const b = await issue(env, issuer, [commune.id], 'Hỏa tốc: huy động lực lượng ứng cứu');
-  await waitFor(() => gw.requests.length >= 2, 5000, 'the first try');
+  await waitFor(() => gw.requests.length >= 2, 15_000, 'the first try');
   assert.equal(gw.requests[1]!.status, 500);
+  assert.equal(await settled(b.id, 1), 'pending');
   await advance(61_000);
-  await waitFor(() => gw.requests.length >= 3, 5000, 'the second try');
+  await waitFor(() => gw.requests.length >= 3, 15_000, 'the second try');
+  assert.equal(await settled(b.id, 2), 'pending');
   await advance(121_000);
-  await waitFor(() => gw.requests.length >= 4, 5000, 'the third try');
+  await waitFor(() => gw.requests.length >= 4, 15_000, 'the third try');
   assert.deepEqual(gw.requests.slice(1).map((r) => r.status), [500, 500, 200]);
   // Each retry is the same message (same reference for a gateway that deduplicates).
   assert.equal(new Set(sms().slice(1).map((m) => m.RequestId)).size, 1);
@@ -162,7 +174,7 @@ test('a hỏa tốc dispatch: one SMS and one email to who asked, nothing after 
 
   // 3. Nobody acknowledges b: escalated to the leaders — one SMS to the leader, none more to the clerk.
   await advance(10 * 60_000);
-  await waitFor(() => gw.requests.length >= 5, 5000, 'the escalation SMS');
+  await waitFor(() => gw.requests.length >= 5, 15_000, 'the escalation SMS');
   await sleep(500);
   assert.equal(gw.requests.length, 5);
   assert.equal(sms()[4]!.Phone, '84987654321');
@@ -177,7 +189,8 @@ test('a hỏa tốc dispatch: one SMS and one email to who asked, nothing after 
   // 4. Acknowledged while its SMS waits for a retry: it is never sent.
   gw.failNext(1);
   const c = await issue(env, issuer, [commune.id], 'Hỏa tốc: cấm đường qua ngầm tràn');
-  await waitFor(() => gw.requests.length >= 6, 5000, 'the failed try');
+  await waitFor(() => gw.requests.length >= 6, 15_000, 'the failed try');
+  assert.equal(await settled(c.id, 1), 'pending');
   d = await deliveryOf(c.id);
   assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${d.deliveryId}/acknowledge`, headers: clerk.auth })).statusCode, 200);
   await advance(61_000);
@@ -196,10 +209,44 @@ test('a hỏa tốc dispatch: one SMS and one email to who asked, nothing after 
   assert.equal(smtp.mails.length, 3);
   const { doc } = await buildDocument(env2, { author: issuer, recipients: [commune.id], urgency: 'flash', subject: 'Hỏa tốc: sau khi khởi động lại' });
   assert.equal((await env2.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: issuer.auth })).statusCode, 200);
-  await waitFor(() => gw.requests.length >= 7 && smtp.mails.length >= 4, 5000, 'the next SMS');
+  await waitFor(() => gw.requests.length >= 7 && smtp.mails.length >= 4, 15_000, 'the next SMS');
   await sleep(800);
   assert.equal(gw.requests.length, 7);
   assert.equal(smtp.mails.length, 4);
   const events = await env2.db.execute<{ type: string; n: number }>(sql`select type, count(*)::int as n from events where type like 'notification.%' group by type order by type`);
   assert.deepEqual(events.map((e) => [e.type, e.n]), [['notification.cancelled', 1], ['notification.sent', 8]]);
+});
+
+test('a deadline tomorrow waits for the end of the person\'s rest hours (Vietnam time); hỏa tốc would not', { timeout: 60_000 }, async (t) => {
+  const gw = await startSmsGateway();
+  t.after(() => gw.close());
+  const env = await buildTestEnv(t, { sms: smsConfig(gw), mail: null, notifyTickMs: 100 });
+  env.clock.set('2026-12-01T03:00:00Z');
+  const issuer = await buildUser(env, { roles: ['clerk'] });
+  const unit = await buildUnit(env, { name: 'Phòng Tài chính - Kế hoạch' });
+  const clerk = await buildUser(env, { unit, roles: ['clerk'] });
+  const leader = await buildUser(env, { unit, roles: ['leader'] });
+  const staff = await buildUser(env, { unit, roles: ['officer'] });
+  assert.equal((await put(env, staff, { phone: '0933333333', channels: { sms: ['due_tomorrow', 'overdue'] }, quietHours: { from: '22:00', to: '06:00' } })).statusCode, 200);
+  const { doc } = await buildDocument(env, { author: issuer, recipients: [unit.id], subject: 'Báo cáo quyết toán ngân sách năm 2026' });
+  const issued = await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: issuer.auth });
+  assert.equal(issued.statusCode, 200, issued.body);
+  const deliveryId = (await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: issuer.auth })).json().deliveries[0].deliveryId;
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/accept`, headers: clerk.auth })).statusCode, 200);
+  const assigned = await env.app.inject({ method: 'POST', url: `/api/deliveries/${deliveryId}/assign`, headers: leader.auth, payload: { direction: 'Giao chuyên viên', lead: { userId: staff.user.id, dueDate: '2026-12-10' } } });
+  assert.equal(assigned.statusCode, 201, assigned.body);
+
+  // 23:00 on 9/12 in Vietnam: the reminder is due now, but the officer rests until 06:00.
+  env.clock.set('2026-12-09T16:00:00Z');
+  assert.deepEqual(await runDeadlineReminders(env.deps), { dueSoon: 1, overdue: 0 });
+  await sleep(800);
+  assert.equal(gw.requests.length, 0);
+  const [waiting] = await env.db.execute<{ status: string; next: Date }>(sql`select status, next_attempt_at as next from notifications where kind = 'due_tomorrow'`);
+  assert.equal(waiting!.status, 'pending');
+  assert.equal(new Date(waiting!.next).toISOString(), '2026-12-09T23:00:00.000Z');
+  env.clock.set('2026-12-09T23:00:05Z');
+  await waitFor(() => gw.requests.length === 1, 15_000, 'the reminder at 06:00');
+  const sent = JSON.parse(gw.requests[0]!.body) as { Phone: string; Content: string };
+  assert.equal(sent.Phone, '84933333333');
+  assert.match(sent.Content, /^Han xu ly ngay mai \(10\/12\/2026\): .* Bao cao quyet toan ngan sach nam 2026/);
 });
