@@ -98,6 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             details: Type.Object({
               ocr: Type.Union([Type.Literal('available'), Type.Literal('unavailable')], { description: 'Scanned pages are read (Tesseract with OCR_LANGUAGE)' }),
               textQueue: Type.Integer({ description: 'Files waiting for their text to be read (counted up to 10000)' }),
+              sms: Type.Boolean({ description: 'SMS notifications are configured (SMS_URL)' }),
+              email: Type.Boolean({ description: 'Email notifications are configured (SMTP_URL)' }),
             }),
           }),
           503: Type.Object({ status: Type.String({ description: 'unavailable' }) }),
@@ -108,7 +110,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await deps.db.execute(sql`select 1`);
       await deps.store.stat(EMPTY_SHA);
       const [ocr, textQueue] = await Promise.all([ocrStatus, pendingTexts(deps.db)]);
-      return { status: 'ok', details: { ocr: ocr.available ? ('available' as const) : ('unavailable' as const), textQueue } };
+      return {
+        status: 'ok',
+        details: { ocr: ocr.available ? ('available' as const) : ('unavailable' as const), textQueue, sms: Boolean(deps.config.sms), email: Boolean(deps.config.mail) },
+      };
     } catch (err) {
       req.log.warn({ err }, 'health check failed');
       return reply.code(503).send({ status: 'unavailable' });

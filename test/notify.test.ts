@@ -64,6 +64,8 @@ test('settings: a bad phone, email, event or quiet hours is a 400 naming it and 
   }
   assert.deepEqual((await env.app.inject({ url: '/api/me/notifications', headers: me.auth })).json(), saved);
   assert.equal((await env.app.inject({ url: '/api/me/notifications' })).statusCode, 401);
+  const health = (await env.app.inject({ url: '/healthz' })).json().details;
+  assert.deepEqual({ sms: health.sms, email: health.email }, { sms: false, email: false });
 
   assert.equal(normalisePhone('0987 654 321'), '0987654321');
   assert.equal(normalisePhone('84987654321'), '0987654321');

@@ -124,7 +124,7 @@ test('text PDFs and a scanned page are read once per file hash: Vietnamese kept,
   const env = await buildTestEnv(t, FAST);
   const w = await district(env);
   const health = (await env.app.inject({ url: '/healthz' })).json();
-  assert.deepEqual(health, { status: 'ok', details: { ocr: 'available', textQueue: 0 } });
+  assert.deepEqual(health, { status: 'ok', details: { ocr: 'available', textQueue: 0, sms: false, email: false } });
 
   // One issued document to three communes: one sealed file, read once.
   const text = await textPdf([['Công văn về việc phòng chống bão lũ', 'Hỏa tốc: Sở Tài nguyên và Môi trường'], ['Trang hai: kế hoạch ứng phó thiên tai']]);
@@ -181,7 +181,7 @@ test('text PDFs and a scanned page are read once per file hash: Vietnamese kept,
 
 test('a claimed file whose worker died is read after its lease; a broken PDF fails after TEXT_MAX_ATTEMPTS and is left alone; without Tesseract scans are no_ocr', async (t) => {
   const env = await buildTestEnv(t, { ...FAST, textMaxAttempts: 3, ocrCommand: path.join(tmp, 'no-such-tesseract') });
-  assert.deepEqual((await env.app.inject({ url: '/healthz' })).json(), { status: 'ok', details: { ocr: 'unavailable', textQueue: 0 } });
+  assert.deepEqual((await env.app.inject({ url: '/healthz' })).json(), { status: 'ok', details: { ocr: 'unavailable', textQueue: 0, sms: false, email: false } });
 
   // A worker claimed this file and died (its lease runs 3 s): nobody reads it before the lease ends, then it is read.
   const orphan = await put(env, await textPdf([['Tờ trình về việc mua sắm thiết bị']]));
