@@ -38,6 +38,4 @@ CREATE TABLE "notify_state" (
 ALTER TABLE "notification_settings" ADD CONSTRAINT "notification_settings_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "notifications_due_idx" ON "notifications" USING btree ("next_attempt_at") WHERE "notifications"."status" in ('pending', 'sending');--> statement-breakpoint
-CREATE INDEX "notifications_delivery_idx" ON "notifications" USING btree ("delivery_id") WHERE "notifications"."delivery_id" is not null;--> statement-breakpoint
--- The notifier starts after the events that exist when it is installed: nothing is sent about the past.
-INSERT INTO "notify_state" ("id", "last_event_id") SELECT 1, coalesce(max("id"), 0) FROM "events";
+CREATE INDEX "notifications_delivery_idx" ON "notifications" USING btree ("delivery_id") WHERE "notifications"."delivery_id" is not null;

@@ -82,6 +82,8 @@ const ROUTES: Record<string, Route> = {
   'POST /api/auth/logout': { access: 'user', freshToken: true },
   'POST /api/me/password': { access: 'user', freshToken: true, body: () => ({ current: 'not-the-password', next: 'mat-khau-moi-rat-dai-123' }) },
   'GET /api/me': { access: 'user' },
+  'GET /api/me/notifications': { access: 'user' },
+  'PUT /api/me/notifications': { access: 'user', body: () => ({ phone: '0912345678', channels: { sms: ['flash_received'] } }) },
   'GET /api/units': { access: 'user' },
   'POST /api/units': { access: 'admin', body: () => ({ code: `MX${++seq}.H41`, name: `Đơn vị ma trận ${seq}`, shortName: 'MT', kind: 'government' }) },
   'GET /api/units/{id}/users': { access: 'user', targets: (w) => [obj({ id: w.unitA }, OUTSIDERS_OF_DRAFT)] },

@@ -13,6 +13,7 @@ import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/fa
 import { makePdf, multipart } from './helpers/pdf.js';
 import { connect, listen, type TestClient } from './helpers/sockets.js';
 import { catchUpIndex } from '../src/modules/search/indexer.js';
+import { deriveNotifications } from '../src/modules/notify/derive.js';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 
@@ -53,6 +54,8 @@ async function snapshotter(env: TestEnv) {
   // The search index is derived from committed events in the background: brought up to date first,
   // so rows an earlier (accepted) request led to are not taken for this one's writes.
     await catchUpIndex(env.db);
+    // So are the notifier's cursor and queue (modules/notify).
+    while ((await deriveNotifications(env.deps)).more);
     const x = await xmax();
     if (last?.xmax !== x) {
       const [row] = (await env.db.execute(sql`select ${query}`)) as unknown as [Record<string, string>];

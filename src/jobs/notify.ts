@@ -1,6 +1,6 @@
 import type { Deps } from '../lib/deps.js';
 import { EVENTS_CHANNEL } from '../modules/events/service.js';
-import { deriveNotifications } from '../modules/notify/derive.js';
+import { deriveNotifications, initNotifyCursor } from '../modules/notify/derive.js';
 import { runNotifyTick } from '../modules/notify/send.js';
 import { serial } from './serial.js';
 
@@ -13,6 +13,7 @@ import { serial } from './serial.js';
  */
 export async function startNotifier(deps: Deps): Promise<{ stop(): Promise<void> }> {
   const onError = (err: unknown) => deps.log.error({ err }, 'notifier failed');
+  await initNotifyCursor(deps.db);
   const run = serial(async () => {
     for (let i = 0; i < 100; i++) {
       const d = await deriveNotifications(deps);

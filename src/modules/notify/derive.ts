@@ -27,6 +27,14 @@ interface Person {
 }
 
 /**
+ * The notifier's cursor, created at the first start at the newest event (nothing is sent about what
+ * happened before the notifier existed); a restored backup brings its own.
+ */
+export async function initNotifyCursor(db: Db): Promise<void> {
+  await db.execute(sql`insert into notify_state (id, last_event_id) select 1, coalesce(max(id), 0) from events on conflict (id) do nothing`);
+}
+
+/**
  * Moves the notifier's cursor over committed events, queueing one notification per event, person
  * and channel the person asked for — in one transaction with the cursor, under its row lock, so
  * replicas take turns and a crash repeats nothing (the rows are also unique per event, person and
@@ -34,9 +42,14 @@ interface Person {
  * unit who asked for it; the other events to the persons they address (event.userIds).
  */
 export async function deriveNotifications(deps: { db: Db; config: Pick<Config, 'sms' | 'mail' | 'publicUrl'>; clock: () => Date }): Promise<{ queued: number; more: boolean }> {
+  // Nothing new (the usual answer: every event wakes every replica): no lock taken, nothing written.
+  const [peek] = await deps.db.execute<{ behind: boolean }>(sql`
+    select exists (select 1 from events where id > coalesce((select last_event_id from notify_state where id = 1), 0)) as behind`);
+  if (!peek?.behind) return { queued: 0, more: false };
   return deps.db.transaction(async (tx) => {
     const [state] = await tx.execute<{ last_event_id: string }>(sql`select last_event_id from notify_state where id = 1 for update`);
-    const cursor = Number(state?.last_event_id ?? 0);
+    if (!state) return { queued: 0, more: false }; // startNotifier creates the row first
+    const cursor = Number(state.last_event_id);
     const rows = await listAllEventsSince(tx, cursor, BATCH);
     if (rows.length === 0) return { queued: 0, more: false };
     const now = deps.clock();
