@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Account, Login } from './account.js';
 import { Admin } from './admin.js';
-import { AlarmOverlay, clearAlarms, reconcile } from './alarm.js';
+import { AlarmOverlay, clearAlarms, reconcile, UnlockBanner } from './alarm.js';
 import { api, hasRole, onSession, session, setSession } from './api.js';
 import { Compose } from './compose.js';
 import { Awaiting, AwaitingBadge } from './drafts.js';
@@ -13,6 +13,7 @@ import { Inbox } from './inbox.js';
 import * as live from './live.js';
 import { Outbox, Tracking } from './outbox.js';
 import { PaperForm } from './paper.js';
+import { PushPrompt, pushPromptDue } from './push.js';
 import { Reader } from './reader.js';
 import { SecretRegister } from './secret.js';
 import { go, html, Toasts, useRoute } from './ui.js';
@@ -63,7 +64,15 @@ function App() {
   const [user, setUser] = useState(session.user);
   const [, setLangState] = useState(getLang());
   const [conn, setConn] = useState({ ...live.status });
+  // The one-time "allow notifications" screen, after logging in on this browser.
+  const [prompt, setPrompt] = useState(false);
   const route = useRoute();
+  useEffect(() => {
+    let stale = false;
+    if (user) pushPromptDue().then((due) => !stale && setPrompt(due));
+    else setPrompt(false);
+    return () => void (stale = true);
+  }, [user?.id]);
 
   useEffect(() => {
     /** @type {string | null} */
@@ -116,7 +125,8 @@ function App() {
       ${langButton}
       <a class=${`btn btn-small ${current === 'account' ? 'btn-primary' : ''}`} href="#/account" aria-label=${t('navMenu')}><${Icon} name="account" /></a>
     </header>
-    <main id="main"><${View} route=${route} onLang=${changeLang} /></main>
+    <${UnlockBanner} />
+    <main id="main">${prompt ? html`<${PushPrompt} onDone=${() => setPrompt(false)} />` : html`<${View} route=${route} onLang=${changeLang} />`}</main>
     <nav class="bottom" aria-label=${t('app')}>
       ${NAV.filter(([key]) => key !== 'awaiting' || hasRole('leader', 'officer', 'clerk')).map(([key, label]) => html`<a href=${`#/${key}`} class=${`nav-item ${current === key ? 'nav-on' : ''}`}
         aria-current=${current === key ? 'page' : undefined}><${Icon} name=${key} /><span>${t(label)}</span>${key === 'awaiting' && html`<${AwaitingBadge} />`}</a>`)}

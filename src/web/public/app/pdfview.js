@@ -166,7 +166,9 @@ export function PdfViewer({ url, name }) {
   const total = doc?.numPages ?? 0;
   return html`<div class="pdf" ref=${box} data-rendered=${rendered} data-offline-ready=${kept ? '1' : '0'} data-source=${doc ? (offline ? 'saved' : 'network') : ''}>
     ${offline && html`<p class="notice">${t('offlineCopy')}</p>`}
-    ${error ? html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${errorMessage(error)}</p>` : null}
+    ${error ? (error instanceof Error && error.message === t('notCachedOffline')
+      ? html`<p class="notice" role="status" data-offline="1">${error.message}</p>`
+      : html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${errorMessage(error)}</p>`) : null}
     ${!doc && !error && html`<p class="muted" role="status">${t('pdfLoading')}</p>`}
     <canvas ref=${canvas} class="pdf-canvas" role="img" aria-label=${t('canvasLabel', { n: page, name })}></canvas>
     ${doc && html`<div class="pdf-nav">
