@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, hasRole, logout, session, sessionExpired, setSession, takeReturn } from './api.js';
 import { getLang, t } from './i18n.js';
-import { Devices } from './push.js';
+import { Devices, forgetPushAnswer } from './push.js';
 import { ErrorBox, html, onValue, toast, useAction } from './ui.js';
 /** @import { User } from './types' */
 
@@ -99,6 +99,7 @@ function LogoutButton() {
     <div class="row">
       <button type="button" class="btn btn-danger" disabled=${busy} onClick=${() => {
         setBusy(true);
+        forgetPushAnswer();
         logout().then(() => (location.hash = '#/login'));
       }}>${t('logout')}</button>
       <button type="button" class="btn" onClick=${() => setAsking(false)}>${t('cancel')}</button>

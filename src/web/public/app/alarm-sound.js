@@ -142,8 +142,9 @@ function release() {
 export function startRinging() {
   if (stats.ringing) return;
   stats.ringing = true;
-  // Audio allowed without a tap (an installed app, a browser setting): take it.
-  if (!ctx && (!navigator.userActivation || navigator.userActivation.hasBeenActive)) unlock();
+  // Audio may be allowed without a tap (Chrome: an app added to the home screen; a browser
+  // setting): try; where it is not, the context waits suspended until the first tap.
+  if (!isUnlocked()) unlock();
   cycle();
   timer = setInterval(cycle, CYCLE_S * 1000);
   keepAwake();

@@ -41,9 +41,17 @@ export async function enablePush() {
   localStorage.setItem(PROMPT_KEY, 'done');
 }
 
+/** Answered on this browser before (allowed, or "Để sau"): known at once, so the screen does not flicker. */
+export const pushPromptAnswered = () => localStorage.getItem(PROMPT_KEY) !== null;
+
+/** Logging out unsubscribes this browser: the next person to log in here is asked again. */
+export function forgetPushAnswer() {
+  if (localStorage.getItem(PROMPT_KEY) === 'done') localStorage.removeItem(PROMPT_KEY);
+}
+
 /** Whether the prompt is still to be shown (never answered on this browser, push not on). */
 export async function pushPromptDue() {
-  if (localStorage.getItem(PROMPT_KEY)) return false;
+  if (pushPromptAnswered()) return false;
   try {
     if (supported() && Notification.permission === 'granted' && (await currentSubscription())) {
       localStorage.setItem(PROMPT_KEY, 'done');
