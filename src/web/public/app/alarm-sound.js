@@ -75,6 +75,12 @@ export function unlock() {
   } catch {}
 }
 
+// Where sound is allowed without a tap (Chrome: an app added to the home screen, or a site the
+// person often plays sound on), a context made now simply runs and no banner is needed; elsewhere
+// it waits, suspended, for the first tap.
+try {
+  if (context()?.state === 'running') changed();
+} catch {}
 // Any tap of the page unlocks (these events carry the browser's user activation).
 for (const type of ['click', 'touchend', 'keydown']) window.addEventListener(type, () => isUnlocked() || unlock(), { capture: true, passive: true });
 // Phones suspend audio when the app goes to the background; coming back, try again (works when
