@@ -1,12 +1,13 @@
-// Issue 14 in the browser (Debian chromium, 390 px, autoplay policy "document-user-activation-
-// required": no sound in a page before a tap in it, as on a phone): the "Bật chuông cảnh báo" banner after a reload, the siren and vibration of a flash alarm
-// after one tap, the push prompt after the first login (and not again after "Để sau"), the devices
-// that ring on the account page, the return to the document after a session expiry, and the
-// offline message of a document never opened.
+// Issue 14 in the browser (Debian chromium, 390 px; autoplay policy "document-user-activation-
+// required": no sound in a page before a tap in it, as on a phone): the "Bật chuông cảnh báo"
+// banner when the app is opened with no tap yet, the siren and vibration of a flash alarm after
+// one tap, the push prompt after the first login (and not again after "Để sau"), the devices that
+// ring on the account page, the return to the document after a session expiry, the offline
+// message of a document never opened, and the document types in English.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildTestEnv, type TestEnv } from './helpers/app.js';
+import { buildTestEnv } from './helpers/app.js';
 import { PASSWORD } from './helpers/factories.js';
 import { startPushReceiver } from './helpers/push-receiver.js';
 import { listen } from './helpers/sockets.js';
