@@ -12,7 +12,7 @@ import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, PASSWORD, type TestUser } from './helpers/factories.js';
 import { listen } from './helpers/sockets.js';
 import { audit, hasChromium, launch, PHONE, watchErrors } from './helpers/web.js';
-import { shot } from './helpers/web-world.js';
+import { shot, skipPushPrompt } from './helpers/web-world.js';
 
 // The app asks for 20 results a page; the test's requests ask for PAGE (the route below rewrites
 // `limit` on the way to the real server), so that paging needs a few documents, not twenty-odd.
@@ -106,6 +106,7 @@ test('the search box at 390 px: as you type without diacritics, superseded reque
   await page.getByLabel('Tên đăng nhập').fill('vanthu.sontay');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await skipPushPrompt(page);
   await page.getByRole('heading', { name: 'Văn bản đến' }).waitFor();
   const box = page.getByRole('searchbox', { name: 'Tìm văn bản' });
   const results = page.locator('.search-results');

@@ -10,13 +10,18 @@ export const hasChromium = () => fs.existsSync(CHROMIUM);
 export const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'artifacts');
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
 
-export async function launch(): Promise<Browser> {
+/**
+ * `phoneAutoplay`: no sound in a page before a tap in it (as a phone opening the app), instead of
+ * the tests' usual "always allowed". (Headless chromium plays sound under "user-gesture-required";
+ * "document-user-activation-required" holds.)
+ */
+export async function launch(o: { phoneAutoplay?: boolean } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-quic', '--no-first-run',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      '--disable-component-update', '--disable-sync', o.phoneAutoplay ? '--autoplay-policy=document-user-activation-required' : '--autoplay-policy=no-user-gesture-required'],
   });
 }
 

@@ -28,7 +28,8 @@ export interface SubscriptionInput {
 }
 
 /** A browser of this user asks to be woken by pushes; the same endpoint registered again is updated. */
-export async function saveSubscription(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, sub: SubscriptionInput) {
+export async function saveSubscription(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, sub: SubscriptionInput, userAgent?: string) {
+  const ua = userAgent ? userAgent.slice(0, 400) : null;
   let url: URL;
   try {
     url = new URL(sub.endpoint);
@@ -43,8 +44,8 @@ export async function saveSubscription(deps: Pick<Deps, 'db' | 'clock'>, actor: 
   if (p256.length !== 65 || p256[0] !== 4 || auth.length !== 16) throw badRequest('Khóa của subscription không hợp lệ', 'Invalid subscription keys');
   const [row] = await deps.db
     .insert(pushSubscriptions)
-    .values({ userId: actor.userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: deps.clock() })
-    .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId: actor.userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth } })
+    .values({ userId: actor.userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: ua, createdAt: deps.clock() })
+    .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId: actor.userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: ua } })
     .returning({ id: pushSubscriptions.id });
   return { id: row!.id };
 }

@@ -1,8 +1,9 @@
 // @ts-check
-// Log in, and the account page: language, password, Web Push on this device, install, admin screens, log out.
+// Log in, and the account page: language, password, the devices that ring (push.js), install, admin screens, log out.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, hasRole, logout, session, setSession } from './api.js';
+import { api, ApiError, hasRole, logout, session, sessionExpired, setSession, takeReturn } from './api.js';
 import { getLang, t } from './i18n.js';
+import { Devices, forgetPushAnswer } from './push.js';
 import { ErrorBox, html, onValue, toast, useAction } from './ui.js';
 import { NotifySettings } from './notify-settings.js';
 /** @import { User } from './types' */
@@ -11,14 +12,17 @@ export function Login() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
+  const [expiredNote] = useState(sessionExpired);
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     run(async () => {
       try {
         /** @type {{ token: string, user: User }} */
         const r = await api('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
+        const back = takeReturn(r.user.id);
         setSession(r.token, r.user);
-        if (!location.hash || location.hash.startsWith('#/login')) location.hash = '#/inbox';
+        if (back) location.hash = back;
+        else if (!location.hash || location.hash.startsWith('#/login')) location.hash = '#/inbox';
       } catch (err) {
         throw err instanceof ApiError && err.status === 401 ? new Error(t('loginFailed')) : err;
       }
@@ -27,6 +31,7 @@ export function Login() {
   return html`<section class="view login" aria-labelledby="login-title">
     <img class="login-logo" src="/icons/icon.svg" alt=${t('app')} width="72" height="72" />
     <h1 id="login-title">${t('app')}</h1>
+    ${expiredNote && html`<p class="notice" role="status" data-expired="1">${t('sessionExpired')}</p>`}
     <form onSubmit=${submit} class="form">
       <label class="field">${t('username')}
         <input name="username" autocomplete="username" autocapitalize="none" required value=${username} onInput=${onValue(setUsername)} />
@@ -40,24 +45,6 @@ export function Login() {
   </section>`;
 }
 
-/** @param {string} base64url */
-function keyBytes(base64url) {
-  const s = atob(base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4));
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-/** Subscribes this browser to Web Push (flash alarms arrive even when the app is closed). */
-export async function enablePush() {
-  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) throw new Error(t('pushUnsupported'));
-  const permission = await Notification.requestPermission();
-  if (permission !== 'granted') throw new Error(t('pushUnsupported'));
-  const reg = await navigator.serviceWorker.ready;
-  /** @type {{ publicKey: string }} */
-  const { publicKey } = await api('/api/push/vapid-public-key');
-  const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
-  await api('/api/push/subscriptions', { method: 'POST', body: sub.toJSON() });
-}
-
 /** @typedef {Event & { prompt(): Promise<unknown> }} InstallPromptEvent Chromium's offer to install the app (not in the DOM types). */
 /** @type {InstallPromptEvent | null} */
 let installPrompt = null;
@@ -69,12 +56,9 @@ window.addEventListener('beforeinstallprompt', (e) => {
 /** @param {{ onLang: (lang: string) => void }} props */
 export function Account({ onLang }) {
   const user = session.user;
-  const [pushOn, setPushOn] = useState(false);
   // The offer may come after this page is drawn, and can be used once.
   const [install, setInstall] = useState(installPrompt);
-  const { busy, error, run } = useAction();
   useEffect(() => {
-    navigator.serviceWorker?.ready.then((reg) => reg.pushManager?.getSubscription()).then((s) => setPushOn(Boolean(s)), () => {});
     const offered = () => setInstall(installPrompt);
     window.addEventListener('beforeinstallprompt', offered);
     return () => window.removeEventListener('beforeinstallprompt', offered);
@@ -98,15 +82,8 @@ export function Account({ onLang }) {
           onClick=${() => onLang(l)}>${l === 'vi' ? 'Tiếng Việt' : 'English'}</button>`)}
       </div>
     </div>
-    <div class="panel">
-      <button type="button" class="btn btn-block" disabled=${busy || pushOn} onClick=${() => run(async () => {
-        await enablePush();
-        setPushOn(true);
-        toast(t('pushOn'));
-      })}>${pushOn ? t('pushOn') : t('push')}</button>
-      <${ErrorBox} error=${error} />
-      ${install && html`<button type="button" class="btn btn-block" onClick=${installApp}>${t('install')}</button>`}
-    </div>
+    <${Devices} />
+    ${install && html`<button type="button" class="btn btn-block" onClick=${installApp}>${t('install')}</button>`}
     <${NotifySettings} />
     <${PasswordForm} />
     ${hasRole('admin') && html`<a class="btn btn-block" href="#/admin">${t('adminOpen')}</a>`}
@@ -124,6 +101,7 @@ function LogoutButton() {
     <div class="row">
       <button type="button" class="btn btn-danger" disabled=${busy} onClick=${() => {
         setBusy(true);
+        forgetPushAnswer();
         logout().then(() => (location.hash = '#/login'));
       }}>${t('logout')}</button>
       <button type="button" class="btn" onClick=${() => setAsking(false)}>${t('cancel')}</button>

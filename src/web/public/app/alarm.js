@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, session } from './api.js';
 import { t } from './i18n.js';
 import { on, signal } from './live.js';
+import { isUnlocked, onUnlock, startRinging, stopRinging, unlock } from './alarm-sound.js';
 import { docHref, errorMessage, go, html } from './ui.js';
 /** @import { InboxItem, Page } from './types' */
 
@@ -14,40 +15,13 @@ import { docHref, errorMessage, go, html } from './ui.js';
 const queue = new Map();
 /** @type {Set<(alarms: Alarm[]) => void>} */
 const subscribers = new Set();
-const changed = () => subscribers.forEach((fn) => fn([...queue.values()]));
+const changed = () => {
+  if (queue.size === 0) stopRinging();
+  subscribers.forEach((fn) => fn([...queue.values()]));
+};
 
-/** @type {AudioContext | null} */
-let audioCtx = null;
-/** A loud two-tone beep; silently nothing when the browser blocks audio before a first tap. */
-function beep() {
-  try {
-    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
-    /** @type {typeof AudioContext | undefined} Safari before 14.1 has only the prefixed one. */
-    const Ctx = window.AudioContext || /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (/** @type {unknown} */ (window)).webkitAudioContext;
-    if (!Ctx) return;
-    audioCtx ??= new Ctx();
-    if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => {});
-    const now = audioCtx.currentTime;
-    for (let i = 0; i < 3; i++) {
-      const osc = audioCtx.createOscillator();
-      const gain = audioCtx.createGain();
-      osc.type = 'square';
-      osc.frequency.value = i % 2 ? 660 : 880;
-      gain.gain.setValueAtTime(0.25, now + i * 0.35);
-      gain.gain.setValueAtTime(0, now + i * 0.35 + 0.25);
-      osc.connect(gain).connect(audioCtx.destination);
-      osc.start(now + i * 0.35);
-      osc.stop(now + i * 0.35 + 0.3);
-    }
-  } catch {}
-}
-
-function ring() {
-  beep();
-  try {
-    if (!navigator.userActivation || navigator.userActivation.hasBeenActive) navigator.vibrate?.([500, 200, 500, 200, 800]);
-  } catch {}
-}
+/** Rings while any alarm waits: the siren, vibration and wake lock of alarm-sound.js. */
+const ring = () => startRinging();
 
 /**
  * Shows the alarm for a flash delivery (idempotent per delivery; rings again on repeats).
@@ -92,6 +66,20 @@ export function clearAlarms() {
   changed();
 }
 
+/**
+ * "Bật chuông cảnh báo": shown on every screen while this page has had no tap yet (opened from
+ * the home screen, reloaded), since until then a flash dispatch would only show a silent screen.
+ */
+export function UnlockBanner() {
+  const [unlocked, setUnlocked] = useState(isUnlocked());
+  useEffect(() => onUnlock(setUnlocked), []);
+  if (unlocked) return null;
+  return html`<div class="unlock-banner" role="region" aria-label=${t('unlockTitle')}>
+    <p>${t('unlockText')}</p>
+    <button type="button" class="btn btn-primary btn-block" onClick=${unlock}>${t('unlockButton')}</button>
+  </div>`;
+}
+
 on('urgent:alarm', (p) => p.live && raise(p));
 on('delivery:new', (p) => p.live && p.urgency === 'flash' && raise({ ...p, issuer: p.issuer?.name }));
 on('synced', () => reconcile());
@@ -115,13 +103,11 @@ export function AlarmOverlay() {
     if (!first) return undefined;
     button.current?.focus();
     // Nothing behind the alarm can be reached until it is answered.
-    const behind = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('.shell > header, .shell > main, .shell > nav')]);
+    const behind = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('.shell > header, .shell > .unlock-banner, .shell > main, .shell > nav')]);
     behind.forEach((el) => (el.inert = true));
-    // Keep ringing; a colleague's acknowledgement (seen by reconcile) closes it here too.
-    const timer = setInterval(() => {
-      ring();
-      reconcile();
-    }, 15000);
+    // Keep ringing until answered; a colleague's acknowledgement (seen by reconcile) closes it here too.
+    ring();
+    const timer = setInterval(reconcile, 15000);
     return () => {
       clearInterval(timer);
       behind.forEach((el) => (el.inert = false));

@@ -54,6 +54,7 @@ export async function logout() {
   // Offline or already ended: the device forgets the token anyway; it expires on the server.
   if (session.token) await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
   setSession(null, null);
+  sessionStorage.removeItem(RETURN_KEY);
   for (const key of Object.keys(localStorage)) if (key.startsWith('lt.last')) localStorage.removeItem(key);
   localStorage.removeItem('lt.userId');
   await purgeDeviceCopies();
@@ -95,13 +96,43 @@ const network = (/** @type {boolean} */ ok) => networkListeners.forEach((fn) => 
 /** @returns {Record<string, string>} */
 export const authHeaders = () => (session.token ? { authorization: `Bearer ${session.token}` } : {});
 
+/** Where the person was when the session ended (sessionStorage: this tab, kept across a reload). */
+const RETURN_KEY = 'lt.returnTo';
+
+/** The server no longer accepts the token: remember the screen, then back to the login page. */
+function expired() {
+  if (!session.token) return;
+  const hash = location.hash.startsWith('#/login') ? '' : location.hash;
+  sessionStorage.setItem(RETURN_KEY, JSON.stringify({ hash, userId: session.user?.id ?? null }));
+  setSession(null, null);
+}
+
+/** Whether the login page is shown because the session expired (it then says so). */
+export const sessionExpired = () => sessionStorage.getItem(RETURN_KEY) !== null;
+
+/**
+ * After logging in again: the screen to go back to (the same person only), and forgets it.
+ * @param {string} userId
+ */
+export function takeReturn(userId) {
+  /** @type {{ hash?: string, userId?: string | null } | null} */
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(RETURN_KEY) ?? 'null');
+  } catch {}
+  sessionStorage.removeItem(RETURN_KEY);
+  return saved?.hash && (!saved.userId || saved.userId === userId) ? saved.hash : null;
+}
+
 /** @param {Response} res */
 async function failure(res) {
   let body = null;
   try {
     body = await res.json();
   } catch {}
-  if (res.status === 401 && session.token) setSession(null, null);
+  if (res.status === 401) expired();
+  // The service worker's answer when offline with no saved copy: said in the page's language.
+  if (body?.error?.code === 'offline' && res.headers.get('x-lt-offline') === '1') return new ApiError(0, 'offline', t('offlineNotSaved'));
   return new ApiError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
 }
 
@@ -154,7 +185,7 @@ export function upload(path, form, onProgress) {
         onProgress(1);
         resolve(body);
       } else {
-        if (xhr.status === 401) setSession(null, null);
+        if (xhr.status === 401) expired();
         reject(new ApiError(xhr.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${xhr.status}`));
       }
     };

@@ -6,7 +6,7 @@
 // try saves the fields (PATCH) and uploads again; after success the form is empty again.
 import { useEffect, useState } from 'preact/hooks';
 import { api, session, units, upload } from './api.js';
-import { docTypesFor, t } from './i18n.js';
+import { docTypeName, docTypesFor, t } from './i18n.js';
 import { ErrorBox, go, html, onValue, Progress, toast, useAction } from './ui.js';
 import { UnitPicker } from './unitpicker.js';
 /** @import { Document, PaperRecipient, Secrecy, Unit, Urgency } from './types' */
@@ -112,7 +112,7 @@ export function Compose() {
       </label>`}
       <label class="field">${t('type')}
         <select value=${type} onChange=${onValue(setType)}>
-          ${docTypesFor((issuerUnitId ? parent : own)?.kind).map(([code, name]) => html`<option value=${code}>${name}${code === 'CV' ? '' : ` (${code})`}</option>`)}
+          ${docTypesFor((issuerUnitId ? parent : own)?.kind).map(([code]) => html`<option value=${code}>${docTypeName(code)}${code === 'CV' ? '' : ` (${code})`}</option>`)}
         </select>
       </label>
       <label class="field">${t('subject')}

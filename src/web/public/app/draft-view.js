@@ -6,7 +6,7 @@
 // versions (v1, v2 …) and the timeline with the comments. The page reloads on `draft:updated`.
 import { useEffect, useState } from 'preact/hooks';
 import { api, session, units, upload } from './api.js';
-import { ALL_DOC_TYPES, fmtDate, t } from './i18n.js';
+import { ALL_DOC_TYPES, docTypeName, fmtDate, t } from './i18n.js';
 import { signal } from './live.js';
 import { PdfViewer } from './pdfview.js';
 import { ErrorBox, go, html, onValue, Progress, toast, useAction } from './ui.js';
@@ -173,7 +173,7 @@ function EditForm({ doc, onDone }) {
     <form onSubmit=${submit} class="form">
       <label class="field">${t('type')}
         <select value=${type} onChange=${onValue(setType)}>
-          ${ALL_DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}${code === 'CV' ? '' : ` (${code})`}</option>`)}
+          ${ALL_DOC_TYPES.map(([code]) => html`<option value=${code}>${docTypeName(code, true)}${code === 'CV' ? '' : ` (${code})`}</option>`)}
         </select>
       </label>
       <label class="field">${t('subject')}

@@ -22,7 +22,7 @@ const VI = {
   sigValid: 'Chữ ký hợp lệ', sigIndeterminate: 'Chữ ký đúng, chưa kiểm tra được tình trạng thu hồi chứng thư', sigRevoked: 'Chữ ký không hợp lệ — chứng thư số đã bị thu hồi', sigInvalid: 'Chữ ký không hợp lệ — văn bản đã bị thay đổi sau khi ký', sigUntrusted: 'Chữ ký chưa được xác thực (chứng thư không thuộc tổ chức tin cậy)',
   sigNone: 'Chưa được ký số', sigAt: 'ký lúc', sigDetails: 'Chi tiết chữ ký',
   page: 'Trang {n}/{total}', prevPage: 'Trang trước', nextPage: 'Trang sau', pdfLoading: 'Đang tải trang…', pdfError: 'Không mở được tệp PDF',
-  offlineCopy: 'Đang xem bản lưu trên máy', notCachedOffline: 'Văn bản này chưa được lưu để đọc ngoại tuyến', files: 'Tệp đính kèm',
+  offlineCopy: 'Đang xem bản lưu trên máy', notCachedOffline: 'Văn bản này chưa được tải về máy, cần có mạng để mở lần đầu', files: 'Tệp đính kèm',
   mainFile: 'Văn bản chính', appendix: 'Phụ lục', canvasLabel: 'Trang {n} của văn bản {name}',
   accept: 'Tiếp nhận, vào sổ', refuse: 'Từ chối', refuseReason: 'Lý do từ chối', accepted: 'Đã vào sổ, số đến {n}',
   direction: 'Bút phê (ý kiến chỉ đạo)', lead: 'Đơn vị chủ trì', cooperating: 'Đơn vị phối hợp', deadline: 'Hạn xử lý', assign: 'Giao việc',
@@ -114,6 +114,20 @@ const VI = {
   'notifyEv.due_tomorrow': 'Việc được giao đến hạn ngày mai', 'notifyEv.overdue': 'Việc được giao đã quá hạn', 'notifyEv.meeting_reminder': 'Nhắc lịch họp',
   notifyQuiet: 'Không nhắn vào giờ nghỉ', notifyQuietFrom: 'Từ', notifyQuietTo: 'Đến', notifyQuietHint: 'Giờ Việt Nam. Văn bản hỏa tốc vẫn được nhắn cả trong giờ nghỉ.',
   notifySaved: 'Đã lưu cách nhận thông báo', notifiedAt: 'Đã nhắn tin {time}', mailedAt: 'Đã gửi thư {time}', notifyFailed: 'Nhắn tin không được',
+  // The alarm that cannot be silent, Web Push, session expiry (alarm-sound.js, alarm.js, push.js, api.js).
+  unlockTitle: 'Chuông cảnh báo hỏa tốc', unlockText: 'Chuông cảnh báo đang tắt: trình duyệt chỉ cho phát âm thanh và rung sau một lần chạm.', unlockButton: 'Bật chuông cảnh báo',
+  pushPromptTitle: 'Nhận cảnh báo hỏa tốc trên máy này',
+  pushPromptWhy: 'Văn bản hỏa tốc có thể đến lúc nửa đêm. Khi bật thông báo, điện thoại đổ chuông và rung cả khi màn hình đã tắt hoặc ứng dụng đã đóng, để văn bản khẩn không bị bỏ lỡ.',
+  pushAllow: 'Bật thông báo', pushLater: 'Để sau', pushDenied: 'Chưa được phép gửi thông báo trên máy này',
+  pushIosTitle: 'Trên iPhone, thông báo chỉ hoạt động khi ứng dụng đã được thêm vào Màn hình chính:',
+  pushIosStep1: 'Chạm nút Chia sẻ của Safari (ô vuông có mũi tên hướng lên).', pushIosStep2: 'Chọn "Thêm vào Màn hình chính", rồi "Thêm".',
+  pushIosStep3: 'Mở ứng dụng từ biểu tượng mới trên Màn hình chính, đăng nhập rồi bật thông báo.',
+  pushInsecure: 'Thông báo cần kết nối bảo mật (địa chỉ bắt đầu bằng https://). Hãy mở ứng dụng bằng địa chỉ https do quản trị viên cung cấp.',
+  pushBlocked: 'Thông báo của trang này đang bị chặn. Mở cài đặt trang web của trình duyệt, cho phép Thông báo, rồi bật lại ở Tài khoản.',
+  devicesTitle: 'Các máy đổ chuông khi có văn bản hỏa tốc', devicesNone: 'Chưa có máy nào: văn bản hỏa tốc chỉ báo khi ứng dụng đang mở.',
+  deviceThis: 'máy này', deviceSince: 'bật từ {date}', deviceRemove: 'Bỏ thông báo trên {name}', deviceRemoveShort: 'Bỏ',
+  sessionExpired: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', offlineNotSaved: 'Nội dung này chưa được tải về máy, cần có mạng để mở lần đầu',
+  partyType: '{name} (Đảng)',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -136,7 +150,7 @@ const EN = {
   sigValid: 'Valid signature', sigIndeterminate: 'Signature correct; certificate revocation status could not be checked', sigRevoked: 'Invalid signature — the certificate has been revoked', sigInvalid: 'Invalid signature — the document changed after signing', sigUntrusted: 'Signature not verified (certificate not from a trusted authority)',
   sigNone: 'Not digitally signed', sigAt: 'signed at', sigDetails: 'Signature details',
   page: 'Page {n}/{total}', prevPage: 'Previous page', nextPage: 'Next page', pdfLoading: 'Loading page…', pdfError: 'Could not open the PDF',
-  offlineCopy: 'Showing the copy saved on this device', notCachedOffline: 'This document was not saved for offline reading', files: 'Files',
+  offlineCopy: 'Showing the copy saved on this device', notCachedOffline: 'This document has not been downloaded to this device yet; it needs the network to open the first time', files: 'Files',
   mainFile: 'Main document', appendix: 'Appendix', canvasLabel: 'Page {n} of {name}',
   accept: 'Accept and register', refuse: 'Refuse', refuseReason: 'Reason for refusing', accepted: 'Registered, incoming no. {n}',
   direction: 'Direction', lead: 'Lead department', cooperating: 'Cooperating units', deadline: 'Deadline', assign: 'Assign',
@@ -228,6 +242,20 @@ const EN = {
   'notifyEv.due_tomorrow': 'An assignment due tomorrow', 'notifyEv.overdue': 'An assignment overdue', 'notifyEv.meeting_reminder': 'Meeting reminders',
   notifyQuiet: 'No messages during my rest hours', notifyQuietFrom: 'From', notifyQuietTo: 'To', notifyQuietHint: 'Vietnam time. Flash dispatches are sent even during rest hours.',
   notifySaved: 'Notification settings saved', notifiedAt: 'Texted {time}', mailedAt: 'Emailed {time}', notifyFailed: 'Text message failed',
+  // The alarm that cannot be silent, Web Push, session expiry.
+  unlockTitle: 'Flash alarm sound', unlockText: 'The alarm sound is off: the browser allows sound and vibration only after one tap.', unlockButton: 'Turn on the alarm sound',
+  pushPromptTitle: 'Get flash alarms on this device',
+  pushPromptWhy: 'Flash (hỏa tốc) documents may arrive in the middle of the night. With notifications on, the phone rings and vibrates even with the screen off or the app closed, so an urgent document is not missed.',
+  pushAllow: 'Turn on notifications', pushLater: 'Later', pushDenied: 'Notifications are not allowed on this device',
+  pushIosTitle: 'On iPhone, notifications work only once the app is added to the Home Screen:',
+  pushIosStep1: "Tap Safari's Share button (the square with an arrow pointing up).", pushIosStep2: 'Choose "Add to Home Screen", then "Add".',
+  pushIosStep3: 'Open the app from its new Home Screen icon, log in and turn notifications on.',
+  pushInsecure: 'Notifications need a secure connection (an address starting with https://). Open the app at the https address your administrator gives.',
+  pushBlocked: "Notifications are blocked for this site. Allow Notifications in the browser's site settings, then turn them on under Account.",
+  devicesTitle: 'Devices that ring for flash documents', devicesNone: 'No device yet: flash documents alert only while the app is open.',
+  deviceThis: 'this device', deviceSince: 'on since {date}', deviceRemove: 'Stop notifications on {name}', deviceRemoveShort: 'Remove',
+  sessionExpired: 'Your session has expired, please log in again', offlineNotSaved: 'This has not been downloaded to this device yet; it needs the network the first time',
+  partyType: '{name} (Party)',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */
@@ -285,28 +313,5 @@ export function fold(s) {
   return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
 }
 
-/** Document types (NĐ 30 appendix III) offered when drafting; CV = công văn. */
-/** @type {Array<[code: string, name: string]>} */
-export const DOC_TYPES = [
-  ['CV', 'Công văn'], ['QĐ', 'Quyết định'], ['TB', 'Thông báo'], ['KH', 'Kế hoạch'], ['BC', 'Báo cáo'], ['CT', 'Chỉ thị'],
-  ['CĐ', 'Công điện'], ['GM', 'Giấy mời'], ['HD', 'Hướng dẫn'], ['NQ', 'Nghị quyết'], ['TTr', 'Tờ trình'], ['CTr', 'Chương trình'],
-  ['QC', 'Quy chế'], ['QyĐ', 'Quy định'], ['PA', 'Phương án'], ['BB', 'Biên bản'], ['GGT', 'Giấy giới thiệu'],
-];
-
-/** Party document types (Hướng dẫn 36-HD/VPTW) offered to Party committees: KL, QĐi, TT are theirs only; công văn is `CV` too. */
-/** @type {Array<[code: string, name: string]>} */
-export const PARTY_DOC_TYPES = [
-  ['CV', 'Công văn'], ['NQ', 'Nghị quyết'], ['QĐ', 'Quyết định'], ['CT', 'Chỉ thị'], ['KL', 'Kết luận'], ['QĐi', 'Quy định'],
-  ['TT', 'Thông tri'], ['HD', 'Hướng dẫn'], ['BC', 'Báo cáo'], ['KH', 'Kế hoạch'], ['CTr', 'Chương trình'], ['TB', 'Thông báo'],
-  ['TTr', 'Tờ trình'], ['QC', 'Quy chế'], ['BB', 'Biên bản'], ['GM', 'Giấy mời'], ['GGT', 'Giấy giới thiệu'],
-];
-
-/** The types a unit of this kind drafts (the server refuses the other style's). @param {string | undefined} kind */
-export const docTypesFor = (kind) => (kind === 'party' ? PARTY_DOC_TYPES : DOC_TYPES);
-
-/** Every type, for registering what arrives from anyone (paper, secret register). */
-/** @type {Array<[code: string, name: string]>} */
-export const ALL_DOC_TYPES = [
-  ...DOC_TYPES,
-  .../** @type {Array<[string, string]>} */ (PARTY_DOC_TYPES.filter(([c]) => !DOC_TYPES.some(([d]) => d === c)).map(([c, n]) => [c, `${n} (Đảng)`])),
-];
+// Document types and their names in both languages (doctypes.js), for the modules that import them from here.
+export { ALL_DOC_TYPES, DOC_TYPE_NAMES, DOC_TYPES, docTypeName, docTypesFor, PARTY_DOC_TYPES } from './doctypes.js';

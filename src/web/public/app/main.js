@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Account, Login } from './account.js';
 import { Admin } from './admin.js';
-import { AlarmOverlay, clearAlarms, reconcile } from './alarm.js';
+import { AlarmOverlay, clearAlarms, reconcile, UnlockBanner } from './alarm.js';
 import { api, hasRole, onSession, session, setSession } from './api.js';
 import { Compose } from './compose.js';
 import { Awaiting, AwaitingBadge } from './drafts.js';
@@ -13,9 +13,10 @@ import { Inbox } from './inbox.js';
 import * as live from './live.js';
 import { Outbox, Tracking } from './outbox.js';
 import { PaperForm } from './paper.js';
+import { PushPrompt, pushPromptAnswered, pushPromptDue } from './push.js';
 import { Reader } from './reader.js';
 import { SecretRegister } from './secret.js';
-import { go, html, Toasts, useRoute } from './ui.js';
+import { go, html, Loading, Toasts, useRoute } from './ui.js';
 import { Work } from './work.js';
 /** @import { Route } from './ui.js' */
 /** @import { User } from './types' */
@@ -63,7 +64,19 @@ function App() {
   const [user, setUser] = useState(session.user);
   const [, setLangState] = useState(getLang());
   const [conn, setConn] = useState({ ...live.status });
+  // The one-time "allow notifications" screen, after logging in on this browser.
+  // `null` while finding out (a moment, the first time only).
+  const [prompt, setPrompt] = useState(/** @type {boolean | null} */ (pushPromptAnswered() ? false : null));
   const route = useRoute();
+  useEffect(() => {
+    let stale = false;
+    if (!user || pushPromptAnswered()) setPrompt(false);
+    else {
+      setPrompt(null);
+      pushPromptDue().then((due) => !stale && setPrompt(due));
+    }
+    return () => void (stale = true);
+  }, [user?.id]);
 
   useEffect(() => {
     /** @type {string | null} */
@@ -116,7 +129,8 @@ function App() {
       ${langButton}
       <a class=${`btn btn-small ${current === 'account' ? 'btn-primary' : ''}`} href="#/account" aria-label=${t('navMenu')}><${Icon} name="account" /></a>
     </header>
-    <main id="main"><${View} route=${route} onLang=${changeLang} /></main>
+    <${UnlockBanner} />
+    <main id="main">${prompt === null ? html`<${Loading} />` : prompt ? html`<${PushPrompt} onDone=${() => setPrompt(false)} />` : html`<${View} route=${route} onLang=${changeLang} />`}</main>
     <nav class="bottom" aria-label=${t('app')}>
       ${NAV.filter(([key]) => key !== 'awaiting' || hasRole('leader', 'officer', 'clerk')).map(([key, label]) => html`<a href=${`#/${key}`} class=${`nav-item ${current === key ? 'nav-on' : ''}`}
         aria-current=${current === key ? 'page' : undefined}><${Icon} name=${key} /><span>${t(label)}</span>${key === 'awaiting' && html`<${AwaitingBadge} />`}</a>`)}

@@ -6,7 +6,7 @@
 // opens at once.
 import { useState } from 'preact/hooks';
 import { upload } from './api.js';
-import { ALL_DOC_TYPES, t } from './i18n.js';
+import { ALL_DOC_TYPES, docTypeName, t } from './i18n.js';
 import { docHref, ErrorBox, go, html, onValue, Progress, toast, useAction } from './ui.js';
 
 const URGENCIES = ['normal', 'urgent', 'very_urgent', 'flash'];
@@ -54,7 +54,7 @@ export function PaperForm() {
     <h1 id="paper-title">${t('paperTitle')}</h1>
     <form class="form" onSubmit=${submit}>
       <label class="field">${t('type')}
-        <select name="type" value=${f.type} onChange=${set('type')}>${ALL_DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}</option>`)}</select>
+        <select name="type" value=${f.type} onChange=${set('type')}>${ALL_DOC_TYPES.map(([code]) => html`<option value=${code}>${docTypeName(code, true)}</option>`)}</select>
       </label>
       <label class="field">${t('subject')}<textarea name="subject" required maxlength="500" rows="3" value=${f.subject} onInput=${set('subject')}></textarea></label>
       <label class="field">${t('senderName')}<input name="senderName" required maxlength="300" value=${f.senderName} onInput=${set('senderName')} /></label>

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { authHeaders } from './api.js';
 import { t } from './i18n.js';
-import { errorMessage, html } from './ui.js';
+import { errorMessage, html, isOffline } from './ui.js';
 /** @import { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from '/vendor/pdf.min.mjs' */
 
 const DOC_CACHE = 'lt-docs';
@@ -69,7 +69,7 @@ async function openPdf(url) {
     const task = lib.getDocument({ ...COMMON, data });
     return { task, doc: await task.promise, offline: true };
   }
-  if (!navigator.onLine) throw new Error(t('notCachedOffline'));
+  if (!navigator.onLine) throw Object.assign(new Error(t('notCachedOffline')), { code: 'offline' });
   /** @type {PDFDocumentLoadingTask | null} */
   let task = null;
   try {
@@ -166,7 +166,9 @@ export function PdfViewer({ url, name }) {
   const total = doc?.numPages ?? 0;
   return html`<div class="pdf" ref=${box} data-rendered=${rendered} data-offline-ready=${kept ? '1' : '0'} data-source=${doc ? (offline ? 'saved' : 'network') : ''}>
     ${offline && html`<p class="notice">${t('offlineCopy')}</p>`}
-    ${error ? html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${errorMessage(error)}</p>` : null}
+    ${error ? (isOffline(error)
+      ? html`<p class="notice" role="status" data-offline="1">${t('notCachedOffline')}</p>`
+      : html`<p class="notice notice-error" role="alert">${t('pdfError')}: ${errorMessage(error)}</p>`) : null}
     ${!doc && !error && html`<p class="muted" role="status">${t('pdfLoading')}</p>`}
     <canvas ref=${canvas} class="pdf-canvas" role="img" aria-label=${t('canvasLabel', { n: page, name })}></canvas>
     ${doc && html`<div class="pdf-nav">

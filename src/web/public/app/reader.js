@@ -171,7 +171,7 @@ export function Reader({ id }) {
     return () => offs.forEach((off) => off());
   }, [id]);
 
-  if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} /></section>`;
+  if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} offlineText=${t('notCachedOffline')} /></section>`;
   if (!data) return html`<section class="view"><${Loading} /></section>`;
   const doc = data.document;
   // A draft is shown only to the people of its flow (author, reviewer, the issuer's leaders and clerks).

@@ -6,7 +6,7 @@
 // (the server sends plain text and offsets, never HTML). Search needs the network: offline it says so.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, authHeaders, onSession, session, setSession, units } from './api.js';
-import { ALL_DOC_TYPES, docTypesFor, fmtDate, getLang, t } from './i18n.js';
+import { ALL_DOC_TYPES, docTypeName, docTypesFor, fmtDate, getLang, t } from './i18n.js';
 import { docHref, ErrorBox, html, onValue, UrgencyBadge } from './ui.js';
 /** @import { ComponentChildren } from 'preact' */
 /** @import { Page, SearchDirection, SearchItem, Unit, Urgency } from './types' */
@@ -122,7 +122,7 @@ function FilterPanel({ dir, filters, set, types }) {
       <label class="field">${t('type')}
         <select value=${filters.type} onChange=${field('type')}>
           <option value="">${t('anyType')}</option>
-          ${types.map(([code, name]) => html`<option value=${code}>${name}${code === 'CV' ? '' : ` (${code})`}</option>`)}
+          ${types.map(([code]) => html`<option value=${code}>${docTypeName(code, true)}${code === 'CV' ? '' : ` (${code})`}</option>`)}
         </select>
       </label>
       <label class="field">${t('urgency')}

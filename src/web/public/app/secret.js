@@ -5,7 +5,7 @@
 // stored or sent (QĐ 28/2018).
 import { useState } from 'preact/hooks';
 import { api, hasRole } from './api.js';
-import { ALL_DOC_TYPES, fmtDate, t } from './i18n.js';
+import { ALL_DOC_TYPES, docTypeName, fmtDate, t } from './i18n.js';
 import { ErrorBox, html, Loading, onValue, toast, useAction, useResource } from './ui.js';
 /** @import { SecretEntry } from './types' */
 
@@ -48,7 +48,7 @@ function SecretForm({ onDone }) {
         </select>
       </label>
       <label class="field">${t('type')}
-        <select name="type" value=${f.type} onChange=${set('type')}>${ALL_DOC_TYPES.map(([code, name]) => html`<option value=${code}>${name}</option>`)}</select>
+        <select name="type" value=${f.type} onChange=${set('type')}>${ALL_DOC_TYPES.map(([code]) => html`<option value=${code}>${docTypeName(code, true)}</option>`)}</select>
       </label>
       ${!out && html`<label class="field">${t('notation')}<input name="notation" maxlength="64" value=${f.notation} onInput=${set('notation')} /></label>`}
       <label class="field">${t('subject')}<textarea name="subject" required maxlength="500" rows="3" value=${f.subject} onInput=${set('subject')}></textarea></label>

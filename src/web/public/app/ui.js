@@ -57,9 +57,18 @@ export function ExternalBadge({ unit }) {
   return html`<span class="badge badge-ext" data-external="1">${t('interSystemFrom', { system: unit.systemName || unit.systemId || t('otherSystem') })}</span>`;
 }
 
-/** @param {{ error: unknown, onRetry?: () => unknown }} props */
-export function ErrorBox({ error, onRetry }) {
+/** Offline with no saved copy (ApiError code 'offline'): a plain notice, not a failure. */
+export const isOffline = (/** @type {unknown} */ error) => /** @type {{ code?: unknown } | null} */ (error)?.code === 'offline';
+
+/** @param {{ error: unknown, onRetry?: () => unknown, offlineText?: string }} props */
+export function ErrorBox({ error, onRetry, offlineText }) {
   if (!error) return null;
+  if (isOffline(error)) {
+    return html`<div class="notice" role="status" data-offline="1">
+      <p>${offlineText ?? errorMessage(error)}</p>
+      ${onRetry && html`<button type="button" class="btn" onClick=${onRetry}>${t('retry')}</button>`}
+    </div>`;
+  }
   return html`<div class="notice notice-error" role="alert">
     <p>${t('error', { message: errorMessage(error) })}</p>
     ${onRetry && html`<button type="button" class="btn" onClick=${onRetry}>${t('retry')}</button>`}
