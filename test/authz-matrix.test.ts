@@ -83,6 +83,9 @@ const ROUTES: Record<string, Route> = {
   'POST /api/me/password': { access: 'user', freshToken: true, body: () => ({ current: 'not-the-password', next: 'mat-khau-moi-rat-dai-123' }) },
   'GET /api/me': { access: 'user' },
   'GET /api/me/notifications': { access: 'user' },
+  // Personal, not a unit's: whose they are is checked in push-devices.test.ts (another's id → 404).
+  'GET /api/me/push-subscriptions': { access: 'user' },
+  'DELETE /api/me/push-subscriptions/{id}': { access: 'user', targets: () => [obj({ id: RANDOM_UUID }, [])] },
   'PUT /api/me/notifications': { access: 'user', body: () => ({ phone: '0912345678', channels: { sms: ['flash_received'] } }) },
   'GET /api/units': { access: 'user' },
   'POST /api/units': { access: 'admin', body: () => ({ code: `MX${++seq}.H41`, name: `Đơn vị ma trận ${seq}`, shortName: 'MT', kind: 'government' }) },

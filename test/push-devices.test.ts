@@ -30,6 +30,7 @@ test("a person lists and removes their own push subscriptions, never another's",
     return r.json().subscription.id as string;
   };
   const phoneId = await subscribe(me, phone.subscription, ANDROID);
+  env.clock.advance(60_000); // listed in the order they were turned on (the test clock is frozen otherwise)
   await subscribe(me, tablet.subscription, IPHONE);
   const theirId = await subscribe(other, theirs.subscription, ANDROID);
 

@@ -10,6 +10,7 @@ import { buildUnit, buildUser, PASSWORD } from './helpers/factories.js';
 import { startSmsGateway } from './helpers/notify-servers.js';
 import { listen } from './helpers/sockets.js';
 import { audit, hasChromium, launch, PHONE, watchErrors } from './helpers/web.js';
+import { skipPushPrompt } from './helpers/web-world.js';
 
 const skip = hasChromium() ? false : 'Debian chromium is not installed (apt-get install -y chromium): browser tests skipped';
 
@@ -31,6 +32,7 @@ test('notification settings at 390 px: saved as typed, the unavailable channel g
   await page.getByLabel('Tên đăng nhập').fill('vanthu.sontay');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await skipPushPrompt(page);
   await page.getByRole('heading', { name: 'Văn bản đến' }).waitFor();
   await page.goto(`${base}/#/account`);
   await page.getByText('Nhận thông báo qua tin nhắn (SMS), thư điện tử').click();
