@@ -31,7 +31,7 @@ const VI = {
   tokenCert: 'Chứng thư số của token (tệp .cer/.pem)', tokenPrepare: 'Lấy dữ liệu cần ký', tokenData: 'Dữ liệu cần ký (base64) — ký bằng phần mềm của token',
   tokenSignature: 'Chữ ký (base64) từ token', tokenChain: 'Chứng thư trung gian (PEM, nếu có)', tokenComplete: 'Hoàn tất ký', copy: 'Sao chép', copied: 'Đã sao chép',
   issue: 'Cấp số và ban hành', issued: 'Đã ban hành: {notation}', tracking: 'Theo dõi nơi nhận', confirmIssue: 'Ban hành văn bản tới {n} đơn vị?',
-  trackingTitle: 'Tình hình xử lý ở nơi nhận', trackingSummary: 'Đã xem {read}/{total} · Đã nhận {ack}/{total} · Đã tiếp nhận {acc}/{total}', escalated: 'Đã báo lãnh đạo',
+  trackingTitle: 'Tình hình xử lý ở nơi nhận', escalated: 'Đã báo lãnh đạo',
   newDoc: 'Soạn văn bản đi', type: 'Loại văn bản', subject: 'Trích yếu', urgency: 'Độ khẩn', secrecy: 'Độ mật', recipients: 'Nơi nhận',
   secretWarning: 'Văn bản mật chỉ được đăng ký, không được gửi qua mạng.', chooseFiles: 'Tệp PDF (tệp đầu là văn bản chính)',
   createDraft: 'Lưu dự thảo và tải tệp lên', uploading: 'Đang tải lên {name}', uploadDone: 'Đã tải lên', needSubject: 'Cần nhập trích yếu', needRecipients: 'Cần chọn nơi nhận',
@@ -106,6 +106,14 @@ const VI = {
   'matched.subject': 'Trong trích yếu', 'matched.notation': 'Theo số, ký hiệu', 'matched.issuer': 'Theo nơi ban hành', 'matched.signer': 'Theo người ký',
   'matched.text': 'Trong nội dung tệp', textNotRead: 'Chưa nhận dạng chữ',
   textNotReadHint: 'Chưa đọc được chữ trong tệp (bản chụp chưa nhận dạng, hoặc đang xử lý): chưa tìm được theo nội dung tệp.',
+  // Nơi nhận theo nhóm, theo dõi nhiều nơi nhận (unitpicker.js, pickgroups.js, tracking.js).
+  ownUnit: 'đơn vị mình', showChosen: 'xem', hideChosen: 'ẩn', clearChosen: 'Bỏ chọn tất cả', 'group.title': 'Chọn nhanh theo nhóm', 'group.all': 'Tất cả đơn vị ({n})',
+  'group.communeGov': 'UBND các xã ({n})', 'group.communeParty': 'Đảng ủy các xã ({n})', 'group.schools': 'Các trường học ({n})', 'group.departments': 'Phòng ban chuyên môn ({n})',
+  'group.below': 'Đơn vị trực thuộc ({n})', 'group.saved': 'Nhóm: {name} ({n})', 'group.saveAs': 'Lưu các nơi nhận đã chọn thành nhóm', 'group.name': 'Tên nhóm nơi nhận',
+  'group.save': 'Lưu nhóm ({n} đơn vị)', 'group.delete': 'Xóa nhóm {name}', 'group.confirmDelete': 'Xóa nhóm nơi nhận "{name}"?', 'tr.all': 'Tất cả',
+  'tr.received': 'Đã nhận', 'tr.pending': 'Chưa nhận', 'tr.registered': 'Đã vào sổ', 'tr.overdue': 'Quá hạn', 'tr.escalated': 'Đã báo lãnh đạo', 'tr.messaged': 'Đã nhắn tin',
+  'tr.sort': 'Sắp xếp', 'tr.sortPending': 'Chưa nhận trước', 'tr.sortName': 'Theo tên đơn vị', 'tr.sortTime': 'Mới cập nhật trước', 'tr.csv': 'Tải về CSV (Excel)',
+  'tr.showing': 'Hiện {n}/{total} nơi nhận', 'tr.messagedAt': 'Đã nhắn tin {at}', 'tr.due': 'Hạn trả lời: {date}', 'tr.none': 'Không có nơi nhận nào ở tình trạng này',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -137,7 +145,7 @@ const EN = {
   tokenCert: "The token's certificate (.cer/.pem file)", tokenPrepare: 'Get the data to sign', tokenData: "Data to sign (base64) — sign it with the token's software",
   tokenSignature: 'Signature (base64) from the token', tokenChain: 'Intermediate certificates (PEM, if any)', tokenComplete: 'Finish signing', copy: 'Copy', copied: 'Copied',
   issue: 'Number and issue', issued: 'Issued: {notation}', tracking: 'Track recipients', confirmIssue: 'Issue the document to {n} units?',
-  trackingTitle: 'How the recipients are handling it', trackingSummary: 'Read {read}/{total} · Acknowledged {ack}/{total} · Accepted {acc}/{total}', escalated: 'Escalated to leaders',
+  trackingTitle: 'How the recipients are handling it', escalated: 'Escalated to leaders',
   newDoc: 'New outgoing document', type: 'Type', subject: 'Subject', urgency: 'Urgency', secrecy: 'Secrecy', recipients: 'Recipients',
   secretWarning: 'Secret documents are registered only, never sent over the network.', chooseFiles: 'PDF files (the first is the main document)',
   createDraft: 'Save draft and upload files', uploading: 'Uploading {name}', uploadDone: 'Uploaded', needSubject: 'Enter the subject', needRecipients: 'Choose recipients',
@@ -212,6 +220,14 @@ const EN = {
   'matched.subject': 'In the subject', 'matched.notation': 'By number/notation', 'matched.issuer': 'By issuer', 'matched.signer': 'By signer',
   'matched.text': 'In the file text', textNotRead: 'Text not recognised',
   textNotReadHint: 'The words of the files cannot be searched yet (a scan not recognised, or still being read).',
+  // Recipients by group, tracking many recipients (unitpicker.js, pickgroups.js, tracking.js).
+  ownUnit: 'your unit', showChosen: 'show', hideChosen: 'hide', clearChosen: 'Clear all', 'group.title': 'Pick by group', 'group.all': 'All units ({n})',
+  'group.communeGov': "Communes' People's Committees ({n})", 'group.communeParty': "Communes' Party committees ({n})", 'group.schools': 'All schools ({n})', 'group.departments': 'Departments ({n})',
+  'group.below': 'Units under yours ({n})', 'group.saved': 'Group: {name} ({n})', 'group.saveAs': 'Save the chosen recipients as a group', 'group.name': 'Recipient group name',
+  'group.save': 'Save group ({n} units)', 'group.delete': 'Delete group {name}', 'group.confirmDelete': 'Delete the recipient group "{name}"?', 'tr.all': 'All',
+  'tr.received': 'Received', 'tr.pending': 'Not received', 'tr.registered': 'Registered', 'tr.overdue': 'Overdue', 'tr.escalated': 'Leaders alerted', 'tr.messaged': 'Messaged',
+  'tr.sort': 'Sort', 'tr.sortPending': 'Not received first', 'tr.sortName': 'By unit name', 'tr.sortTime': 'Latest update first', 'tr.csv': 'Download CSV (Excel)',
+  'tr.showing': 'Showing {n} of {total} recipients', 'tr.messagedAt': 'Messaged {at}', 'tr.due': 'Reply due: {date}', 'tr.none': 'No recipient in this state',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */
