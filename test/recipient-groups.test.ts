@@ -148,3 +148,18 @@ test('migration 0025 backfills the level of units that existed before it', async
   const level = new Map(rows.map((r) => [r.id, r.level]));
   assert.deepEqual([tinh, so, huyen, phong, xa, truong].map((u) => level.get(u.id)), ['province', 'province', 'district', 'district', 'commune', 'commune']);
 });
+
+test('the demo district and the units CSV carry levels', async () => {
+  const { demoUnits } = await import('../src/workflows/demo/demo-district.js');
+  const { parseUnitsCsv } = await import('../src/cli/units-csv.js');
+  const units = demoUnits();
+  const communes = units.filter((u) => u.level === 'commune');
+  assert.equal(communes.filter((u) => u.kind === 'government').length, 16);
+  assert.equal(communes.filter((u) => u.kind === 'party').length, 16);
+  assert.ok(units.filter((u) => u.level !== 'commune').every((u) => u.level === 'district'));
+  const csv = 'code,name,short_name,kind,parent_code,level\nA1.H41,Ủy ban nhân dân xã A,UBND,government,,commune\nA2.H41,Phòng B,PB,department,,\nA3.H41,C,C,other,,village\n';
+  const { rows, rejected } = await parseUnitsCsv(csv);
+  assert.deepEqual(rows.map((r) => [r.code, r.level]), [['A1.H41', 'commune'], ['A2.H41', undefined]]);
+  assert.equal(rejected.length, 1);
+  assert.match(rejected[0]!.reason, /invalid level/);
+});
