@@ -3,23 +3,12 @@
 import { BOM, csvLine } from '../../lib/csv.js';
 import { VN_OFFSET_MS } from '../../lib/time.js';
 import type { DeliveryStatus } from './tables.js';
+import type { getTracking } from './inbox.js';
 
-/** What a tracking row carries that the CSV reads (`notifications` comes with the SMS/email notifier). */
-export interface TrackedDelivery {
-  unit: { code: string; name: string; systemName?: string | null };
-  status: DeliveryStatus;
-  deliveredAt: string;
-  readAt: string | null;
-  acknowledgedAt: string | null;
-  acceptedAt: string | null;
-  incomingNumber: number | null;
-  refusedAt: string | null;
-  refusalReason: string | null;
-  completedAt: string | null;
-  escalatedAt: string | null;
-  overdue: boolean;
+/** A tracking row, and the `notifications` the SMS/email notifier adds to it (optional here). */
+export type TrackedDelivery = Awaited<ReturnType<typeof getTracking>>['deliveries'][number] & {
   notifications?: Array<{ channel: string; to: string; at: string; status: string }>;
-}
+};
 
 /** Đã nhận: someone of the recipient opened or acknowledged it, or its clerk acted on it. */
 export const received = (d: TrackedDelivery) => d.readAt !== null || d.acknowledgedAt !== null || !['delivered', 'recalled'].includes(d.status);
@@ -48,7 +37,7 @@ export function trackingCsv(rows: TrackedDelivery[]): string {
   const lines = ordered.map((d, i) => {
     const sent = (d.notifications ?? []).filter((n) => n.status === 'sent');
     return csvLine([
-      String(i + 1), d.unit.code, d.unit.systemName ? `${d.unit.name} (${d.unit.systemName})` : d.unit.name, STATUS_VI[d.status] ?? d.status,
+      String(i + 1), d.unit.code, 'systemName' in d.unit && d.unit.systemName ? `${d.unit.name} (${d.unit.systemName})` : d.unit.name, STATUS_VI[d.status] ?? d.status,
       received(d) ? 'Có' : 'Chưa', vnTime(d.readAt), vnTime(d.acknowledgedAt), vnTime(d.acceptedAt), d.incomingNumber === null ? '' : String(d.incomingNumber),
       d.overdue ? 'Có' : '', vnTime(d.escalatedAt), sent.map((n) => `${n.channel} ${n.to} ${vnTime(n.at)}`).join('; '),
       vnTime(d.refusedAt), d.refusalReason ?? '', vnTime(d.completedAt),
