@@ -74,6 +74,8 @@ test('recipient groups: a clerk saves one, everyone of the unit lists it, no oth
   assert.equal((await post(officer, { name: 'Của chuyên viên', unitIds: [a.id] })).statusCode, 403);
 
   assert.deepEqual((await list(officer)).map((g) => [g.name, g.unitIds.length]), [['Các xã vùng lũ', 2]]);
+  const can = async (who: typeof clerk) => (await env.app.inject({ url: '/api/recipient-groups', headers: who.auth })).json().can;
+  assert.deepEqual([await can(clerk), await can(officer)], [{ edit: true }, { edit: false }]);
   assert.deepEqual(await list(other), [], 'another unit sees none of them');
   assert.equal((await env.app.inject({ method: 'DELETE', url: `/api/recipient-groups/${id}`, headers: other.auth })).statusCode, 404);
   assert.equal((await list(clerk)).length, 1);

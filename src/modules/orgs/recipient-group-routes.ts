@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../http/types.js';
 import { IdParams, NoContent, Security, Timestamp, Uuid } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
-import { createGroup, deleteGroup, listGroups, MAX_GROUP_UNITS } from './recipient-groups.js';
+import { createGroup, deleteGroup, listGroups, MAX_GROUP_UNITS, mayEditGroups } from './recipient-groups.js';
 import { Errors } from './schemas.js';
 
 const Group = Type.Object({
@@ -16,8 +16,10 @@ const Group = Type.Object({
 export async function recipientGroupRoutes(app: App, deps: Deps) {
   const tags = ['units'];
   app.get('/api/recipient-groups', {
-    schema: { tags, security: Security, summary: 'Nhóm nơi nhận của đơn vị mình — the caller unit\'s saved recipient groups', response: { 200: Type.Object({ groups: Type.Array(Group) }), ...Errors } },
-  }, async (req) => ({ groups: await listGroups(deps.db, req.actor) }));
+    schema: { tags, security: Security, summary: 'Nhóm nơi nhận của đơn vị mình — the caller unit\'s saved recipient groups', response: {
+      200: Type.Object({ groups: Type.Array(Group), can: Type.Object({ edit: Type.Boolean({ description: 'may create and delete the unit\'s groups' }) }) }), ...Errors,
+    } },
+  }, async (req) => ({ groups: await listGroups(deps.db, req.actor), can: { edit: mayEditGroups(req.actor) } }));
 
   app.post('/api/recipient-groups', {
     schema: {

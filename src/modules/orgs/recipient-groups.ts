@@ -31,8 +31,11 @@ export async function listGroups(db: DbOrTx, actor: Actor) {
   return rows.map((g) => presentGroup(g, active));
 }
 
+/** May the actor create and delete its unit's groups (its clerks and leaders)? */
+export const mayEditGroups = (actor: Actor) => hasRole(actor, 'clerk', 'leader');
+
 const mayEdit = (actor: Actor) => {
-  if (!hasRole(actor, 'clerk', 'leader')) {
+  if (!mayEditGroups(actor)) {
     throw forbidden('Chỉ văn thư hoặc lãnh đạo đơn vị được sửa nhóm nơi nhận', 'Only a clerk or leader of the unit can change its recipient groups');
   }
 };

@@ -4,7 +4,7 @@
 // everything under one's own unit, or one of the unit's saved groups (nhóm nơi nhận, kept on the
 // server per unit). A group already wholly chosen is pressed; tapping it again takes it out.
 import { useState } from 'preact/hooks';
-import { api, hasRole } from './api.js';
+import { api } from './api.js';
 import { t } from './i18n.js';
 import { ErrorBox, html, onValue, useAction, useResource } from './ui.js';
 /** @import { RecipientGroup, Unit } from './types' */
@@ -41,13 +41,13 @@ export function builtInGroups(pickable, byId, ownId) {
  * @param {{ pickable: Unit[], byId: Map<string, Unit>, ownId: string | undefined, selected: string[], onChange: (ids: string[]) => void }} props
  */
 export function GroupBar({ pickable, byId, ownId, selected, onChange }) {
-  const saved = useResource(() => /** @type {Promise<{ groups: RecipientGroup[] }>} */ (api('/api/recipient-groups')), []);
+  const saved = useResource(() => /** @type {Promise<{ groups: RecipientGroup[], can: { edit: boolean } }>} */ (api('/api/recipient-groups')), []);
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
   const { busy, error, run } = useAction();
   const known = new Set(pickable.map((u) => u.id));
   const chosen = new Set(selected);
-  const mayEdit = hasRole('clerk', 'leader');
+  const mayEdit = Boolean(saved.data?.can.edit);
   /** @type {Array<{ key: string, label: string, ids: string[], saved?: RecipientGroup }>} */
   const groups = [
     ...builtInGroups(pickable, byId, ownId),
