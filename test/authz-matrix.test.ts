@@ -27,6 +27,8 @@ interface World {
   deliveryId: string;
   assignmentId: string;
   delegationId: string;
+  /** A's saved recipient group (nhóm nơi nhận). */
+  groupId: string;
 }
 
 /** A request body: JSON, or a raw payload with its headers (multipart). */
@@ -106,6 +108,7 @@ const ROUTES: Record<string, Route> = {
     targets: (w) => [obj({ id: w.draftId, fileId: w.draftFileId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId, fileId: w.docFileId }, C), obj({ id: w.docId, fileId: w.draftFileId }, ['A', 'B', 'C'])],
   },
   'GET /api/documents/{id}/tracking': { access: 'user', targets: (w) => [obj({ id: w.docId }, C), obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT)] },
+  'GET /api/documents/{id}/tracking.csv': { access: 'user', targets: (w) => [obj({ id: w.docId }, C), obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT)] },
   'POST /api/documents/{id}/issue': { access: 'user', targets: (w) => [obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId }, OUTSIDERS_OF_DRAFT)] },
   'POST /api/documents/{id}/recall': { access: 'user', targets: (w) => [obj({ id: w.docId }, OUTSIDERS_OF_DRAFT), obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT)], body: () => ({ reason: 'Thu hồi để kiểm tra' }) },
   'POST /api/documents/{id}/sign': { access: 'user', targets: (w) => [obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId }, OUTSIDERS_OF_DRAFT)], body: () => ({}) },
@@ -145,6 +148,9 @@ const ROUTES: Record<string, Route> = {
   'POST /api/assignments/{id}/reassign': { access: 'user', targets: (w) => [obj({ id: w.assignmentId }, OUTSIDERS_OF_DELIVERY)], body: (w) => ({ userId: w.users.officerB.user.id }) },
   'POST /api/delegations': { access: 'user', body: (w, caller) => ({ toUserId: w.users[caller?.startsWith('leader') ? (`officer${caller.at(-1)}` as Kind) : 'officerA']?.user.id ?? w.users.officerA.user.id, startsOn: '2030-01-01', endsOn: '2030-01-05', scopes: ['sign'] }) },
   'GET /api/delegations': { access: 'user' },
+  'GET /api/recipient-groups': { access: 'user' },
+  'POST /api/recipient-groups': { access: 'user', body: (w) => ({ name: `Nhóm ma trận ${++seq}`, unitIds: [w.unitA] }) },
+  'DELETE /api/recipient-groups/{id}': { access: 'user', targets: (w) => [obj({ id: w.groupId }, ['B', 'C'])] },
   'DELETE /api/delegations/{id}': { access: 'user', targets: (w) => [obj({ id: w.delegationId }, ['B', 'C'])] },
 
   'POST /api/certificates': { access: 'user', body: () => junkForm({ owner: 'user', passphrase: 'x' }) },
@@ -208,10 +214,13 @@ async function world(env: TestEnv): Promise<World> {
     payload: { toUserId: users.officerA.user.id, startsOn: '2031-01-01', endsOn: '2031-01-10', scopes: ['sign'] },
   });
   assert.equal(delegated.statusCode, 201, delegated.body);
+  const group = await env.app.inject({ method: 'POST', url: '/api/recipient-groups', headers: users.clerkA.auth, payload: { name: 'Nhóm của A', unitIds: [B.id] } });
+  assert.equal(group.statusCode, 201, group.body);
   return {
     users, victim, unitA: A.id,
     draftId: draft.id, draftFileId: await fileOf(draft.id), docId: doc.id, docFileId: await fileOf(doc.id),
     deliveryId: item.deliveryId, assignmentId: assigned.json().assignments[0].id, delegationId: delegated.json().delegation.id,
+    groupId: group.json().group.id,
   };
 }
 
@@ -233,7 +242,7 @@ test('authorization matrix: every route × every kind of caller', async (t) => {
   assert.deepEqual(stale, [], 'ROUTES names routes /docs/json does not list (removed or renamed?)');
 
   const w = await world(env);
-  const secrets = [w.draftId, w.docId, w.deliveryId, w.assignmentId, w.delegationId, w.draftFileId, w.docFileId, 'Dự thảo mật của A', 'Văn bản A gửi B'];
+  const secrets = [w.draftId, w.docId, w.deliveryId, w.assignmentId, w.delegationId, w.groupId, w.draftFileId, w.docFileId, 'Dự thảo mật của A', 'Văn bản A gửi B'];
   const problems: string[] = [];
   let calls = 0;
   let refusals = 0;

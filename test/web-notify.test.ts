@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTestEnv } from './helpers/app.js';
-import { buildUnit, buildUser, PASSWORD } from './helpers/factories.js';
+import { buildDocument, buildUnit, buildUser, PASSWORD } from './helpers/factories.js';
 import { startSmsGateway } from './helpers/notify-servers.js';
-import { listen } from './helpers/sockets.js';
+import { listen, waitFor } from './helpers/sockets.js';
 import { audit, hasChromium, launch, PHONE, watchErrors } from './helpers/web.js';
 import { skipPushPrompt } from './helpers/web-world.js';
 
@@ -57,4 +57,20 @@ test('notification settings at 390 px: saved as typed, the unavailable channel g
   assert.match(await alert.innerText(), /không phải số di động Việt Nam/);
   assert.equal((await env.app.inject({ url: '/api/me/notifications', headers: clerk.auth })).json().phone, '0912345678');
   assert.deepEqual(errors.filter((e) => !e.includes('400')), []);
+
+  // A hỏa tốc to the commune: its clerk is texted, and the district's tracking card says so.
+  const district = await buildUser(env, { roles: ['clerk'], username: 'vanthu.huyen' });
+  const { doc } = await buildDocument(env, { author: district, recipients: [commune.id], urgency: 'flash', subject: 'Hỏa tốc: sơ tán dân' });
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/documents/${doc.id}/issue`, headers: district.auth })).statusCode, 200);
+  await waitFor(() => gw.requests.length === 1, 15_000, 'the SMS');
+  const issuerPage = await (await browser.newContext({ ...PHONE, serviceWorkers: 'block' })).newPage();
+  await issuerPage.goto(`${base}/#/login`);
+  await issuerPage.getByLabel('Tên đăng nhập').fill('vanthu.huyen');
+  await issuerPage.getByLabel('Mật khẩu').fill(PASSWORD);
+  await issuerPage.getByRole('button', { name: 'Đăng nhập' }).click();
+  await skipPushPrompt(issuerPage);
+  await issuerPage.goto(`${base}/#/tracking/${doc.id}`);
+  const line = issuerPage.locator('.track-notified[data-channel="sms"][data-status="sent"]');
+  await line.waitFor();
+  assert.match(await line.innerText(), /^Đã nhắn tin \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · .+ \(0912\*\*\*678\)$/);
 });

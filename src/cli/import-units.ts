@@ -168,7 +168,7 @@ export async function importUnits(deps: Pick<Deps, 'db' | 'clock'>, file: string
       }
     }
     try {
-      const unit = await createUnit(deps.db, null, { code: row.code, name: row.name, shortName: row.shortName, kind: row.kind, parentId }, at);
+      const unit = await createUnit(deps.db, null, { code: row.code, name: row.name, shortName: row.shortName, kind: row.kind, ...(row.level ? { level: row.level } : {}), parentId }, at);
       idByCode.set(row.code, unit.id);
       report.imported.push({ ...ref(row), id: unit.id });
     } catch (err) {

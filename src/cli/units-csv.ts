@@ -1,13 +1,15 @@
 // CSV import of units: streaming parse + validation, and parents-first ordering.
-// Expected header: code,name,short_name,kind,parent_code (also shortName/parentCode,
-// any casing, spaces/dashes/underscores ignored). Whether a parent_code that is not
+// Expected header: code,name,short_name,kind,parent_code and optionally level (province,
+// district, commune; empty = inferred from the parent and the name) — also shortName/parentCode,
+// any casing, spaces/dashes/underscores ignored. Whether a parent_code that is not
 // in the file exists is left to the DB import.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import type { UnitKind, UnitSeed } from '../workflows/demo/demo-district.js';
+import type { UnitKind, UnitLevel, UnitSeed } from '../workflows/demo/demo-district.js';
 
 export const UNIT_KINDS: readonly UnitKind[] = ['party', 'council', 'government', 'department', 'school', 'other'];
+export const UNIT_LEVELS: readonly UnitLevel[] = ['province', 'district', 'commune'];
 const CODE_RE = /^[0-9A-Za-z.]+$/;
 const MAX_CODE = 35;
 const MAX_NAME = 255;
@@ -24,13 +26,14 @@ export interface ParseUnitsResult {
   rejected: RejectedRow[];
 }
 
-type Field = 'code' | 'name' | 'shortName' | 'kind' | 'parentCode';
+type Field = 'code' | 'name' | 'shortName' | 'kind' | 'parentCode' | 'level';
 const HEADER_ALIASES: Record<string, Field> = {
   code: 'code',
   name: 'name',
   shortname: 'shortName',
   kind: 'kind',
   parentcode: 'parentCode',
+  level: 'level',
 };
 const REQUIRED: readonly Field[] = ['code', 'name', 'shortName', 'kind'];
 
@@ -112,6 +115,7 @@ export async function parseUnitsCsv(
     const shortName = v.shortName ?? '';
     const kind = (v.kind ?? '').toLowerCase();
     const parentCode = v.parentCode ?? '';
+    const level = (v.level ?? '').toLowerCase();
     let problem: string | null = null;
     if (item.record.length > columns.length) {
       problem = `Số cột nhiều hơn dòng tiêu đề (row has ${item.record.length} columns, header has ${columns.length})`;
@@ -124,6 +128,8 @@ export async function parseUnitsCsv(
     else if (kind === '') problem = 'Thiếu loại đơn vị (missing kind)';
     else if (!(UNIT_KINDS as readonly string[]).includes(kind)) {
       problem = `Loại đơn vị "${v.kind}" không hợp lệ (invalid kind; expected one of ${UNIT_KINDS.join(', ')})`;
+    } else if (level !== '' && !(UNIT_LEVELS as readonly string[]).includes(level)) {
+      problem = `Cấp đơn vị "${v.level}" không hợp lệ (invalid level; expected one of ${UNIT_LEVELS.join(', ')}, or empty)`;
     } else if (parentCode !== '' && (problem = codeProblem(parentCode, 'parent'))) { /* set */ }
     else if (parentCode === code) problem = 'Đơn vị không thể là cấp trên của chính nó (unit cannot be its own parent)';
     else if (seen.has(code)) problem = `Trùng mã định danh với dòng ${seen.get(code)} (duplicate code, first seen on line ${seen.get(code)})`;
@@ -131,7 +137,7 @@ export async function parseUnitsCsv(
     if (problem) reject(problem);
     else {
       seen.set(code, line);
-      rows.push({ code, name, shortName, kind: kind as UnitKind, parentCode: parentCode === '' ? null : parentCode });
+      rows.push({ code, name, shortName, kind: kind as UnitKind, parentCode: parentCode === '' ? null : parentCode, ...(level ? { level: level as UnitLevel } : {}) });
     }
     onRow?.(count);
   }

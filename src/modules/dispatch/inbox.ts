@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/deps.js';
 import { badRequest } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
+import { vnDate } from '../../lib/time.js';
 import { loadOwnDocument } from '../documents/access.js';
 import { documentFiles, documents, type Urgency } from '../documents/tables.js';
 import { units } from '../orgs/tables.js';
@@ -89,8 +90,12 @@ export async function listInbox(
 }
 
 /** Per recipient, how far it has got; for the issuing unit only (others get 404). */
-export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, documentId: string) {
+/** Statuses in which a recipient still owes an answer: past the document's due date, such a delivery is overdue (quá hạn). */
+const OPEN_STATUSES: readonly DeliveryStatus[] = ['delivered', 'accepted', 'assigned', 'in_progress'];
+
+export async function getTracking(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, documentId: string) {
   const doc = await loadOwnDocument(deps.db, actor, documentId);
+  const late = doc.dueDate !== null && doc.dueDate < vnDate(deps.clock());
   const rows = await deps.db
     .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName, systemId: units.systemId, systemName: units.systemName } })
     .from(deliveries)
@@ -101,6 +106,8 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
   const transport = rows.some((r) => r.unit.systemId) ? await transportByOrganId(deps.db, doc.id) : new Map();
   const notified = await notificationsOf(deps.db, doc.id);
   return {
+    /** The answer's due date (hạn trả lời), if the document has one. */
+    dueDate: doc.dueDate,
     deliveries: rows.map(({ d, unit }) => ({
       deliveryId: d.id,
       unit: { id: unit.id, code: unit.code, name: unit.name, shortName: unit.shortName, ...(unit.systemId ? { external: true, systemId: unit.systemId, systemName: unit.systemName } : {}) },
@@ -118,6 +125,8 @@ export async function getTracking(deps: Pick<Deps, 'db'>, actor: Actor, document
       completedAt: iso(d.completedAt),
       recalledAt: iso(d.recalledAt),
       escalatedAt: iso(d.escalatedAt),
+      /** Past the document's due date (Vietnam date) and not yet completed, refused or recalled. */
+      overdue: late && OPEN_STATUSES.includes(d.status),
       recallRequestedAt: iso(d.recallRequestedAt),
       recallRefusalReason: d.recallRefusalReason,
       /** Every step with its edXML status code, time and acting unit, in order. */

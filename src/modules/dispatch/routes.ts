@@ -8,6 +8,7 @@ import { getTracking, listInbox } from './inbox.js';
 import { acceptDelivery, acknowledgeDelivery, markDeliveryRead, refuseDelivery } from './status.js';
 import { DELIVERY_STATUSES, STATUS_CODES, type deliveries } from './tables.js';
 import * as S from './schemas.js';
+import { trackingCsv } from './tracking-csv.js';
 
 
 function presentStatus(d: typeof deliveries.$inferSelect) {
@@ -50,4 +51,17 @@ export async function dispatchRoutes(app: App, deps: Deps) {
   app.get('/api/documents/:id/tracking', { schema: { tags: ['documents'], security: Security, params: IdParams, summary: 'Theo dõi: từng nơi nhận (issuer only)', response: { 200: S.TrackingBody, ...S.Errors } } }, async (req) =>
     getTracking(deps, req.actor, req.params.id),
   );
+  app.get('/api/documents/:id/tracking.csv', {
+    schema: {
+      tags: ['documents'], security: Security, params: IdParams, summary: 'Theo dõi dạng CSV: một dòng mỗi nơi nhận, chưa nhận trước (issuer only)',
+      response: { 200: { content: { 'text/csv': { schema: Type.Unsafe<string>({ type: 'string', description: 'UTF-8 with BOM, RFC 4180, CRLF' }) } } }, ...S.Errors },
+    },
+  }, async (req, reply) => {
+    const tracking = await getTracking(deps, req.actor, req.params.id);
+    return reply
+      .header('content-disposition', `attachment; filename="theo-doi-${req.params.id}.csv"`)
+      .header('cache-control', 'private, no-store')
+      .type('text/csv; charset=utf-8')
+      .send(trackingCsv(tracking.deliveries));
+  });
 }

@@ -90,6 +90,7 @@ export const TrackingRow = Type.Object(
     completedAt: Nullable(Timestamp),
     recalledAt: Nullable(Timestamp),
     escalatedAt: Nullable(Timestamp),
+    overdue: Type.Boolean({ description: 'quá hạn: past the document\'s dueDate (Vietnam date) and still delivered, accepted, assigned or in progress' }),
     recallRequestedAt: Nullable(Timestamp),
     recallRefusalReason: Nullable(Type.String()),
     history: Type.Array(HistoryStep),
@@ -111,6 +112,7 @@ export const TrackingRow = Type.Object(
   open,
 );
 export const TrackingBody = Type.Object({
+  dueDate: Type.Optional(Nullable(Day)),
   deliveries: Type.Array(TrackingRow),
   paperRecipients: Type.Optional(Type.Array(Type.Object({
     unitId: Nullable(Uuid),

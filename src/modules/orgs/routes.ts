@@ -4,14 +4,17 @@ import { IdParams, Security, Uuid } from '../../http/schemas.js';
 import type { Deps } from '../../lib/deps.js';
 import { getUser, listUnitPeople, listUsers, presentUser, createUser } from './users.js';
 import { createUnit, listUnits, presentUnit, updateUnit } from './units.js';
-import { ROLES, UNIT_KINDS } from './tables.js';
+import { ROLES, UNIT_KINDS, UNIT_LEVELS } from './tables.js';
 import { unauthorized } from '../../lib/errors.js';
 import * as S from './schemas.js';
+import { recipientGroupRoutes } from './recipient-group-routes.js';
 
 const Kind = Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)));
+const Level = Type.Union(UNIT_LEVELS.map((l) => Type.Literal(l)), { description: 'province | district | commune; absent = from the parent and the name' });
 const RoleT = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export async function orgRoutes(app: App, deps: Deps) {
+  await recipientGroupRoutes(app, deps);
   app.get('/api/me', { schema: { tags: ['auth'], summary: 'Tài khoản đang đăng nhập — the caller', security: Security, response: { 200: S.MeBody, ...S.Errors } } }, async (req) => {
     const user = await getUser(deps.db, req.actor.userId);
     if (!user) throw unauthorized('Tài khoản không còn hiệu lực', 'Account not active');
@@ -43,6 +46,7 @@ export async function orgRoutes(app: App, deps: Deps) {
             name: Type.String({ minLength: 1, maxLength: 255 }),
             shortName: Type.String({ minLength: 1, maxLength: 20 }),
             kind: Kind,
+            level: Type.Optional(Level),
             parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
             partyTerm: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{4}-\\d{4}$' }), Type.Null()])),
           },
@@ -62,12 +66,13 @@ export async function orgRoutes(app: App, deps: Deps) {
     {
       schema: {
         tags: ['units'], security: Security, params: IdParams,
-        summary: 'Sửa nhiệm kỳ Đảng, địa danh của đơn vị (admin) — fields without history only; renames and moves are a reorganisation',
+        summary: 'Sửa nhiệm kỳ Đảng, địa danh, cấp của đơn vị (admin) — fields without history only; renames and moves are a reorganisation',
         body: Type.Object(
           {
             partyTerm: Type.Optional(Type.Union([Type.String({ maxLength: 20, description: '"2025-2030"' }), Type.Null()])),
             partyTermStartsOn: Type.Optional(Type.Union([Type.String({ maxLength: 32, description: 'YYYY-MM-DD, the day after the congress closed' }), Type.Null()])),
             placeName: Type.Optional(Type.Union([Type.String({ maxLength: 400, description: 'địa danh, ≤ 100 ký tự' }), Type.Null()])),
+            level: Type.Optional(Level),
           },
           { additionalProperties: false },
         ),

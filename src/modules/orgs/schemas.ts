@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, OneOf, Uuid } from '../../http/schemas.js';
-import { ROLES, UNIT_KINDS, USER_POSITIONS } from './tables.js';
+import { ROLES, UNIT_KINDS, UNIT_LEVELS, USER_POSITIONS } from './tables.js';
 
 /** Shared pieces, re-exported so a routes.ts needs one import. */
 export { Errors, FileBody, NoContent } from '../../http/schemas.js';
@@ -24,6 +24,7 @@ export const Unit = Type.Object({
   name: Type.String(),
   shortName: Type.String(),
   kind: OneOf(UNIT_KINDS),
+  level: OneOf(UNIT_LEVELS, { description: 'administrative level (cấp): province (tỉnh), district (huyện), commune (xã)' }),
   parentId: Nullable(Uuid),
   partyTerm: Type.Optional(Nullable(Type.String({ description: 'Party units: the current term, e.g. "2025-2030"' }))),
   partyTermStartsOn: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD: the day after the congress closed; Party numbers restart on it' }))),

@@ -3,6 +3,9 @@ import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uuid 
 
 export const UNIT_KINDS = ['party', 'council', 'government', 'department', 'school', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+/** Administrative level (cấp): tỉnh, huyện, xã — beside `kind`, so recipients can be picked by group ("all communes' People's Committees"). */
+export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
+export type UnitLevel = (typeof UNIT_LEVELS)[number];
 /** head (cấp trưởng), deputy (cấp phó, signs KT.), acting (quyền, Q.), by_order (TL.). */
 export const USER_POSITIONS = ['head', 'deputy', 'acting', 'by_order'] as const;
 export type UserPosition = (typeof USER_POSITIONS)[number];
@@ -19,6 +22,8 @@ export const units = pgTable(
     name: text('name').notNull(),
     shortName: text('short_name').notNull(),
     kind: text('kind').$type<UnitKind>().notNull(),
+    /** Administrative level; inferred from the parent and the name when not given (levels.ts). */
+    level: text('level').$type<UnitLevel>().notNull().default('district'),
     parentId: uuid('parent_id').references((): AnyPgColumn => units.id),
     /** Party term label (nhiệm kỳ) used for Party-style numbering, e.g. "2025-2030"; null = derived from the date. */
     partyTerm: text('party_term'),
@@ -75,4 +80,21 @@ export const delegations = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [index('delegations_to_idx').on(t.toUserId)],
+);
+
+/**
+ * A unit's own saved recipient list (nhóm nơi nhận), e.g. "Các xã vùng lũ": kept by its clerks and
+ * leaders, seen by no other unit. `unitIds` are checked to be active units when saved.
+ */
+export const recipientGroups = pgTable(
+  'recipient_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    name: text('name').notNull(),
+    unitIds: uuid('unit_ids').array().notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('recipient_groups_unit_idx').on(t.unitId)],
 );

@@ -5,7 +5,8 @@ import { isUuid } from '../../lib/ids.js';
 import type { Actor } from '../../lib/actor.js';
 import { hasRole } from '../../lib/actor.js';
 import { recordEvents } from '../events/service.js';
-import { type UnitKind, units } from './tables.js';
+import { type UnitKind, type UnitLevel, units } from './tables.js';
+import { inferLevel } from './levels.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -14,6 +15,8 @@ export interface NewUnit {
   name: string;
   shortName: string;
   kind: UnitKind;
+  /** Administrative level; absent = inferred from the parent and the name (levels.ts). */
+  level?: UnitLevel;
   parentId?: string | null;
   partyTerm?: string | null;
 }
@@ -22,7 +25,7 @@ export const ORGAN_ID = /^[0-9A-Za-z.]{1,35}$/;
 
 export function presentUnit(u: Unit) {
   return {
-    id: u.id, code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, parentId: u.parentId,
+    id: u.id, code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, level: u.level, parentId: u.parentId,
     /** Party units: the current term's label and the day it began (the day after the congress closed). */
     partyTerm: u.partyTerm, partyTermStartsOn: u.partyTermStartsOn,
     /** The place name of the date line ("Sơn Hà, ngày …"); null = derived from the unit's name. */
@@ -45,9 +48,11 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
     );
   }
   return db.transaction(async (tx) => {
+    let parentLevel: UnitLevel | null = null;
     if (input.parentId) {
-      const [parent] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.parentId));
+      const [parent] = await tx.select({ id: units.id, level: units.level }).from(units).where(eq(units.id, input.parentId));
       if (!parent) throw badRequest('Đơn vị cấp trên không tồn tại', `Parent unit ${input.parentId} does not exist`);
+      parentLevel = parent.level;
     }
     const [existing] = await tx.select({ id: units.id }).from(units).where(eq(units.code, input.code));
     if (existing) throw conflict(`Mã định danh ${input.code} đã tồn tại`, `Unit code ${input.code} already exists`);
@@ -58,12 +63,13 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
         name: input.name,
         shortName: input.shortName,
         kind: input.kind,
+        level: input.level ?? inferLevel(input.name, parentLevel),
         parentId: input.parentId ?? null,
         partyTerm: input.partyTerm ?? null,
       })
       .returning();
     await recordEvents(tx, [
-      { type: 'unit.created', at, actor, unitIds: [unit!.id], data: { code: unit!.code, name: unit!.name } },
+      { type: 'unit.created', at, actor, unitIds: [unit!.id], data: { code: unit!.code, name: unit!.name, level: unit!.level } },
     ]);
     return unit!;
   });
@@ -74,6 +80,7 @@ export interface UnitPatch {
   partyTerm?: string | null;
   partyTermStartsOn?: string | null;
   placeName?: string | null;
+  level?: UnitLevel;
 }
 
 const TERM = /^(\d{4})-(\d{4})$/;
@@ -99,7 +106,8 @@ export async function updateUnit(db: DbOrTx, actor: Actor, id: string, patch: Un
     const [unit] = isUuid(id) ? await tx.select().from(units).where(eq(units.id, id)).for('update') : [];
     if (!unit || unit.internal) throw notFound('Không tìm thấy đơn vị', 'Unit not found');
     if (unit.systemId !== null) throw conflict('Đơn vị thuộc hệ thống khác trên trục liên thông: không sửa tại đây', 'A unit of another system cannot be changed here');
-    const set: Partial<Pick<Unit, 'partyTerm' | 'partyTermStartsOn' | 'placeName'>> = {};
+    const set: Partial<Pick<Unit, 'partyTerm' | 'partyTermStartsOn' | 'placeName' | 'level'>> = {};
+    if (patch.level !== undefined) set.level = patch.level;
     if (patch.partyTerm !== undefined) {
       const m = patch.partyTerm === null ? null : TERM.exec(patch.partyTerm);
       if (patch.partyTerm !== null && (!m || Number(m[2]) - Number(m[1]) < 1 || Number(m[2]) - Number(m[1]) > 10)) {

@@ -1,12 +1,7 @@
 import type { Register } from './build-register.js';
+import { BOM, csvField } from '../../lib/csv.js';
 
-// Excel opens a CSV as UTF-8 only when it starts with a byte order mark; without it Vietnamese is mojibake.
-const BOM = '\uFEFF';
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, and quotes inside are doubled. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+export { csvField };
 
 const ROWS_PER_CHUNK = 500;
 

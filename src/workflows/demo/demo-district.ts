@@ -16,12 +16,16 @@
 
 export type UnitKind = 'party' | 'council' | 'government' | 'department' | 'school' | 'other';
 
+export type UnitLevel = 'province' | 'district' | 'commune';
+
 export interface UnitSeed {
   code: string;
   name: string;
   shortName: string;
   kind: UnitKind;
   parentCode: string | null;
+  /** Administrative level; absent = inferred from the parent and the name when created. */
+  level?: UnitLevel;
 }
 
 export interface UserSeed {
@@ -142,8 +146,8 @@ function communeSchools(c: Commune): Array<[string, string]> {
 
 export function demoUnits(): UnitSeed[] {
   const units: UnitSeed[] = [];
-  const add = (code: string, name: string, shortName: string, kind: UnitKind, parentCode: string | null): void => {
-    units.push({ code, name, shortName, kind, parentCode });
+  const add = (code: string, name: string, shortName: string, kind: UnitKind, parentCode: string | null, level: UnitLevel = 'district'): void => {
+    units.push({ code, name, shortName, kind, parentCode, level });
   };
 
   // District level: 1 + 17 + 1 + 1 + 4 = 24 units.
@@ -155,11 +159,11 @@ export function demoUnits(): UnitSeed[] {
 
   // Communes/towns: Đảng ủy (under the Huyện ủy) and UBND (under the UBND huyện), 32 units.
   COMMUNES.forEach((c, i) => {
-    add(communePartyCode(i), `Đảng ủy ${communeLabel(c)}`, 'ĐU', 'party', HUYEN_UY);
-    add(communeUbndCode(i), `Ủy ban nhân dân ${communeLabel(c)}`, 'UBND', 'government', UBND_HUYEN);
+    add(communePartyCode(i), `Đảng ủy ${communeLabel(c)}`, 'ĐU', 'party', HUYEN_UY, 'commune');
+    add(communeUbndCode(i), `Ủy ban nhân dân ${communeLabel(c)}`, 'UBND', 'government', UBND_HUYEN, 'commune');
   });
 
-  // Schools, all under Phòng GDĐT, numbered 001.. in this order.
+  // Schools, all under Phòng GDĐT (district level), numbered 001.. in this order.
   const gddt = code(0, PHONG_GDDT_SEG);
   const schools = [...COMMUNES.flatMap(communeSchools), ...NAMED_SCHOOLS];
   schools.forEach(([name, short], n) => add(code(n + 1, PHONG_GDDT_SEG), name, short, 'school', gddt));

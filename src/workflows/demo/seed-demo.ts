@@ -16,7 +16,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ unit
   for (const u of wantedUnits) {
     if (idByCode.has(u.code)) continue;
     const parentId = u.parentCode ? idByCode.get(u.parentCode) ?? null : null;
-    const unit = await createUnit(deps.db, null, { code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, parentId }, at);
+    const unit = await createUnit(deps.db, null, { code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, ...(u.level ? { level: u.level } : {}), parentId }, at);
     idByCode.set(u.code, unit.id);
     newUnits++;
   }

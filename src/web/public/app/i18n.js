@@ -31,7 +31,7 @@ const VI = {
   tokenCert: 'Chứng thư số của token (tệp .cer/.pem)', tokenPrepare: 'Lấy dữ liệu cần ký', tokenData: 'Dữ liệu cần ký (base64) — ký bằng phần mềm của token',
   tokenSignature: 'Chữ ký (base64) từ token', tokenChain: 'Chứng thư trung gian (PEM, nếu có)', tokenComplete: 'Hoàn tất ký', copy: 'Sao chép', copied: 'Đã sao chép',
   issue: 'Cấp số và ban hành', issued: 'Đã ban hành: {notation}', tracking: 'Theo dõi nơi nhận', confirmIssue: 'Ban hành văn bản tới {n} đơn vị?',
-  trackingTitle: 'Tình hình xử lý ở nơi nhận', trackingSummary: 'Đã xem {read}/{total} · Đã nhận {ack}/{total} · Đã tiếp nhận {acc}/{total}', escalated: 'Đã báo lãnh đạo',
+  trackingTitle: 'Tình hình xử lý ở nơi nhận', escalated: 'Đã báo lãnh đạo',
   newDoc: 'Soạn văn bản đi', type: 'Loại văn bản', subject: 'Trích yếu', urgency: 'Độ khẩn', secrecy: 'Độ mật', recipients: 'Nơi nhận',
   secretWarning: 'Văn bản mật chỉ được đăng ký, không được gửi qua mạng.', chooseFiles: 'Tệp PDF (tệp đầu là văn bản chính)',
   createDraft: 'Lưu dự thảo và tải tệp lên', uploading: 'Đang tải lên {name}', uploadDone: 'Đã tải lên', needSubject: 'Cần nhập trích yếu', needRecipients: 'Cần chọn nơi nhận',
@@ -113,7 +113,7 @@ const VI = {
   'notifyEv.flash_received': 'Văn bản hỏa tốc gửi đến đơn vị', 'notifyEv.flash_escalated': 'Hỏa tốc chưa có ai nhận (báo lãnh đạo)',
   'notifyEv.due_tomorrow': 'Việc được giao đến hạn ngày mai', 'notifyEv.overdue': 'Việc được giao đã quá hạn', 'notifyEv.meeting_reminder': 'Nhắc lịch họp',
   notifyQuiet: 'Không nhắn vào giờ nghỉ', notifyQuietFrom: 'Từ', notifyQuietTo: 'Đến', notifyQuietHint: 'Giờ Việt Nam. Văn bản hỏa tốc vẫn được nhắn cả trong giờ nghỉ.',
-  notifySaved: 'Đã lưu cách nhận thông báo', notifiedAt: 'Đã nhắn tin {time}', mailedAt: 'Đã gửi thư {time}', notifyFailed: 'Nhắn tin không được',
+  notifySaved: 'Đã lưu cách nhận thông báo', mailedAt: 'Đã gửi thư {time}', notifyFailed: 'Nhắn tin không được',
   // The alarm that cannot be silent, Web Push, session expiry (alarm-sound.js, alarm.js, push.js, api.js).
   unlockTitle: 'Chuông cảnh báo hỏa tốc', unlockText: 'Chuông cảnh báo đang tắt: trình duyệt chỉ cho phát âm thanh và rung sau một lần chạm.', unlockButton: 'Bật chuông cảnh báo',
   pushPromptTitle: 'Nhận cảnh báo hỏa tốc trên máy này',
@@ -128,6 +128,14 @@ const VI = {
   deviceThis: 'máy này', deviceSince: 'bật từ {date}', deviceRemove: 'Bỏ thông báo trên {name}', deviceRemoveShort: 'Bỏ',
   sessionExpired: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', offlineNotSaved: 'Nội dung này chưa được tải về máy, cần có mạng để mở lần đầu',
   partyType: '{name} (Đảng)',
+  // Nơi nhận theo nhóm, theo dõi nhiều nơi nhận (unitpicker.js, pickgroups.js, tracking.js).
+  ownUnit: 'đơn vị mình', showChosen: 'xem', hideChosen: 'ẩn', clearChosen: 'Bỏ chọn tất cả', 'group.title': 'Chọn nhanh theo nhóm', 'group.all': 'Tất cả đơn vị ({n})',
+  'group.communeGov': 'UBND các xã ({n})', 'group.communeParty': 'Đảng ủy các xã ({n})', 'group.schools': 'Các trường học ({n})', 'group.departments': 'Phòng ban chuyên môn ({n})',
+  'group.below': 'Đơn vị trực thuộc ({n})', 'group.saved': 'Nhóm: {name} ({n})', 'group.saveAs': 'Lưu các nơi nhận đã chọn thành nhóm', 'group.name': 'Tên nhóm nơi nhận',
+  'group.save': 'Lưu nhóm ({n} đơn vị)', 'group.delete': 'Xóa nhóm {name}', 'group.confirmDelete': 'Xóa nhóm nơi nhận "{name}"?', 'tr.all': 'Tất cả',
+  'tr.received': 'Đã nhận', 'tr.pending': 'Chưa nhận', 'tr.registered': 'Đã vào sổ', 'tr.overdue': 'Quá hạn', 'tr.escalated': 'Đã báo lãnh đạo', 'tr.messaged': 'Đã nhắn tin',
+  'tr.sort': 'Sắp xếp', 'tr.sortPending': 'Chưa nhận trước', 'tr.sortName': 'Theo tên đơn vị', 'tr.sortTime': 'Mới cập nhật trước', 'tr.csv': 'Tải về CSV (Excel)',
+  'tr.showing': 'Hiện {n}/{total} nơi nhận', 'tr.messagedAt': 'Đã nhắn tin {at}', 'tr.due': 'Hạn trả lời: {date}', 'tr.none': 'Không có nơi nhận nào ở tình trạng này',
 };
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
@@ -159,7 +167,7 @@ const EN = {
   tokenCert: "The token's certificate (.cer/.pem file)", tokenPrepare: 'Get the data to sign', tokenData: "Data to sign (base64) — sign it with the token's software",
   tokenSignature: 'Signature (base64) from the token', tokenChain: 'Intermediate certificates (PEM, if any)', tokenComplete: 'Finish signing', copy: 'Copy', copied: 'Copied',
   issue: 'Number and issue', issued: 'Issued: {notation}', tracking: 'Track recipients', confirmIssue: 'Issue the document to {n} units?',
-  trackingTitle: 'How the recipients are handling it', trackingSummary: 'Read {read}/{total} · Acknowledged {ack}/{total} · Accepted {acc}/{total}', escalated: 'Escalated to leaders',
+  trackingTitle: 'How the recipients are handling it', escalated: 'Escalated to leaders',
   newDoc: 'New outgoing document', type: 'Type', subject: 'Subject', urgency: 'Urgency', secrecy: 'Secrecy', recipients: 'Recipients',
   secretWarning: 'Secret documents are registered only, never sent over the network.', chooseFiles: 'PDF files (the first is the main document)',
   createDraft: 'Save draft and upload files', uploading: 'Uploading {name}', uploadDone: 'Uploaded', needSubject: 'Enter the subject', needRecipients: 'Choose recipients',
@@ -241,7 +249,7 @@ const EN = {
   'notifyEv.flash_received': 'A flash dispatch to my unit', 'notifyEv.flash_escalated': 'A flash nobody acknowledged (to leaders)',
   'notifyEv.due_tomorrow': 'An assignment due tomorrow', 'notifyEv.overdue': 'An assignment overdue', 'notifyEv.meeting_reminder': 'Meeting reminders',
   notifyQuiet: 'No messages during my rest hours', notifyQuietFrom: 'From', notifyQuietTo: 'To', notifyQuietHint: 'Vietnam time. Flash dispatches are sent even during rest hours.',
-  notifySaved: 'Notification settings saved', notifiedAt: 'Texted {time}', mailedAt: 'Emailed {time}', notifyFailed: 'Text message failed',
+  notifySaved: 'Notification settings saved', mailedAt: 'Emailed {time}', notifyFailed: 'Text message failed',
   // The alarm that cannot be silent, Web Push, session expiry.
   unlockTitle: 'Flash alarm sound', unlockText: 'The alarm sound is off: the browser allows sound and vibration only after one tap.', unlockButton: 'Turn on the alarm sound',
   pushPromptTitle: 'Get flash alarms on this device',
@@ -256,6 +264,14 @@ const EN = {
   deviceThis: 'this device', deviceSince: 'on since {date}', deviceRemove: 'Stop notifications on {name}', deviceRemoveShort: 'Remove',
   sessionExpired: 'Your session has expired, please log in again', offlineNotSaved: 'This has not been downloaded to this device yet; it needs the network the first time',
   partyType: '{name} (Party)',
+  // Recipients by group, tracking many recipients (unitpicker.js, pickgroups.js, tracking.js).
+  ownUnit: 'your unit', showChosen: 'show', hideChosen: 'hide', clearChosen: 'Clear all', 'group.title': 'Pick by group', 'group.all': 'All units ({n})',
+  'group.communeGov': "Communes' People's Committees ({n})", 'group.communeParty': "Communes' Party committees ({n})", 'group.schools': 'All schools ({n})', 'group.departments': 'Departments ({n})',
+  'group.below': 'Units under yours ({n})', 'group.saved': 'Group: {name} ({n})', 'group.saveAs': 'Save the chosen recipients as a group', 'group.name': 'Recipient group name',
+  'group.save': 'Save group ({n} units)', 'group.delete': 'Delete group {name}', 'group.confirmDelete': 'Delete the recipient group "{name}"?', 'tr.all': 'All',
+  'tr.received': 'Received', 'tr.pending': 'Not received', 'tr.registered': 'Registered', 'tr.overdue': 'Overdue', 'tr.escalated': 'Leaders alerted', 'tr.messaged': 'Messaged',
+  'tr.sort': 'Sort', 'tr.sortPending': 'Not received first', 'tr.sortName': 'By unit name', 'tr.sortTime': 'Latest update first', 'tr.csv': 'Download CSV (Excel)',
+  'tr.showing': 'Showing {n} of {total} recipients', 'tr.messagedAt': 'Messaged {at}', 'tr.due': 'Reply due: {date}', 'tr.none': 'No recipient in this state',
 };
 
 /** Both dictionaries (exported for test/i18n.test.ts: same keys, no empty text). */

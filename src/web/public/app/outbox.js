@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { fmtDate, getLang, t } from './i18n.js';
 import { on, signal } from './live.js';
 import { Search } from './search.js';
+import { arrange, TrackSummary } from './trackfilter.js';
 import { ErrorBox, html, Loading, StatusBadge, toast, UrgencyBadge, useAction, useResource } from './ui.js';
 /** @import { AppEvents, Document, DocumentDetail, Page, TrackingRow, TransportState } from './types' */
 
@@ -96,7 +97,10 @@ export function Tracking({ id }) {
   const [doc, setDoc] = useState(/** @type {Document | null} */ (null));
   // Issued, but the number and date could not be written onto the page (no "Số:"/date line found).
   const [unstamped, setUnstamped] = useState(false);
-  const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRowWithShares[] }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
+  const tracking = useResource(() => /** @type {Promise<{ deliveries: TrackingRowWithShares[], dueDate?: string | null }>} */ (api(`/api/documents/${id}/tracking`)), [id]);
+  // Which recipients are listed (a summary state, or all) and in what order ("chưa nhận" first).
+  const [filter, setFilter] = useState('all');
+  const [sort, setSort] = useState('pending');
   const timer = useRef(/** @type {number | undefined} */ (undefined));
   useEffect(() => {
     /** @type {Promise<DocumentDetail>} */ (api(`/api/documents/${id}`)).then((r) => {
@@ -122,7 +126,7 @@ export function Tracking({ id }) {
     const every = setInterval(tracking.reload, 30_000);
     return () => clearInterval(every);
   }, [moving, id]);
-  const count = (/** @type {(row: TrackingRow) => unknown} */ f) => rows.filter(f).length;
+  const shown = arrange(rows, filter, sort);
   return html`<section class="view" aria-labelledby="tracking-title">
     <p class="back"><a class="btn btn-link" href="#/outbox">← ${t('back')}</a></p>
     <h1 id="tracking-title">${t('trackingTitle')}</h1>
@@ -131,12 +135,11 @@ export function Tracking({ id }) {
     ${unstamped && html`<p class="notice notice-error" data-stamped="0">${t('notStamped')}</p>`}
     <${ErrorBox} error=${tracking.error} onRetry=${tracking.reload} />
     ${!tracking.data && !tracking.error && html`<${Loading} />`}
-    ${rows.length > 0 && html`<p class="summary" aria-live="polite">${t('trackingSummary', {
-      read: count((d) => d.readAt), ack: count((d) => d.acknowledgedAt), acc: count((d) => d.acceptedAt), total: rows.length,
-    })}</p>`}
+    ${rows.length > 0 && html`<${TrackSummary} id=${id} rows=${rows} dueDate=${tracking.data?.dueDate} filter=${filter} setFilter=${setFilter}
+      sort=${sort} setSort=${setSort} shown=${shown.length} />`}
     <ul class="list">
-      ${rows.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}
-        data-transport=${d.transport}>
+      ${shown.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}
+        data-transport=${d.transport} data-overdue=${d.overdue ? '1' : undefined}>
         <span class="track-unit">${d.unit.name}</span>
         ${d.unit.external && html`<span class="doc-meta">${d.unit.systemName || d.unit.systemId} · ${t('otherSystem')}</span>`}
         <span class="doc-badges"><${StatusBadge} status=${d.status} />
@@ -144,9 +147,12 @@ export function Tracking({ id }) {
             title=${d.transport === 'failed' && d.transportReason ? t('transportReason', { reason: d.transportReason }) : t('transportLabel')}>
             ${t(`transport.${d.transport}`)}</span>`}
           ${d.readAt ? html`<span class="badge badge-ack">${t('read')}</span>` : html`<span class="badge badge-unread">${t('unread')}</span>`}
-          ${d.incomingNumber && html`<span class="badge">${t('incomingNumber')}: ${d.incomingNumber}</span>`}</span>
+          ${d.incomingNumber && html`<span class="badge">${t('incomingNumber')}: ${d.incomingNumber}</span>`}
+          ${d.overdue && html`<span class="badge badge-overdue">${t('tr.overdue')}</span>`}</span>
         <ul class="steps">${steps(d).map(([k, at]) => html`<li>${t(k)}: ${fmtDate(at)}</li>`)}</ul>
         ${d.shares && d.shares.length > 0 && html`<p class="muted track-shares" data-shares=${d.shares.length}>${sharedWords(d.shares)}</p>`}
+        ${(d.notifications ?? []).filter((n) => n.status === 'sent' || n.status === 'failed').map((n) => html`<p class="muted track-notified" data-channel=${n.channel} data-status=${n.status}>
+          ${n.status === 'failed' ? t('notifyFailed') : t(n.channel === 'sms' ? 'tr.messagedAt' : 'mailedAt', { at: fmtDate(n.at), time: fmtDate(n.at) })}${n.person ? ` · ${n.person}` : ''} (${n.to})</p>`)}
         ${d.refusalReason && html`<p class="muted">${t('refuseReason')}: ${d.refusalReason}</p>`}
         ${d.transport === 'failed' && d.transportReason && html`<p class="transport-reason">${t('transportReason', { reason: d.transportReason })}</p>`}
       </li>`)}

@@ -30,6 +30,8 @@ export interface Unit {
   name: string;
   shortName: string;
   kind: string;
+  /** Administrative level (cấp tỉnh / huyện / xã). */
+  level?: UnitLevel;
   parentId: string | null;
   /** Served by another system on the exchange axis (what is sent to it leaves as an edXML package). */
   external: boolean;
@@ -41,6 +43,16 @@ export interface Unit {
   partyTermStartsOn?: string | null;
   /** The place name of the date line ("Sơn Hà, ngày …"); null: derived from the unit's name. */
   placeName?: string | null;
+}
+
+export type UnitLevel = 'province' | 'district' | 'commune';
+
+/** GET /api/recipient-groups: a unit's own saved recipient list (nhóm nơi nhận). */
+export interface RecipientGroup {
+  id: string;
+  name: string;
+  unitIds: string[];
+  createdAt: string;
 }
 
 /** How far a package to a unit of another system got on the axis (apart from the recipient's status). */
@@ -386,6 +398,10 @@ export interface TrackingRow {
   completedAt: string | null;
   recalledAt: string | null;
   escalatedAt: string | null;
+  /** Past the document's due date and still open (quá hạn). */
+  overdue?: boolean;
+  /** SMS / email / Zalo messages sent about this delivery (from the notifier; optional). */
+  notifications?: Array<{ channel: string; to: string; at: string; status: string; person?: string | null }>;
 }
 
 /** POST /api/documents/:id/sign/prepare. */

@@ -1,15 +1,21 @@
 // @ts-check
-// Recipients from the unit tree: browse by expanding, or search ignoring diacritics; chips list
-// what is chosen. Only expanded branches are drawn, so a province's 3,000 communes stay light.
-// The units of other systems on the exchange axis (liên thông) come after ours, one collapsible
-// group per system, marked "hệ thống khác"; they are chosen like any unit.
+// Recipients: search (ignoring diacritics) at the top, then one-tap groups (pickgroups.js: all
+// communes' People's Committees, all schools, saved groups …), then the unit tree to browse by
+// expanding. One's own unit stays in the tree, unpickable, with its units under it (not as roots).
+// What is chosen is a count that opens to chips ("xem"); a few are shown at once. Only expanded
+// branches are drawn, so a province's 3,000 communes stay light. The units of other systems on the
+// exchange axis (liên thông) come after ours, one collapsible group per system, marked "hệ thống
+// khác"; they are chosen like any unit.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { session, units } from './api.js';
 import { fold, getLang, t } from './i18n.js';
+import { GroupBar } from './pickgroups.js';
 import { ErrorBox, html, Loading, onChecked, onValue } from './ui.js';
 /** @import { Unit } from './types' */
 
 const MAX_RESULTS = 60;
+/** Up to this many chosen units are shown as chips at once; more collapse to a count with "xem". */
+const CHIPS_OPEN = 5;
 
 /** The name of the system a unit of another system belongs to (its group). @param {Unit} u */
 export const systemOf = (u) => u.systemName || u.systemId || t('otherSystem');
@@ -20,8 +26,10 @@ export function UnitPicker({ selected, onChange }) {
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(() => /** @type {Set<string>} */ (new Set()));
+  const [showChips, setShowChips] = useState(/** @type {boolean | null} */ (null));
+  const ownId = session.user?.unitId;
   useEffect(() => {
-    units().then((list) => setAll(list.filter((u) => u.id !== session.user?.unitId)), setError);
+    units().then(setAll, setError);
   }, []);
 
   const index = useMemo(() => {
@@ -48,7 +56,9 @@ export function UnitPicker({ selected, onChange }) {
     for (const list of children.values()) list.sort((a, b) => compare(a.name, b.name));
     const groups = [...systems].map(([name, count]) => ({ name, count })).sort((a, b) => compare(a.name, b.name));
     const keys = new Map(all.map((u) => [u.id, fold(`${u.name} ${u.shortName} ${u.code}${u.external ? ` ${systemOf(u)}` : ''}`)]));
-    return { byId, children, groups, keys };
+    // Everything but one's own unit may be picked (it is in the tree only to hold its units).
+    const pickable = all.filter((u) => u.id !== ownId);
+    return { byId, children, groups, keys, pickable };
   }, [all]);
 
   if (error) return html`<${ErrorBox} error=${error} />`;
@@ -61,8 +71,11 @@ export function UnitPicker({ selected, onChange }) {
     setOpen(next);
   };
   /** "Select all" above an opened branch's units. @param {Unit[]} kids */
-  const selectAll = (kids) => html`<li><button type="button" class="btn btn-link" onClick=${() => onChange([...new Set([...selected, ...kids.map((k) => k.id)])])}>
-    ${t('selectAllBelow', { n: kids.length })}</button></li>`;
+  const selectAll = (kids) => {
+    const ids = kids.filter((k) => k.id !== ownId).map((k) => k.id);
+    return html`<li><button type="button" class="btn btn-link" onClick=${() => onChange([...new Set([...selected, ...ids])])}>
+      ${t('selectAllBelow', { n: ids.length })}</button></li>`;
+  };
 
   /**
    * @param {Unit} u
@@ -74,14 +87,15 @@ export function UnitPicker({ selected, onChange }) {
     const kids = index.children.get(u.id) ?? [];
     const isOpen = open.has(u.id);
     const parent = u.parentId ? index.byId.get(u.parentId) : undefined;
-    return html`<li key=${u.id} style=${{ paddingLeft: `${Math.min(depth, 4) * 14}px` }}>
+    const own = u.id === ownId;
+    return html`<li key=${u.id} style=${{ paddingLeft: `${Math.min(depth, 4) * 14}px` }} data-own=${own ? '1' : undefined}>
       <div class="unit-row">
-        <label class="check">
+        ${own ? html`<span class="check own-unit"><span>${u.name} <small class="muted">(${t('ownUnit')})</small></span></span>` : html`<label class="check">
           <input type="checkbox" checked=${chosen.has(u.id)} onChange=${onChecked((on) => toggle(u.id, on))} data-code=${u.code}
             data-external=${u.external ? '1' : undefined} />
           <span>${u.name}${showParent && parent ? html`<small class="muted"> — ${parent.name}</small>` : ''}
             ${showParent && u.external && html` <small class="ext-mark">${systemOf(u)} · ${t('otherSystem')}</small>`}</span>
-        </label>
+        </label>`}
         ${!showParent && kids.length > 0 && html`<button type="button" class="btn btn-small btn-icon" aria-expanded=${isOpen}
           aria-label=${t(isOpen ? 'collapse' : 'expand', { name: u.name })} onClick=${() => toggleOpen(u.id)}>${isOpen ? '−' : '+'}</button>`}
       </div>
@@ -112,14 +126,21 @@ export function UnitPicker({ selected, onChange }) {
   };
 
   const q = fold(query.trim());
-  const matches = q && all ? all.filter((u) => index.keys.get(u.id)?.includes(q)) : null;
+  const matches = q ? index.pickable.filter((u) => index.keys.get(u.id)?.includes(q)) : null;
+  const chipsOpen = showChips ?? selected.length <= CHIPS_OPEN;
   return html`<div class="picker">
-    ${selected.length > 0 && html`<p class="chips" aria-live="polite"><span>${t('selected', { n: selected.length })}:</span>
-      ${selected.map((id) => index.byId.get(id)).filter((u) => u !== undefined).map((u) => html`<button type="button" class="chip" key=${u.id}
-        aria-label=${t('remove', { name: u.name })} onClick=${() => toggle(u.id, false)}>${u.name}${u.external ? ` (${systemOf(u)})` : ''} ×</button>`)}</p>`}
     <label class="field">${t('searchUnits')}
       <input type="search" value=${query} onInput=${onValue(setQuery)} autocomplete="off" />
     </label>
+    ${selected.length > 0 && html`<div class="picked" aria-live="polite" data-picked=${selected.length}>
+      <span>${t('selected', { n: selected.length })}</span>
+      <button type="button" class="btn btn-link" aria-expanded=${chipsOpen} onClick=${() => setShowChips(!chipsOpen)}>${t(chipsOpen ? 'hideChosen' : 'showChosen')}</button>
+      <button type="button" class="btn btn-link" onClick=${() => onChange([])}>${t('clearChosen')}</button>
+      ${chipsOpen && html`<p class="chips">
+        ${selected.map((id) => index.byId.get(id)).filter((u) => u !== undefined).map((u) => html`<button type="button" class="chip" key=${u.id}
+          aria-label=${t('remove', { name: u.name })} onClick=${() => toggle(u.id, false)}>${u.name}${u.external ? ` (${systemOf(u)})` : ''} ×</button>`)}</p>`}
+    </div>`}
+    ${!matches && html`<${GroupBar} pickable=${index.pickable} byId=${index.byId} ownId=${ownId} selected=${selected} onChange=${onChange} />`}
     <ul class="unit-tree" aria-label=${t('recipients')}>
       ${matches
         ? matches.length === 0 ? html`<li class="muted">${t('noMatch')}</li>` : matches.slice(0, MAX_RESULTS).map((u) => row(u, 0, true))
