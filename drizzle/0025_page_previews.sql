@@ -6,6 +6,7 @@ CREATE TABLE "page_previews" (
 	"sha256" text NOT NULL,
 	"size" integer NOT NULL,
 	"height" integer NOT NULL,
+	"pages" integer NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "page_previews_file_sha256_page_width_format_pk" PRIMARY KEY("file_sha256","page","width","format")
 );

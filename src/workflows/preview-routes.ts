@@ -29,7 +29,7 @@ export async function previewRoutes(app: App, deps: Deps) {
   app.get('/api/documents/:id/files/:fileId/pages/:page', {
     schema: {
       tags, security: Security, summary: 'Ảnh một trang của tệp (xem nhanh) — a page as an image',
-      description: `\`:page\` is the page number from 1 with \`.jpg\` or \`.png\` (e.g. \`1.jpg\`); \`width\` in pixels, one of ${PREVIEW_WIDTHS.join(', ')} (default 720). Rendered by poppler once per file content, page, width and format and kept in the store. With \`v\` = the file's SHA-256 (as the app sends) the image may be cached for a year; otherwise revalidate (ETag). A bad page or width → 400; a page the file does not have → 400; a file poppler cannot render → 422.`,
+      description: `\`:page\` is the page number from 1 with \`.jpg\` or \`.png\` (e.g. \`1.jpg\`); \`width\` in pixels, one of ${PREVIEW_WIDTHS.join(', ')} (default 720). Rendered by poppler once per file content, page, width and format and kept in the store. The \`X-Page-Count\` response header gives the file's page count. With \`v\` = the file's SHA-256 (as the app sends) the image may be cached for a year; otherwise revalidate (ETag). A bad page or width → 400; a page the file does not have → 400; a file poppler cannot render → 422.`,
       params: Type.Object({ id: Uuid, fileId: Uuid, page: Type.String({ maxLength: 16 }) }),
       querystring: Type.Object({ width: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), v: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
       response: {
@@ -46,7 +46,7 @@ export async function previewRoutes(app: App, deps: Deps) {
     reply
       .header('etag', etag)
       .header('cache-control', req.query.v === file.sha256 ? 'private, max-age=31536000, immutable' : 'private, no-cache')
-      .header('x-page-height', String(image.height))
+      .header('x-page-count', String(image.pages))
       .type(PREVIEW_TYPES[image.format]);
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     reply.header('content-length', image.size);

@@ -33,6 +33,8 @@ export interface StoredPreview {
   size: number;
   height: number;
   format: PreviewFormat;
+  /** The file's page count. */
+  pages: number;
 }
 
 /** How many images this process has rendered (tests check that a cached image is not rendered again). */
@@ -91,7 +93,7 @@ async function findPreview(deps: Pick<Deps, 'db' | 'store'>, fileSha: string, wa
   ));
   // A row whose object is missing (a store restored without it) is rendered again.
   if (!row || !(await deps.store.stat(row.sha256))) return null;
-  return { sha256: row.sha256, size: row.size, height: row.height, format: row.format };
+  return { sha256: row.sha256, size: row.size, height: row.height, format: row.format, pages: row.pages };
 }
 
 const pageOutOfRange = (pages: number) => badRequest(`Văn bản chỉ có ${pages} trang`, `The file has ${pages} pages`);
@@ -123,7 +125,7 @@ async function render(
       throw cannotRender();
     }
     previewCounters.renders++;
-    return await keep(deps, file.sha256, want, `${out}.${want.format}`, height);
+    return await keep(deps, file.sha256, want, `${out}.${want.format}`, { height, pages: info.pages });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -148,7 +150,7 @@ async function pdfPage(pdf: string, page: number): Promise<{ pages: number; widt
 }
 
 /** Stores the rendered image and its row, under the file's address lock (the file cannot be forgotten meanwhile). */
-async function keep(deps: Pick<Deps, 'db' | 'store' | 'log'>, fileSha: string, want: { page: number; width: number; format: PreviewFormat }, image: string, height: number) {
+async function keep(deps: Pick<Deps, 'db' | 'store' | 'log'>, fileSha: string, want: { page: number; width: number; format: PreviewFormat }, image: string, dims: { height: number; pages: number }) {
   const staged = await deps.store.stage(createReadStream(image));
   let promoted: string[] = [];
   try {
@@ -158,13 +160,13 @@ async function keep(deps: Pick<Deps, 'db' | 'store' | 'log'>, fileSha: string, w
       if (!fileRow) throw notFound('Không tìm thấy tệp', 'File not found');
       promoted = await adoptStaged(deps, tx, [staged]);
       await tx.insert(pagePreviews)
-        .values({ fileSha256: fileSha, ...want, sha256: staged.sha256, size: staged.size, height })
-        .onConflictDoUpdate({ target: [pagePreviews.fileSha256, pagePreviews.page, pagePreviews.width, pagePreviews.format], set: { sha256: staged.sha256, size: staged.size, height } });
+        .values({ fileSha256: fileSha, ...want, sha256: staged.sha256, size: staged.size, ...dims })
+        .onConflictDoUpdate({ target: [pagePreviews.fileSha256, pagePreviews.page, pagePreviews.width, pagePreviews.format], set: { sha256: staged.sha256, size: staged.size, ...dims } });
     });
   } catch (err) {
     await deps.store.discard(staged).catch(() => undefined);
     await forgetUnreferenced(deps, promoted);
     throw err;
   }
-  return { sha256: staged.sha256, size: staged.size, height, format: want.format };
+  return { sha256: staged.sha256, size: staged.size, ...dims, format: want.format };
 }

@@ -122,6 +122,8 @@ export const pagePreviews = pgTable(
     sha256: text('sha256').notNull().references(() => blobs.sha256),
     size: integer('size').notNull(),
     height: integer('height').notNull(),
+    /** The file's page count (the reader's "Trang 1/6" before pdf.js is loaded). */
+    pages: integer('pages').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.fileSha256, t.page, t.width, t.format] }), index('page_previews_sha_idx').on(t.sha256)],
