@@ -201,7 +201,8 @@ export function Reader({ id }) {
       ${data.files.map((f) => html`<button type="button" class=${`tab ${f.id === fileId ? 'tab-on' : ''}`} aria-pressed=${f.id === fileId}
         onClick=${() => setFileId(f.id)}>${f.role === 'main' ? t('mainFile') : t('appendix')}: ${f.name}</button>`)}
     </div>`}
-    ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} />`}
+    ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} size=${file.size}
+      pages=${`/api/documents/${doc.id}/files/${file.id}/pages`} textUrl=${`/api/documents/${doc.id}/files/${file.id}/text`} />`}
     ${issuer && html`<${DraftHistory} data=${data} onChange=${load} />`}
   </article>`;
 }
