@@ -38,7 +38,7 @@ export interface StoredPreview {
 }
 
 /** How many images this process has rendered (tests check that a cached image is not rendered again). */
-export const previewCounters = { renders: 0 };
+export const previewCounters = { renders: 0, byKey: new Map<string, number>() };
 
 /** "3.jpg" → {page: 3, format: 'jpg'}; anything else (0, 01, -1, 3.webp, 3) → 400. */
 export function parsePreviewName(name: string, width: number | undefined, maxPage = 100_000): { page: number; format: PreviewFormat; width: number } {
@@ -87,6 +87,28 @@ export async function pagePreview(
   return job;
 }
 
+const warmed = new Set<string>();
+/**
+ * In the background: pages 1 and 2 of a file at the width phones ask for, so the first reader's
+ * image is ready or on its way when asked for (called when a document is opened; once per file
+ * content in this process). Errors are only logged.
+ */
+export function warmPreviews(deps: Pick<Deps, 'db' | 'store' | 'log' | 'config'>, file: { sha256: string; size: number; contentType?: string }) {
+  if (warmed.has(file.sha256) || (file.contentType && file.contentType !== 'application/pdf')) return;
+  warmed.add(file.sha256);
+  if (warmed.size > 5000) warmed.delete(warmed.values().next().value!);
+  void (async () => {
+    for (const page of [1, 2]) {
+      try {
+        await pagePreview(deps, file, { page, width: 720, format: 'jpg' });
+      } catch (err) {
+        if ((err as { status?: number }).status !== 400) deps.log.warn({ err, sha: file.sha256, page }, 'page image not prepared');
+        return;
+      }
+    }
+  })();
+}
+
 async function findPreview(deps: Pick<Deps, 'db' | 'store'>, fileSha: string, want: { page: number; width: number; format: PreviewFormat }) {
   const [row] = await deps.db.select().from(pagePreviews).where(and(
     eq(pagePreviews.fileSha256, fileSha), eq(pagePreviews.page, want.page), eq(pagePreviews.width, want.width), eq(pagePreviews.format, want.format),
@@ -125,6 +147,8 @@ async function render(
       throw cannotRender();
     }
     previewCounters.renders++;
+    const counted = `${file.sha256}:${want.page}:${want.width}:${want.format}`;
+    previewCounters.byKey.set(counted, (previewCounters.byKey.get(counted) ?? 0) + 1);
     return await keep(deps, file.sha256, want, `${out}.${want.format}`, { height, pages: info.pages });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

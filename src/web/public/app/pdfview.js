@@ -20,6 +20,22 @@ const dpr = () => Math.min(window.devicePixelRatio || 1, 2);
 /** The image width for a box: the largest offered width not above what the screen shows at fit width (×1.1). @param {number} px */
 const imageWidth = (px) => WIDTHS.filter((w) => w <= px * 1.1).pop() ?? 360;
 
+/** The URL of page `n`'s image at the width for a box `boxW` CSS pixels wide. @param {string} pages @param {number} n @param {number} boxW @param {string} url */
+const imageUrl = (pages, n, boxW, url) => `${pages}/${n}.jpg?width=${imageWidth((boxW || 360) * dpr())}&v=${/[?&]v=([^&]+)/.exec(url)?.[1] ?? ''}`;
+
+/**
+ * Page 1's image, asked for as soon as the document's details arrive (before the viewer is drawn):
+ * its width from the page's main column, as the viewer will measure it. Not for a file saved on
+ * this phone (read from the copy, no data used). @param {string} pages @param {string} url
+ */
+export function prefetchFirstPage(pages, url) {
+  if (!navigator.onLine || /** @type {string[]} */ (JSON.parse(localStorage.getItem('lt.docs') ?? '[]')).includes(url)) return;
+  const main = document.querySelector('main');
+  if (!main) return;
+  const cs = getComputedStyle(main);
+  pageImage(imageUrl(pages, 1, main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 2, url)).catch(() => {});
+}
+
 /**
  * Downloads the file (the link needs the session token, so it goes through fetch).
  * @param {string} url
@@ -64,9 +80,8 @@ export function PdfViewer({ url, name, size, pages, textUrl }) {
   /** What the canvas shows now: "mode:page:zoom" (for tests and the bench). */
   const [drawn, setDrawn] = useState('');
   const [kept, setKept] = useState(false);
-  const v = /[?&]v=([^&]+)/.exec(url)?.[1] ?? '';
   const imgW = imageWidth((boxW || 360) * dpr());
-  const imageSrc = (/** @type {number} */ n) => `${pages}/${n}.jpg?width=${imgW}&v=${v}`;
+  const imageSrc = (/** @type {number} */ n) => imageUrl(pages ?? '', n, boxW, url);
 
   // The box's width (fit width), followed when the phone turns.
   useEffect(() => {
@@ -112,9 +127,10 @@ export function PdfViewer({ url, name, size, pages, textUrl }) {
     return () => { cancelled = true; task?.destroy(); };
   }, [mode, url]);
 
-  /** After page 1: the next page's image ahead, then the offline copy. @param {number} shown @param {number} count */
+  /** After a page is shown: page 2's image ahead, then the offline copy. @param {number} shown @param {number} count */
   const after = (shown, count) => {
-    if (mode === 'image' && shown < count) pageImage(imageSrc(shown + 1)).catch(() => {});
+    // Page 2 ahead (most readers turn the page once); no further, each image beyond the file costs data.
+    if (mode === 'image' && shown === 1 && count > 1) pageImage(imageSrc(2)).catch(() => {});
     if (saving.current || offline) return;
     saving.current = true;
     const stop = () => !box.current;
