@@ -80,7 +80,7 @@ const SERIES = `select * from number_series order by 1, 2`;
 const EVENTS = `select id::text, type, prev_hash, hash from events order by events.id`;
 
 test('backup while the app issues, issue more, restore into a fresh database and store: the same documents, deliveries, numbers, files and a verifying audit chain', { timeout: 300_000 }, async (t) => {
-  const env = await buildTestEnv(t);
+  const env = await buildTestEnv(t, { pageImagesAhead: true });
   const w = await world(env);
   const before: string[] = [];
   for (let i = 0; i < 4; i++) before.push(await issueOne(env, w, i));

@@ -15,7 +15,7 @@ import { previewCounters } from '../src/modules/documents/previews.js';
 import { sweepStore } from '../src/modules/documents/blobs.js';
 
 test('page images: rendered once per file, cached in the store, access and bad input', { timeout: 120_000 }, async (t) => {
-  const env = await buildTestEnv(t);
+  const env = await buildTestEnv(t, { pageImagesAhead: true });
   const huyen = await buildUnit(env, { name: 'Ủy ban nhân dân huyện Thử' });
   const clerk = await buildUser(env, { unit: huyen, roles: ['clerk'] });
   const [a, b, foreign] = [await buildUnit(env), await buildUnit(env), await buildUnit(env)];

@@ -94,7 +94,7 @@ const warmed = new Set<string>();
  * content in this process). Errors are only logged.
  */
 export function warmPreviews(deps: Pick<Deps, 'db' | 'store' | 'log' | 'config'>, file: { sha256: string; size: number; contentType?: string }) {
-  if (warmed.has(file.sha256) || (file.contentType && file.contentType !== 'application/pdf')) return;
+  if (!deps.config.pageImagesAhead || warmed.has(file.sha256) || (file.contentType && file.contentType !== 'application/pdf')) return;
   warmed.add(file.sha256);
   if (warmed.size > 5000) warmed.delete(warmed.values().next().value!);
   void (async () => {
