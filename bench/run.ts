@@ -10,7 +10,8 @@
 // bench (an axis and two connected systems, each its own database on the shared PostgreSQL) takes
 // BENCH_EXCHANGE_DOCS (default 200) and BENCH_EXCHANGE_UNITS (default 10). The api bench (10
 // keep-alive clients on /healthz, /api/me and /api/inbox) takes BENCH_API_SECONDS (default 5).
-// The scale bench (a generated province, BENCH_SCALE_DOCS documents, default 1,000,000, cached
+// The web bench (chromium on a throttled 3G profile reading a 5 MB scan; see bench/web.ts) needs
+// Debian chromium. The scale bench (a generated province, BENCH_SCALE_DOCS documents, default 1,000,000, cached
 // under DATA_DIR/bench-scale; see bench/scale.ts) runs only when named (`-- scale`): generating 1M
 // documents takes far longer than the others together. It has its own watchdog limit,
 // BENCH_SCALE_LIMIT_MIN (default 360), instead of the 10 minutes.
@@ -40,6 +41,7 @@ const BENCHES: Record<string, Bench> = {
   exchange: { needsEnv: true, load: async () => (await import('./exchange.js')).benchExchange },
   signing: { needsEnv: false, load: async () => (await import('./signing.js')).benchSigning },
   text: { needsEnv: false, load: async () => (await import('./text.js')).benchText },
+  web: { needsEnv: true, load: async () => (await import('./web.js')).benchWeb },
   scale: { needsEnv: false, onlyWhenNamed: true, limitMs: (Number(process.env.BENCH_SCALE_LIMIT_MIN) || 360) * 60_000, load: async () => (await import('./scale.js')).benchScale },
 };
 /** A hung step (a stuck query, a stalled socket) must not keep the run alive forever. */

@@ -132,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await (await import('./modules/axis/routes.js')).axisRoutes(app, deps);
   await workflowRoutes(app, deps);
   await (await import('./workflows/draft-routes.js')).draftRoutes(app, deps);
+  await (await import('./workflows/preview-routes.js')).previewRoutes(app, deps);
   await signingWorkflowRoutes(app, deps);
   await exchangeRoutes(app, deps);
   await searchRoutes(app, deps);

@@ -69,6 +69,8 @@ export interface Config {
   vapidSubject: string;
   /** Read the text of stored files on this instance (TEXT_EXTRACTION; off on a replica that should not). */
   textExtraction: boolean;
+  /** Render pages 1–2 of a main file as page images in the background when it is issued or opened (PAGE_IMAGES_AHEAD). */
+  pageImagesAhead: boolean;
   /** Reading one file's text layer gives up after this long (TEXT_TIMEOUT_SECONDS). */
   textTimeoutMs: number;
   /** Pages of a file read at most (TEXT_MAX_PAGES). */
@@ -244,6 +246,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alarmTickMs: int('ALARM_TICK_MS', 1000, 50, 60_000),
     vapidSubject: str('VAPID_SUBJECT') ?? 'mailto:admin@lienthong.invalid',
     textExtraction: bool('TEXT_EXTRACTION', true),
+    pageImagesAhead: bool('PAGE_IMAGES_AHEAD', true),
     textTimeoutMs: int('TEXT_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     textMaxPages: int('TEXT_MAX_PAGES', 2000, 1, 100_000),
     textMaxAttempts: int('TEXT_MAX_ATTEMPTS', 5, 1, 100),

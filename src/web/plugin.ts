@@ -27,8 +27,12 @@ const VENDOR: Record<string, string> = {
 };
 /** Data pdf.js fetches on demand: fonts not embedded in a PDF, CMaps, decoders. */
 const PDFJS_DATA = new Set(['standard_fonts', 'cmaps', 'wasm', 'iccs']);
-/** Loaded on the first visit and kept by the service worker; pdf.js is cached when first opened. */
-const SHELL_VENDOR = ['preact.mjs', 'hooks.mjs', 'htm.mjs', 'socket.io.mjs'];
+/**
+ * Kept by the service worker when it installs. pdf.js too (issue 14): fetched in the background after
+ * the first visit, not on the 3G link the moment a document is first opened (the page itself imports it
+ * only to zoom beyond a page image or to read a saved copy).
+ */
+const SHELL_VENDOR = ['preact.mjs', 'hooks.mjs', 'htm.mjs', 'socket.io.mjs', 'pdf.min.mjs', 'pdf.worker.min.mjs'];
 
 const NO_CACHE = 'no-cache';
 const VENDOR_CACHE = 'public, max-age=86400';

@@ -10,6 +10,7 @@ import { forgetUnreferenced } from '../modules/documents/blobs.js';
 import { listDocumentFiles, readFileBytes, replaceFileContents, stageBytes } from '../modules/documents/file-content.js';
 import { checkIssuable, checkIssuableDraft, listStuckIssuing, markIssued, numberDraft } from '../modules/documents/issue-steps.js';
 import { presentDocument, type DocumentRow, type FileRow } from '../modules/documents/present.js';
+import { warmPreviews } from '../modules/documents/previews.js';
 import { findActiveUnits, getUnit, isExternal, type Unit } from '../modules/orgs/units.js';
 import { listDocumentEvents } from '../modules/events/service.js';
 import { checkSealable, loadSealKey, sealPdfBytes, unsupportedPdf } from '../modules/signing/seal.js';
@@ -74,6 +75,11 @@ export async function issueDocument(deps: Deps, actor: Actor, documentId: string
     return (await numberDraft(tx, actor, doc, at, stamp ? { stamp } : {})).doc;
   });
   const done = await finishIssue(deps, numbered.id, { bytes, numbered: { doc: numbered, issuer, seal, stamp } });
+  // The readers' page images (issue 14), rendered once in the background before the first of them taps.
+  void listDocumentFiles(deps.db, numbered.id).then((files) => {
+    const main = files.find((f) => f.role === 'main');
+    if (main) warmPreviews(deps, main);
+  }, () => {});
   return { ...presentDocument(done.doc), timestamped: done.timestamped, stamped: done.stamped };
 }
 

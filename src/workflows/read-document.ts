@@ -8,6 +8,7 @@ import { markDeliveryRead } from '../modules/dispatch/status.js';
 import { STATUS_CODES } from '../modules/dispatch/tables.js';
 import { readFileBytes } from '../modules/documents/file-content.js';
 import { presentDocument, presentFile } from '../modules/documents/present.js';
+import { warmPreviews } from '../modules/documents/previews.js';
 import { documentFiles } from '../modules/documents/tables.js';
 import { FLOW_EVENTS } from '../modules/documents/draft-flow.js';
 import { getVersion, listVersions, presentVersion } from '../modules/documents/versions.js';
@@ -32,6 +33,8 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
   const events = (await listDocumentEvents(deps.db, { documentId: doc.id, unitId: actor.unitId }))
     .filter((e) => relation === 'issuer' || !(FLOW_EVENTS as readonly string[]).includes(e.type));
   const main = files.find((f) => f.role === 'main');
+  // The reader asks for page 1's image next: have it rendered (once per file) while this answer travels.
+  if (main) warmPreviews(deps, main);
   const versions = relation === 'issuer' ? await listVersions(deps.db, main ? [main.id] : []) : new Map();
   return {
     document: { ...presentDocument(doc), can: canFor(acting, doc, main ? { leaderSigned: Boolean(main.leaderBox) } : null, delivery) },

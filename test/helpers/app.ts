@@ -62,7 +62,9 @@ export async function buildTestEnv(t: TestContext | { after(fn: () => Promise<vo
   const fresh = opts.database ? await attachDatabase(opts.database.url) : await freshDatabase();
   // The text job (pdf.js in a thread for every issued file) runs only where a test asks for it
   // (`textExtraction: true`): the search and text tests; elsewhere it would cost every test file CPU.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), textExtraction: false, ...overrides });
+  // Page images rendered ahead in the background (`pageImagesAhead: true`) likewise, and so that a
+  // test comparing the store before and after a request never sees one land in between.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { appSecret: 'x'.repeat(40), textExtraction: false, pageImagesAhead: false, ...overrides });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   // The store the configuration names: the filesystem under dataDir, or S3 when `s3` is set.

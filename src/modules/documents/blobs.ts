@@ -2,14 +2,14 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import type { ListedObject, StagedObject } from '../../storage/object-store.js';
-import { blobs, documentFileVersions, documentFiles } from './tables.js';
+import { blobs, documentFileVersions, documentFiles, pagePreviews } from './tables.js';
 
 /**
  * Every change to what the store holds under an address happens while holding this
  * transaction-scoped lock, so a cleanup can never delete an object another request has just
  * decided to keep.
  */
-async function lockAddress(tx: Tx, sha256: string) {
+export async function lockAddress(tx: Tx, sha256: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${sha256}, 42))`);
 }
 
@@ -66,8 +66,17 @@ export async function forgetBlobRows(tx: Tx, shas: string[], elsewhere: (tx: Tx,
     ...(await tx.select({ sha: documentFileVersions.sha256 }).from(documentFileVersions).where(inArray(documentFileVersions.sha256, sorted))).map((r) => r.sha),
     ...(await elsewhere(tx, sorted)),
   ]);
-  for (const sha of sorted) {
-    if (used.has(sha)) continue;
+  const gone = sorted.filter((sha) => !used.has(sha));
+  // A forgotten file's page images (previews.ts) go with it, unless another file shows the same image.
+  const images = gone.length ? await tx.delete(pagePreviews).where(inArray(pagePreviews.fileSha256, gone)).returning({ sha: pagePreviews.sha256 }) : [];
+  for (const sha of [...new Set(images.map((r) => r.sha))].sort()) {
+    await lockAddress(tx, sha);
+    const [still] = await tx.select({ sha: pagePreviews.sha256 }).from(pagePreviews).where(eq(pagePreviews.sha256, sha)).limit(1);
+    if (still || gone.includes(sha)) continue;
+    await tx.delete(blobs).where(eq(blobs.sha256, sha));
+    out.push(sha);
+  }
+  for (const sha of gone) {
     await tx.delete(blobs).where(eq(blobs.sha256, sha));
     out.push(sha);
   }

@@ -106,6 +106,29 @@ export const blobs = pgTable('blobs', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Page images of a stored PDF at phone width (the reader's light preview, issue 14): one per file
+ * content, page, width and format, rendered once by poppler's pdftoppm for every reader of the file.
+ * The image is itself a stored object with its own `blobs` row (so the sweep keeps it and backups
+ * copy it); it goes with the file when the file's `blobs` row goes (forgetBlobRows).
+ */
+export const pagePreviews = pgTable(
+  'page_previews',
+  {
+    fileSha256: text('file_sha256').notNull().references(() => blobs.sha256),
+    page: integer('page').notNull(),
+    width: integer('width').notNull(),
+    format: text('format').$type<'jpg' | 'png'>().notNull(),
+    sha256: text('sha256').notNull().references(() => blobs.sha256),
+    size: integer('size').notNull(),
+    height: integer('height').notNull(),
+    /** The file's page count (the reader's "Trang 1/6" before pdf.js is loaded). */
+    pages: integer('pages').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.fileSha256, t.page, t.width, t.format] }), index('page_previews_sha_idx').on(t.sha256)],
+);
+
 export const documentFiles = pgTable(
   'document_files',
   {

@@ -3,10 +3,9 @@
 // OCR_DPI, one page at a time, the image removed at once). pdf.js in Node has no canvas here, so
 // poppler renders. Both are child processes with a time limit and output caps, killed when the job
 // stops; without them the app still runs and the pages are counted as missing ("chưa nhận dạng chữ").
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { runLimited } from '../../lib/run-process.js';
 
 export interface OcrOptions {
   /** The tesseract binary (OCR_COMMAND). */
@@ -27,36 +26,7 @@ export interface OcrStatus {
 
 /** The long side of a rendered page never exceeds this many pixels (a hostile page size cannot fill memory). */
 const MAX_SIDE_PX = 7000;
-const OUTPUT_CAP = 16 * 1024 * 1024;
-/** The niceness of OCR's child processes (19 is the lowest priority). */
-const LOW_PRIORITY = 10;
-
-function run(cmd: string, args: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      cmd,
-      args,
-      {
-        timeout: opts.timeoutMs,
-        killSignal: 'SIGKILL',
-        maxBuffer: OUTPUT_CAP,
-        signal: opts.signal,
-        // One thread: the machine's cores are shared with the app; throughput comes from files, not threads.
-        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-        encoding: 'utf8',
-      },
-      (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve({ stdout, stderr })),
-    );
-    // Background work: rasterising and recognising yield the CPU to the app's requests.
-    if (child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, LOW_PRIORITY);
-      } catch {
-        // gone already, or not permitted: it runs at the app's priority
-      }
-    }
-  });
-}
+const run = runLimited;
 
 const statusCache = new Map<string, Promise<OcrStatus>>();
 

@@ -1,6 +1,6 @@
 // @ts-check
 // Service worker: the app shell from cache (it opens with no network), API answers network-first
-// with the last copy as fallback, pdf.js kept once used, and Web Push notifications.
+// with the last copy as fallback, pdf.js kept from install, and Web Push notifications.
 // The server fills VERSION (a hash of every shell file) and SHELL when it serves this file.
 /** @typedef {import('./app/types').ServiceWorkerScope} ServiceWorkerScope */
 /** @typedef {import('./app/types').SwWindowClient} SwWindowClient */

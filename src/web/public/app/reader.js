@@ -10,7 +10,7 @@ import { DraftFlow, DraftHistory, leaving } from './draft-view.js';
 import { HandlingView } from './handling-view.js';
 import { AssignForm, SignPanel } from './leader.js';
 import { on, signal } from './live.js';
-import { PdfViewer } from './pdfview.js';
+import { PdfViewer, prefetchFirstPage } from './pdfview.js';
 import { ErrorBox, ExternalBadge, html, Loading, Meta, onValue, StatusBadge, toast, UrgencyBadge, useAction } from './ui.js';
 /** @import { Delivery, Document, DocumentDetail, HeaderSignature, Unit } from './types' */
 
@@ -144,6 +144,9 @@ export function Reader({ id }) {
       setData(r);
       setError(null);
       setFileId((f) => f ?? r.files.find((x) => x.role === 'main')?.id ?? r.files[0]?.id ?? null);
+      // On a slow link page 1's image is the wait: ask for it now, not once the viewer is drawn.
+      const first = r.files.find((x) => x.role === 'main') ?? r.files[0];
+      if (first && !data) prefetchFirstPage(`/api/documents/${id}/files/${first.id}/pages`, `/api/documents/${id}/files/${first.id}?v=${first.sha256}`);
       // The issuer, ours or another system's (a sender first seen after the list was fetched: fetch it again, once).
       const issuerId = r.document.issuerUnitId;
       const find = (/** @type {Unit[]} */ all) => all.find((u) => u.id === issuerId);
@@ -201,7 +204,8 @@ export function Reader({ id }) {
       ${data.files.map((f) => html`<button type="button" class=${`tab ${f.id === fileId ? 'tab-on' : ''}`} aria-pressed=${f.id === fileId}
         onClick=${() => setFileId(f.id)}>${f.role === 'main' ? t('mainFile') : t('appendix')}: ${f.name}</button>`)}
     </div>`}
-    ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} />`}
+    ${file && html`<${PdfViewer} key=${file.id} url=${`/api/documents/${doc.id}/files/${file.id}?v=${file.sha256}`} name=${file.name} size=${file.size}
+      pages=${`/api/documents/${doc.id}/files/${file.id}/pages`} textUrl=${`/api/documents/${doc.id}/files/${file.id}/text`} />`}
     ${issuer && html`<${DraftHistory} data=${data} onChange=${load} />`}
   </article>`;
 }
