@@ -103,6 +103,14 @@ const ROUTES: Record<string, Route> = {
   'POST /api/documents': { access: 'user', body: (w) => ({ type: 'CV', subject: 'Về việc kiểm tra phân quyền', recipients: [w.users.clerkB.unit.id] }) },
   'GET /api/documents/{id}': { access: 'user', targets: (w) => [obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId }, C)] },
   'POST /api/documents/{id}/files': { access: 'user', targets: (w) => [obj({ id: w.draftId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId }, OUTSIDERS_OF_DRAFT)], body: pdfForm },
+  'GET /api/documents/{id}/files/{fileId}/pages/{page}': {
+    access: 'user',
+    targets: (w) => [obj({ id: w.draftId, fileId: w.draftFileId, page: '1.jpg' }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId, fileId: w.docFileId, page: '1.jpg' }, C), obj({ id: w.docId, fileId: w.draftFileId, page: '1.jpg' }, ['A', 'B', 'C'])],
+  },
+  'GET /api/documents/{id}/files/{fileId}/text': {
+    access: 'user',
+    targets: (w) => [obj({ id: w.draftId, fileId: w.draftFileId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId, fileId: w.docFileId }, C), obj({ id: w.docId, fileId: w.draftFileId }, ['A', 'B', 'C'])],
+  },
   'GET /api/documents/{id}/files/{fileId}': {
     access: 'user',
     targets: (w) => [obj({ id: w.draftId, fileId: w.draftFileId }, OUTSIDERS_OF_DRAFT), obj({ id: w.docId, fileId: w.docFileId }, C), obj({ id: w.docId, fileId: w.draftFileId }, ['A', 'B', 'C'])],

@@ -47,12 +47,23 @@ export function setSession(token, user) {
  * Logs out: ends the session on the server (this token stops working, its socket is closed), then
  * forgets the token and every copy of documents and API answers kept on this device.
  */
+let loggingOut = false;
+
 export async function logout() {
   // This device stops receiving the person's flash alarms.
   const endpoint = await pushEndpoint();
   if (endpoint) await api('/api/push/subscriptions', { method: 'DELETE', body: { endpoint } }).catch(() => {});
-  // Offline or already ended: the device forgets the token anyway; it expires on the server.
-  if (session.token) await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+  // Offline or already ended: the device forgets the token anyway; it expires on the server. While
+  // it ends, screens reacting to it (the socket closing) send nothing: their requests would only
+  // meet a 401 and read as an expired session.
+  if (session.token) {
+    loggingOut = true;
+    try {
+      await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    } finally {
+      loggingOut = false;
+    }
+  }
   setSession(null, null);
   sessionStorage.removeItem(RETURN_KEY);
   for (const key of Object.keys(localStorage)) if (key.startsWith('lt.last')) localStorage.removeItem(key);
@@ -145,6 +156,7 @@ async function failure(res) {
  * @returns {Promise<T>}
  */
 export async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  if (loggingOut && path !== '/api/auth/logout') throw new ApiError(0, 'logging_out', t('loggingOut'));
   /** @type {Record<string, string>} */
   const h = { ...authHeaders(), 'accept-language': getLang(), ...headers };
   if (body !== undefined && !(body instanceof FormData)) h['content-type'] = 'application/json';

@@ -130,7 +130,7 @@ const VI = {
   devicesTitle: 'Các máy đổ chuông khi có văn bản hỏa tốc', devicesNone: 'Chưa có máy nào: văn bản hỏa tốc chỉ báo khi ứng dụng đang mở.',
   deviceThis: 'máy này', deviceSince: 'bật từ {date}', deviceRemove: 'Bỏ thông báo trên {name}', deviceRemoveShort: 'Bỏ',
   sessionExpired: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', offlineNotSaved: 'Nội dung này chưa được tải về máy, cần có mạng để mở lần đầu',
-  partyType: '{name} (Đảng)',
+  partyType: '{name} (Đảng)', loggingOut: 'Đang đăng xuất…',
   // Nơi nhận theo nhóm, theo dõi nhiều nơi nhận (unitpicker.js, pickgroups.js, tracking.js).
   ownUnit: 'đơn vị mình', showChosen: 'xem', hideChosen: 'ẩn', clearChosen: 'Bỏ chọn tất cả', 'group.title': 'Chọn nhanh theo nhóm', 'group.all': 'Tất cả đơn vị ({n})',
   'group.communeGov': 'UBND các xã ({n})', 'group.communeParty': 'Đảng ủy các xã ({n})', 'group.schools': 'Các trường học ({n})', 'group.departments': 'Phòng ban chuyên môn ({n})',
@@ -269,7 +269,7 @@ const EN = {
   devicesTitle: 'Devices that ring for flash documents', devicesNone: 'No device yet: flash documents alert only while the app is open.',
   deviceThis: 'this device', deviceSince: 'on since {date}', deviceRemove: 'Stop notifications on {name}', deviceRemoveShort: 'Remove',
   sessionExpired: 'Your session has expired, please log in again', offlineNotSaved: 'This has not been downloaded to this device yet; it needs the network the first time',
-  partyType: '{name} (Party)',
+  partyType: '{name} (Party)', loggingOut: 'Logging out…',
   // Recipients by group, tracking many recipients (unitpicker.js, pickgroups.js, tracking.js).
   ownUnit: 'your unit', showChosen: 'show', hideChosen: 'hide', clearChosen: 'Clear all', 'group.title': 'Pick by group', 'group.all': 'All units ({n})',
   'group.communeGov': "Communes' People's Committees ({n})", 'group.communeParty': "Communes' Party committees ({n})", 'group.schools': 'All schools ({n})', 'group.departments': 'Departments ({n})',
