@@ -3,7 +3,7 @@
 // may do with it (acknowledge, accept/refuse, direct and assign, sign, issue, track). Which buttons
 // show is the server's `can` on the document and on the caller's delivery, never the app's own
 // reading of roles (a deputy holding a delegation signs or assigns like the leader).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, hasRole, session, units } from './api.js';
 import { fmtDate, t } from './i18n.js';
 import { DraftFlow, DraftHistory, leaving } from './draft-view.js';
@@ -137,10 +137,16 @@ export function Reader({ id }) {
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [fileId, setFileId] = useState(/** @type {string | null} */ (null));
   const [issuerUnit, setIssuerUnit] = useState(/** @type {Unit | null} */ (null));
+  // The document on screen now: an answer (or failure) for one left meanwhile is dropped, so a slow
+  // reload of the previous document cannot replace the one just opened.
+  const current = useRef(id);
+  current.current = id;
   const load = async () => {
+    const asked = id;
     try {
       /** @type {DocumentDetail} */
       const r = await api(`/api/documents/${id}`);
+      if (current.current !== asked) return;
       setData(r);
       setError(null);
       setFileId((f) => f ?? r.files.find((x) => x.role === 'main')?.id ?? r.files[0]?.id ?? null);
@@ -159,11 +165,12 @@ export function Reader({ id }) {
         setIssuerUnit(unit ?? null);
       }).catch(() => {});
     } catch (err) {
-      setError(err);
+      if (current.current === asked) setError(err);
     }
   };
   useEffect(() => {
     setData(null);
+    setError(null);
     setFileId(null);
     setIssuerUnit(null);
     leaving.delete(id); // opened again: follow it again
