@@ -15,7 +15,7 @@ import type { Actor } from '../../lib/actor.js';
 import { CertificateError, checkSigningCertificate, describeCertificate } from '../../modules/signing/crypto/certificates.js';
 import { cert } from '../../modules/signing/crypto/x509.js';
 import { devCaCrlUrl } from '../../modules/signing/pki-routes.js';
-import { createCa, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../../modules/signing/crypto/dev-ca.js';
+import { createCa, generateRsaKeyPem, issueCertificate, type KeyAndCertificate, toPkcs12 } from '../../modules/signing/crypto/dev-ca.js';
 import { activeKeysOf, uploadCertificate, uploadSignatureImage } from '../../modules/signing/keys-service.js';
 import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../../modules/signing/trust-service.js';
 import type { User } from '../../modules/orgs/users.js';
@@ -94,8 +94,8 @@ function usable(row: { certificate: Buffer } | undefined, at: Date, crlUrl: stri
   }
 }
 
-async function install(deps: Deps, actor: Actor, ca: KeyAndCertificate, owner: 'user' | 'unit', subject: { commonName: string; organization: string; organizationalUnit?: string }) {
-  const issued = issueCertificate(ca, { ...subject, validTo: new Date(deps.clock().getTime() + CERT_DAYS * DAY), crlUrl: devCaCrlUrl(deps.config) });
+async function install(deps: Deps, actor: Actor, ca: KeyAndCertificate, owner: 'user' | 'unit', subject: { commonName: string; organization: string; organizationalUnit?: string }, privateKeyPem: string) {
+  const issued = issueCertificate(ca, { ...subject, validTo: new Date(deps.clock().getTime() + CERT_DAYS * DAY), crlUrl: devCaCrlUrl(deps.config), privateKeyPem });
   const passphrase = randomBytes(18).toString('base64url');
   // With the CA in the chain, as a real .p12 from a CA comes; the signatures then carry it too.
   const p12 = toPkcs12({ privateKeyPem: issued.privateKeyPem, certificate: issued.certificate, chain: [ca.certificate], passphrase });
@@ -139,18 +139,6 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
   const leaderUnits = new Map((await getUnitsByIds(deps.db, [...new Set(leaders.map((p) => p.user.unitId))])).map((u) => [u.id, u]));
   const withUnit = leaders.filter((p) => leaderUnits.has(p.user.unitId));
   const userNeeds = await needsOf('user', withUnit.map((p) => actorOf(p.user)));
-  for (const [i, { user, seed }] of withUnit.entries()) {
-    const need = userNeeds[i]!;
-    const unit = leaderUnits.get(user.unitId)!;
-    if (need.certificate) {
-      await install(deps, need.actor, ca, 'user', { commonName: user.fullName, organization: unit.name, organizationalUnit: user.title || undefined });
-      report.userCertificates++;
-    }
-    if (need.image) {
-      await uploadSignatureImage(deps, need.actor, { png: demoSignaturePng(seed), owner: 'user' });
-      report.images++;
-    }
-  }
 
   // The seal is installed by one of the unit's demo clerks (preferred: they issue) or leaders.
   const demoUnitRows = new Map((await findUnitsByCodes(deps.db, demoUnits().map((u) => u.code))).map((u) => [u.code, u]));
@@ -162,10 +150,28 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
     return installer ? [{ unit, installer }] : [];
   });
   const unitNeeds = await needsOf('unit', sealed.map(({ installer }) => actorOf(installer)));
+  // The missing keys are made together first (RSA generation is the slow part: ≈ 150 ms each, in
+  // parallel on libuv's threads), then installed one by one.
+  const missing = [...userNeeds, ...unitNeeds].filter((n) => n.certificate).length;
+  const keys = await Promise.all(Array.from({ length: missing }, () => generateRsaKeyPem()));
+  const nextKey = () => keys.pop()!;
+  for (const [i, { user, seed }] of withUnit.entries()) {
+    const need = userNeeds[i]!;
+    const unit = leaderUnits.get(user.unitId)!;
+    if (need.certificate) {
+      await install(deps, need.actor, ca, 'user', { commonName: user.fullName, organization: unit.name, organizationalUnit: user.title || undefined }, nextKey());
+      report.userCertificates++;
+    }
+    if (need.image) {
+      await uploadSignatureImage(deps, need.actor, { png: demoSignaturePng(seed), owner: 'user' });
+      report.images++;
+    }
+  }
+
   for (const [i, { unit }] of sealed.entries()) {
     const need = unitNeeds[i]!;
     if (need.certificate) {
-      await install(deps, need.actor, ca, 'unit', { commonName: unit.name, organization: unit.name });
+      await install(deps, need.actor, ca, 'unit', { commonName: unit.name, organization: unit.name }, nextKey());
       report.unitCertificates++;
     }
     if (need.image) {

@@ -3,7 +3,7 @@
 // (pkijs can only sign asynchronously through WebCrypto, and these helpers are synchronous).
 // NOT for production keys: private keys are returned as unencrypted PEM.
 import {
-  createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, pbkdf2Sync,
+  createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, pbkdf2Sync,
   randomBytes, sign,
 } from 'node:crypto';
 import { certificateIdentity, der } from './pades.js';
@@ -77,7 +77,31 @@ function issue(args: {
   return der.seq(tbs, sha256WithRsa, der.tlv(0x03, Buffer.from([0]), signature));
 }
 
-function rsaKey(): { spki: Buffer; pem: string } {
+let keySource: (() => string | undefined) | null = null;
+
+/**
+ * Where new RSA keys come from: generated (the default), or — for the test runner only, whose files
+ * make hundreds of throwaway certificates at ≈ 150 ms of CPU per key — a source of ready PKCS#8 PEM
+ * keys; when it returns undefined a key is generated.
+ */
+export function setRsaKeySource(next: (() => string | undefined) | null): void {
+  keySource = next;
+}
+
+/** A new RSA-2048 key (PKCS#8 PEM) made on libuv's thread pool: several at once use every core. */
+export async function generateRsaKeyPem(): Promise<string> {
+  const ready = keySource?.();
+  if (ready) return ready;
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, (err, _pub, priv) =>
+      err ? reject(err) : resolve(priv),
+    ),
+  );
+}
+
+function rsaKey(given?: string): { spki: Buffer; pem: string } {
+  const ready = given ?? keySource?.();
+  if (ready) return { spki: createPublicKey(ready).export({ type: 'spki', format: 'der' }), pem: ready };
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { spki: publicKey.export({ type: 'spki', format: 'der' }), pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
@@ -109,9 +133,11 @@ export function issueCertificate(
     crlUrl?: string;
     /** OCSP responder, written into authorityInfoAccess. */
     ocspUrl?: string;
+    /** The subject's key (PKCS#8 PEM, e.g. from generateRsaKeyPem); default: a new one. */
+    privateKeyPem?: string;
   },
 ): KeyAndCertificate {
-  const key = rsaKey();
+  const key = rsaKey(opts.privateKeyPem);
   const caSpki = createPublicKey(ca.privateKeyPem).export({ type: 'spki', format: 'der' });
   const notBefore = startOfValidity(opts.validFrom);
   const eku = opts.extendedKeyUsage ?? [];
