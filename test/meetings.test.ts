@@ -6,6 +6,8 @@ import { buildTestEnv, type TestEnv } from './helpers/app.js';
 import { buildDocument, buildUnit, buildUser, type TestUser } from './helpers/factories.js';
 import { makePdf, multipart } from './helpers/pdf.js';
 import { connect, listen, syncSince, waitFor, type TestClient } from './helpers/sockets.js';
+import { startSmsGateway } from './helpers/notify-servers.js';
+import { loadConfig } from '../src/config.js';
 
 const HOUR = 3600_000;
 
@@ -22,7 +24,10 @@ async function reminderEvents(env: TestEnv, meetingId: string) {
 }
 
 test('a meeting with 20 participant units: invited by push, answers seen by the host, reminders once each, a paper read, comments collected, minutes and the conclusion\'s tasks tracked', async (t) => {
-  const env = await buildTestEnv(t, { tokenTtlSeconds: 7 * 24 * 3600 });
+  const gw = await startSmsGateway();
+  t.after(() => gw.close());
+  const sms = loadConfig({ SMS_URL: `${gw.url}/send`, SMS_BODY: '{"Phone":"{phone}","Content":"{text}"}', SMS_HEADERS: '{"Content-Type":"application/json"}' }).sms!;
+  const env = await buildTestEnv(t, { tokenTtlSeconds: 7 * 24 * 3600, sms, mail: null });
   env.clock.set('2026-12-01T01:00:00Z');
   const hostUnit = await buildUnit(env, { name: 'Văn phòng UBND tỉnh', shortName: 'VP' });
   const chair = await buildUser(env, { unit: hostUnit, roles: ['leader'], fullName: 'Chủ tịch' });
@@ -35,6 +40,11 @@ test('a meeting with 20 participant units: invited by push, answers seen by the 
   const expert = await buildUser(env, { roles: ['officer'], fullName: 'Chuyên gia' });
   const stranger = await buildUser(env, { roles: ['leader'] });
 
+  // Two people asked for meeting reminders by SMS; one of them leads a unit that declines.
+  for (const [who, phone] of [[leaders[19]!, '0912000019'], [leaders[3]!, '0912000003']] as const) {
+    const r = await env.app.inject({ method: 'PUT', url: '/api/me/notifications', headers: who.auth, payload: { phone, channels: { sms: ['meeting_reminder'] } } });
+    assert.equal(r.statusCode, 200, r.body);
+  }
   const url = await listen(env);
   const watched: TestClient[] = await Promise.all([chair, leaders[0]!, leaders[1]!, leaders[19]!, expert, stranger].map((u) => connect(url, u.token)));
   t.after(() => watched.forEach((c) => c.close()));
@@ -161,6 +171,12 @@ test('a meeting with 20 participant units: invited by push, answers seen by the 
   for (const u of [leaders[0]!, leaders[19]!, deputy5, expert, chair]) assert.ok(people.has(u.user.id));
   assert.ok(!people.has(leaders[3]!.user.id) && !people.has(leaders[5]!.user.id));
   await waitFor(() => s19.of('meeting:reminder').length === 2, 5000, 'meeting:reminder');
+  // SMS to those who opted in, once per reminder (the declining unit's leader gets none).
+  await waitFor(() => gw.requests.length >= 2, 10_000, 'reminder SMS');
+  const texts = gw.requests.map((r) => JSON.parse(r.body) as { Phone: string; Content: string });
+  assert.deepEqual(texts.map((x) => x.Phone), ['84912000019', '84912000019']);
+  assert.match(texts[0]!.Content, /Nhac lich hop/);
+  assert.match(texts[0]!.Content, new RegExp(`#/meetings/${id}`));
   assert.deepEqual(s19.of('meeting:reminder').map((p) => p.kind), ['day', 'hour']);
   // Nothing of it reached someone outside the meeting; sync after a reconnect gives the same.
   assert.equal(strangerSock.received.filter((r) => r.name.startsWith('meeting:')).length, 0);
