@@ -90,6 +90,10 @@ test('a meeting with 20 participant units: invited by push, answers seen by the 
   assert.equal((await week(expert)).length, 1);
   assert.equal((await week(chair))[0].role, 'host');
   assert.equal((await week(stranger)).length, 0);
+  assert.equal((await env.app.inject({ url: '/api/meetings?from=2026-12-01&to=2026-12-08', headers: leaders[7]!.auth })).json().items.length, 1, 'days: Vietnam midnights');
+  const badWeek = await env.app.inject({ url: '/api/meetings?from=tuan-nay', headers: leaders[7]!.auth });
+  assert.equal(badWeek.statusCode, 400);
+  assert.match(badWeek.json().error.message, /from/);
   assert.equal((await env.app.inject({ url: `/api/meetings/${id}`, headers: stranger.auth })).statusCode, 404);
 
   // Answers: a unit's leader or clerk answers for it; an officer may not; a substitute must be of the unit.

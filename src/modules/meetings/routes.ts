@@ -64,7 +64,10 @@ export async function meetingRoutes(app: App, deps: Deps, hooks: MeetingHooks) {
     schema: {
       tags, security: Security, summary: 'Lịch họp / lịch công tác tuần',
       description: 'Meetings starting in [from, to) that the caller’s unit hosts or is invited to, or the caller is invited to (personally, as a substitute or as chair), by start time. Default: from 24 h ago, 8 days.',
-      querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO time, or a day YYYY-MM-DD (its midnight, Vietnam time)' })),
+        to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO time, or a day YYYY-MM-DD (its midnight, Vietnam time); exclusive' })),
+      }, { additionalProperties: false }),
       response: { 200: S.MeetingListBody, ...S.Errors },
     },
   }, async (req) => listMeetings(deps, req.actor, req.query));

@@ -41,8 +41,8 @@ export async function presentOne(db: DbOrTx, m: MeetingRow) {
  * the caller is sent as a substitute or is the chair — cancelled ones included (marked), by start.
  */
 export async function listMeetings(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, q: { from?: string; to?: string }) {
-  const from = q.from ? new Date(q.from) : new Date(deps.clock().getTime() - 24 * 3600_000);
-  const to = q.to ? new Date(q.to) : new Date(from.getTime() + 8 * 24 * 3600_000);
+  const from = q.from ? timeOf(q.from) : new Date(deps.clock().getTime() - 24 * 3600_000);
+  const to = q.to ? timeOf(q.to) : new Date(from.getTime() + 8 * 24 * 3600_000);
   if (Number.isNaN(from.getTime())) throw badRequest('from: thời gian không hợp lệ', 'from: invalid time');
   if (Number.isNaN(to.getTime())) throw badRequest('to: thời gian không hợp lệ', 'to: invalid time');
   if (to.getTime() < from.getTime()) throw badRequest('to: phải sau from', 'to: must be after from');
@@ -70,6 +70,11 @@ export async function listMeetings(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
       };
     }),
   };
+}
+
+/** An ISO time, or a day (YYYY-MM-DD) meaning its midnight in Vietnam. */
+function timeOf(raw: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00+07:00`) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? new Date(raw) : new Date(NaN);
 }
 
 function db_participantsFilter(actor: Actor) {
