@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
@@ -114,7 +114,3 @@ export async function updateMeeting(deps: Pick<Deps, 'db' | 'clock'>, actor: Act
   });
 }
 
-/** The participant rows of these ids (answers and attendance work on one). */
-export async function participantRows(db: Pick<Deps, 'db'>['db'], ids: string[]) {
-  return ids.length ? db.select().from(meetingParticipants).where(inArray(meetingParticipants.id, ids)) : [];
-}

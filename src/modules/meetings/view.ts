@@ -47,7 +47,7 @@ export async function listMeetings(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
   if (Number.isNaN(to.getTime())) throw badRequest('to: thời gian không hợp lệ', 'to: invalid time');
   if (to.getTime() < from.getTime()) throw badRequest('to: phải sau from', 'to: must be after from');
   if (to.getTime() - from.getTime() > 400 * 24 * 3600_000) throw badRequest('to: tối đa 400 ngày kể từ from', 'to: at most 400 days after from');
-  const mineP = db_participantsFilter(actor);
+  const mineP = participationsSql(actor);
   const rows = await deps.db.select().from(meetings).where(and(
     gte(meetings.startsAt, from), lt(meetings.startsAt, to),
     or(eq(meetings.hostUnitId, actor.unitId), eq(meetings.chairUserId, actor.userId), sql`${meetings.id} in (${mineP})`),
@@ -77,7 +77,8 @@ function timeOf(raw: string): Date {
   return /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00+07:00`) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? new Date(raw) : new Date(NaN);
 }
 
-function db_participantsFilter(actor: Actor) {
+/** The meetings that invite the caller's unit or the caller, or to which the caller is sent as a substitute. */
+function participationsSql(actor: Actor) {
   return sql`select meeting_id from meeting_participants where unit_id = ${actor.unitId}::uuid or user_id = ${actor.userId}::uuid or substitute_user_id = ${actor.userId}::uuid`;
 }
 
