@@ -140,6 +140,10 @@ function jsonRoutes(w: World) {
     { method: 'POST', url: `/api/documents/${w.draftId}/sign/prepare`, who: u.leaderA, body: { certificate: 'M'.repeat(200), placement: { page: 1, x: 10, y: 10 } } },
     { method: 'POST', url: `/api/documents/${w.draftId}/sign/complete`, who: u.leaderA, body: { handle: '6f1c1f0e-1111-4111-8111-111111111111', signature: 'A'.repeat(64), chain: [] } },
     { method: 'POST', url: `/api/documents/${w.draftId}/sign`, who: u.leaderA, body: { placement: { page: 1, x: 10, y: 10 } } },
+    {
+      method: 'POST', url: '/api/meetings', who: u.leaderA,
+      body: { title: 'Họp', startsAt: '2031-01-05T02:00:00Z', endsAt: '2031-01-05T04:00:00Z', place: 'Hội trường', link: 'https://hop.example.test/a', participants: [{ unitId: w.B.id }, { userId: u.officerA.user.id }], agenda: [{ title: 'Mục 1', documentIds: [w.docId] }], secrecy: 'none' },
+    },
   ];
 }
 
