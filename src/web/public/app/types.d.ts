@@ -424,7 +424,12 @@ export interface Pushes {
   'draft:awaiting': { eventId: number; documentId: string; subject: string; from?: unknown };
   /** A draft moved (a step, a comment, signed, issued): for every screen showing it. */
   'draft:updated': { eventId: number; documentId: string; flowState?: FlowState; status?: string; awaitingUserId?: string | null; at?: string };
+  /** Meetings: invited, changed (time, place, agenda, answers, comments), reminded (the day before, an hour before). */
+  'meeting:invited': MeetingPush;
+  'meeting:changed': MeetingPush;
+  'meeting:reminder': MeetingPush;
 }
+export interface MeetingPush { eventId: number; meetingId: string; title: string; startsAt: string; documentId?: undefined }
 export type PushName = keyof Pushes;
 
 /** The socket's state, as shown in the header. */
@@ -490,4 +495,108 @@ export interface ServiceWorkerScope {
   addEventListener(type: 'fetch', listener: (event: SwFetchEvent) => void): void;
   addEventListener(type: 'push', listener: (event: SwPushEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: SwNotificationEvent) => void): void;
+}
+
+/** An answer to an invitation ("not yet" is null). */
+export type MeetingAnswer = 'yes' | 'no' | 'substitute';
+
+/** GET /api/meetings items, and `meeting` of GET /api/meetings/:id. */
+export interface Meeting {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  place: string | null;
+  link: string | null;
+  chairUserId: string | null;
+  chairName?: string | null;
+  hostUnitId: string;
+  hostUnitName?: string | null;
+  createdBy?: string | null;
+  secrecy?: Secrecy;
+  status?: 'scheduled' | 'cancelled';
+  cancelledAt?: string | null;
+  /** The caller's (or the caller's unit's) answer, null not yet; undefined when not invited. */
+  myAnswer?: MeetingAnswer | null;
+  /** Minutes (biên bản) and conclusion (thông báo kết luận) once issued: document ids. */
+  invitationDocumentId?: string | null;
+  minutesDocumentId?: string | null;
+  conclusionDocumentId?: string | null;
+  can?: MeetingCan;
+}
+
+/** What the caller may do with a meeting (the server's decision). */
+export interface MeetingCan {
+  edit?: boolean;
+  cancel?: boolean;
+  upload?: boolean;
+  /** Confirm, decline or send a substitute (a unit participant: its leader or clerk). */
+  answer?: boolean;
+  comment?: boolean;
+  /** "Có mặt": from a little before the start to the end. */
+  attend?: boolean;
+  markAttendance?: boolean;
+  linkDocuments?: boolean;
+  assignTasks?: boolean;
+}
+
+/** A paper of an agenda item: an uploaded file, or a document already in the system. */
+export interface MeetingFile {
+  id: string;
+  name: string;
+  size: number | null;
+  /** null: a secret meeting's paper, listed by title, never stored. */
+  sha256: string | null;
+  contentType?: string;
+}
+export interface MeetingDocumentRef {
+  id: string;
+  subject: string;
+  notation?: string | null;
+}
+export interface AgendaItem {
+  index: number;
+  title: string;
+  files: MeetingFile[];
+  documents: MeetingDocumentRef[];
+  /** A draft put up for comment (góp ý dự thảo). */
+  forComment?: boolean;
+}
+
+/** A participant: a unit (answered by its leader or clerk) or a person. */
+export interface MeetingParticipant {
+  id?: string;
+  unitId: string | null;
+  userId: string | null;
+  name: string;
+  answer: MeetingAnswer | null;
+  substituteUserId?: string | null;
+  substituteName?: string | null;
+  answeredBy?: string | null;
+  answeredByName?: string | null;
+  answeredAt?: string | null;
+  /** Attendance: true there, false marked absent, null not taken. */
+  present?: boolean | null;
+  presentUserId?: string | null;
+  presentName?: string | null;
+  attendanceAt?: string | null;
+}
+
+export interface MeetingComment {
+  id: string;
+  agendaIndex: number;
+  userId: string;
+  userName?: string;
+  unitName?: string | null;
+  text: string;
+  createdAt: string;
+}
+
+/** GET /api/meetings/:id. */
+export interface MeetingDetail {
+  meeting: Meeting;
+  agenda: AgendaItem[];
+  participants: MeetingParticipant[];
+  comments: MeetingComment[];
+  can?: MeetingCan;
 }

@@ -1,0 +1,254 @@
+// @ts-check
+// One meeting: time, place or online link, chair and host; the answer (Tham dự / Không tham dự /
+// Cử người thay — for a unit, its leader or clerk answers; the substitute is one of the unit's
+// people); "Có mặt" from a little before the start; the agenda with its papers (files, and
+// documents already in the system, opened in the reader) and the comments on each item (góp ý dự
+// thảo); who is invited and what each answered; the minutes and conclusion once issued. Opening it
+// stores its papers on the phone for reading with no signal ("Đã lưu để đọc ngoại tuyến").
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, session } from './api.js';
+import { fmtDate, t } from './i18n.js';
+import { on } from './live.js';
+import { meetingFileUrl, papersSaved, savePapers } from './meeting-offline.js';
+import { AnswerBadge, dayName, hhmm, timeRange, vnDay } from './meetings.js';
+import { PdfViewer } from './pdfview.js';
+import { ErrorBox, html, Loading, Meta, onValue, toast, useAction } from './ui.js';
+/** @import { AgendaItem, MeetingAnswer, MeetingComment, MeetingDetail, MeetingParticipant, UnitPerson } from './types' */
+
+/** The meeting's details, again when it changes (`meeting:changed`) or after a catch-up. @param {string} id */
+function useMeeting(id) {
+  const [data, setData] = useState(/** @type {MeetingDetail | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const current = useRef(id);
+  current.current = id;
+  const load = async () => {
+    const asked = id;
+    try {
+      /** @type {MeetingDetail} */
+      const r = await api(`/api/meetings/${id}`);
+      if (current.current !== asked) return;
+      setData(r);
+      setError(null);
+    } catch (err) {
+      if (current.current === asked) setError(err);
+    }
+  };
+  useEffect(() => {
+    setData(null);
+    setError(null);
+    load();
+    const offs = [on('meeting:changed', (p) => p.meetingId === id && load()), on('synced', () => load())];
+    return () => offs.forEach((off) => off());
+  }, [id]);
+  return { data, error, load };
+}
+
+/** The participant rows that stand for me: invited myself, my unit, or sent as a substitute. @param {MeetingParticipant[]} list */
+const mine = (list) => list.filter((p) => p.userId === session.user?.id || p.unitId === session.user?.unitId || p.substituteUserId === session.user?.id);
+
+/** @param {{ id: string }} props */
+export function MeetingPage({ id }) {
+  const { data, error, load } = useMeeting(id);
+  if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} /></section>`;
+  if (!data) return html`<section class="view"><${Loading} /></section>`;
+  const m = data.meeting;
+  const can = data.can ?? m.can ?? {};
+  const me = mine(data.participants);
+  const answerable = me.find((p) => p.userId === session.user?.id) ?? me.find((p) => p.unitId === session.user?.unitId) ?? null;
+  const when = `${dayName(vnDay(m.startsAt))}/${vnDay(m.startsAt).slice(0, 4)}, ${timeRange(m)}`;
+  const cancelled = m.status === 'cancelled' || Boolean(m.cancelledAt);
+  return html`<article class="view meeting" aria-labelledby="meeting-title" data-meeting=${m.id}>
+    <p class="back"><a class="btn btn-link" href=${`#/meetings?week=${vnDay(m.startsAt)}`}>← ${t('mt.title')}</a></p>
+    <p class="doc-badges">
+      ${cancelled && html`<span class="badge badge-cancelled">${t('mt.cancelled')}</span>`}
+      ${m.secrecy && m.secrecy !== 'none' && html`<span class="badge badge-flash">${t(`secrecy.${m.secrecy}`)}</span>`}
+    </p>
+    <h1 id="meeting-title" class="doc-title">${m.title}</h1>
+    <div class="metas">
+      <${Meta} label=${t('mt.when')} value=${when} />
+      <${Meta} label=${t('mt.place')} value=${m.place} />
+      ${m.link && html`<div class="meta"><span class="meta-label">${t('mt.link')}</span><a href=${m.link} target="_blank" rel="noopener noreferrer">${m.link}</a></div>`}
+      <${Meta} label=${t('mt.chair')} value=${m.chairName} />
+      <${Meta} label=${t('mt.host')} value=${m.hostUnitName} />
+    </div>
+    <${OfflineState} detail=${data} />
+    ${can.answer && answerable && html`<${Answer} meetingId=${m.id} p=${answerable} onDone=${load} />`}
+    ${can.attend && html`<${Attend} meetingId=${m.id} me=${me} onDone=${load} />`}
+    <${Outcome} minutes=${m.minutesDocumentId} conclusion=${m.conclusionDocumentId} invitation=${m.invitationDocumentId} />
+    <h2>${t('mt.agenda')}</h2>
+    ${data.agenda.length === 0 && html`<p class="muted">${t('mt.noAgenda')}</p>`}
+    <ol class="agenda">${data.agenda.map((item, i) => html`<${Item} key=${i} meetingId=${m.id} item=${item} index=${item.index ?? i}
+      comments=${data.comments.filter((c) => c.agendaIndex === (item.index ?? i))} mayComment=${Boolean(can.comment)} onDone=${load} />`)}</ol>
+    <${Participants} list=${data.participants} />
+  </article>`;
+}
+
+/** The papers kept on this phone for reading offline. @param {{ detail: MeetingDetail }} props */
+function OfflineState({ detail }) {
+  const [state, setState] = useState(/** @type {'' | 'saving' | 'saved' | 'failed' | 'none'} */ (''));
+  const [progress, setProgress] = useState({ done: 0, total: 0 });
+  const id = detail.meeting.id;
+  const secret = Boolean(detail.meeting.secrecy && detail.meeting.secrecy !== 'none');
+  // Once per opening (and again when the papers change): the ones already here are not fetched again.
+  const key = detail.agenda.map((a) => `${a.files?.map((f) => f.id).join(',')}|${a.documents?.map((d) => d.id).join(',')}`).join(';');
+  useEffect(() => {
+    if (secret) return undefined;
+    let stopped = false;
+    (async () => {
+      if (!navigator.onLine) return setState((await papersSaved(id)) ? 'saved' : 'failed');
+      setState('saving');
+      try {
+        const n = await savePapers(detail, (done, total) => !stopped && setProgress({ done, total }), () => stopped);
+        if (!stopped) setState(n === 0 ? 'none' : 'saved');
+      } catch {
+        if (!stopped) setState((await papersSaved(id)) ? 'saved' : 'failed');
+      }
+    })();
+    return () => { stopped = true; };
+  }, [id, key]);
+  if (secret) return html`<p class="notice" data-offline-papers="secret">${t('mt.secretPapers')}</p>`;
+  if (state === 'saved') return html`<p class="notice notice-ok" role="status" data-offline-papers="saved">✔ ${t('mt.savedOffline')}</p>`;
+  if (state === 'saving') return html`<p class="muted" role="status" data-offline-papers="saving">${t('mt.savingOffline', { done: progress.done, total: progress.total })}</p>`;
+  if (state === 'failed') return html`<p class="notice" role="status" data-offline-papers="failed">${t('mt.notSavedOffline')}</p>`;
+  return null;
+}
+
+/**
+ * Tham dự / Không tham dự / Cử người thay, for me or for my unit.
+ * @param {{ meetingId: string, p: MeetingParticipant, onDone: () => void }} props
+ */
+function Answer({ meetingId, p, onDone }) {
+  const { busy, error, run } = useAction();
+  const [picking, setPicking] = useState(false);
+  const [people, setPeople] = useState(/** @type {UnitPerson[] | null} */ (null));
+  const [substitute, setSubstitute] = useState('');
+  useEffect(() => {
+    if (!picking || people) return;
+    /** @type {Promise<{ users: UnitPerson[] }>} */ (api(`/api/units/${session.user?.unitId}/users`))
+      .then((r) => setPeople(r.users.filter((u) => u.id !== session.user?.id)), () => setPeople([]));
+  }, [picking]);
+  /** @param {MeetingAnswer} answer @param {string} [substituteUserId] */
+  const send = (answer, substituteUserId) => run(async () => {
+    await api(`/api/meetings/${meetingId}/rsvp`, { method: 'POST', body: { answer, ...(substituteUserId ? { substituteUserId } : {}) } });
+    toast(t(`mt.answered.${answer}`));
+    setPicking(false);
+    onDone();
+  });
+  const forUnit = Boolean(p.unitId);
+  return html`<section class="panel answer" aria-labelledby="answer-title" data-answer-for=${forUnit ? 'unit' : 'me'}>
+    <h2 id="answer-title">${forUnit ? t('mt.answerForUnit', { name: p.name }) : t('mt.answerForMe')}</h2>
+    <p class="state-line"><${AnswerBadge} answer=${p.answer ?? null} />
+      ${p.answer === 'substitute' && p.substituteName && html`<span>${t('mt.substituteIs', { name: p.substituteName })}</span>`}
+      ${p.answeredAt && html`<span class="muted">${[p.answeredByName, fmtDate(p.answeredAt)].filter(Boolean).join(', ')}</span>`}</p>
+    <div class="row">
+      <button type="button" class=${`btn ${p.answer === 'yes' ? 'btn-primary' : ''}`} aria-pressed=${p.answer === 'yes'} disabled=${busy} onClick=${() => send('yes')}>${t('mt.yes')}</button>
+      <button type="button" class=${`btn ${p.answer === 'no' ? 'btn-primary' : ''}`} aria-pressed=${p.answer === 'no'} disabled=${busy} onClick=${() => send('no')}>${t('mt.no')}</button>
+      <button type="button" class=${`btn ${p.answer === 'substitute' ? 'btn-primary' : ''}`} aria-expanded=${picking} disabled=${busy} onClick=${() => setPicking(!picking)}>${t('mt.substitute')}</button>
+    </div>
+    ${picking && html`<form class="form" onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); if (substitute) send('substitute', substitute); }}>
+      <label class="field">${t('mt.substitutePick')}
+        <select value=${substitute} onChange=${onValue(setSubstitute)} required>
+          <option value="">${people ? t('mt.choosePerson') : t('loading')}</option>
+          ${(people ?? []).map((u) => html`<option value=${u.id}>${u.fullName}${u.title ? ` — ${u.title}` : ''}</option>`)}
+        </select>
+      </label>
+      <button type="submit" class="btn btn-primary" disabled=${busy || !substitute}>${t('mt.sendSubstitute')}</button>
+    </form>`}
+    <${ErrorBox} error=${error} />
+  </section>`;
+}
+
+/** "Có mặt": attendance at the door. @param {{ meetingId: string, me: MeetingParticipant[], onDone: () => void }} props */
+function Attend({ meetingId, me, onDone }) {
+  const { busy, error, run } = useAction();
+  const there = me.find((p) => p.present && (p.presentUserId === session.user?.id || p.userId === session.user?.id));
+  if (there) return html`<p class="notice notice-ok" data-present="1">✔ ${t('mt.presentAt', { at: hhmm(there.attendanceAt) })}</p>`;
+  return html`<div class="actions">
+    <button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${() => run(async () => {
+      await api(`/api/meetings/${meetingId}/attendance`, { method: 'POST', body: {} });
+      toast(t('mt.presentDone'));
+      onDone();
+    })}>${t('mt.present')}</button>
+    <${ErrorBox} error=${error} />
+  </div>`;
+}
+
+/** Links to the invitation, the minutes and the conclusion once issued. @param {{ minutes?: string | null, conclusion?: string | null, invitation?: string | null }} props */
+function Outcome({ minutes, conclusion, invitation }) {
+  /** @type {Array<[string, string]>} */
+  const links = /** @type {Array<[string, string | null | undefined]>} */ ([['mt.invitation', invitation], ['mt.minutes', minutes], ['mt.conclusion', conclusion]])
+    .filter((x) => Boolean(x[1])).map(([k, v]) => [k, /** @type {string} */ (v)]);
+  if (links.length === 0) return null;
+  return html`<p class="row outcome">${links.map(([k, docId]) => html`<a class="btn" href=${`#/documents/${docId}`} data-outcome=${k}>${t(k)}</a>`)}</p>`;
+}
+
+/**
+ * An agenda item: its papers and the comments on it, with a box to add one.
+ * @param {{ meetingId: string, item: AgendaItem, index: number, comments: MeetingComment[], mayComment: boolean, onDone: () => void }} props
+ */
+function Item({ meetingId, item, index, comments, mayComment, onDone }) {
+  const [text, setText] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    run(async () => {
+      await api(`/api/meetings/${meetingId}/comments`, { method: 'POST', body: { agendaIndex: index, text: text.trim() } });
+      toast(t('mt.commentSent'));
+      setText('');
+      onDone();
+    });
+  };
+  const files = item.files ?? [];
+  const docs = item.documents ?? [];
+  return html`<li class="agenda-item" data-agenda=${index}>
+    <h3>${item.title}</h3>
+    ${files.length + docs.length > 0 && html`<ul class="papers">
+      ${files.map((f) => html`<li key=${f.id}>${f.sha256
+        ? html`<a class="paper" href=${`#/meetings/${meetingId}/files/${f.id}`} data-paper=${f.id}>📄 ${f.name}</a>`
+        : html`<span class="paper paper-secret">${f.name} <small class="muted">(${t('mt.secretPaper')})</small></span>`}</li>`)}
+      ${docs.map((d) => html`<li key=${d.id}><a class="paper" href=${`#/documents/${d.id}`} data-paper-doc=${d.id}>📄 ${d.notation ? `${d.notation} — ` : ''}${d.subject}</a></li>`)}
+    </ul>`}
+    ${comments.length > 0 && html`<ul class="comments" aria-label=${t('mt.comments')}>
+      ${comments.map((c) => html`<li key=${c.id} class="comment" data-comment=${c.id}>
+        <p class="muted">${[c.userName, c.unitName].filter(Boolean).join(' — ')} · ${fmtDate(c.createdAt)}</p>
+        <p>${c.text}</p>
+      </li>`)}
+    </ul>`}
+    ${mayComment && html`<form class="comment-form" onSubmit=${submit}>
+      <label class="field">${t('mt.commentOn', { n: index + 1 })}
+        <textarea rows="2" maxlength="5000" value=${text} onInput=${onValue(setText)}></textarea>
+      </label>
+      <button type="submit" class="btn" disabled=${busy || !text.trim()}>${t('mt.sendComment')}</button>
+      <${ErrorBox} error=${error} />
+    </form>`}
+  </li>`;
+}
+
+/** Who is invited and what each answered, with the counts. @param {{ list: MeetingParticipant[] }} props */
+function Participants({ list }) {
+  const count = (/** @type {MeetingAnswer | null} */ a) => list.filter((p) => (p.answer ?? null) === a).length;
+  return html`<section class="participants" aria-labelledby="participants-title">
+    <h2 id="participants-title">${t('mt.participants', { n: list.length })}</h2>
+    <p class="muted" data-counts="1">${t('mt.counts', { yes: count('yes'), no: count('no'), substitute: count('substitute'), none: count(null) })}</p>
+    <ul class="list">${list.map((p) => html`<li key=${p.id ?? p.unitId ?? p.userId} class="participant" data-participant=${p.unitId ?? p.userId}>
+      <span class="participant-name">${p.name}</span>
+      <span class="doc-badges"><${AnswerBadge} answer=${p.answer ?? null} />
+        ${p.present && html`<span class="badge badge-done">${t('mt.presentBadge')}</span>`}</span>
+      ${p.answer === 'substitute' && p.substituteName && html`<span class="doc-meta">${t('mt.substituteIs', { name: p.substituteName })}</span>`}
+      ${p.answeredByName && html`<span class="doc-meta">${t('mt.answeredBy', { name: p.answeredByName, at: fmtDate(p.answeredAt) })}</span>`}
+    </li>`)}</ul>
+  </section>`;
+}
+
+/** A paper of the meeting in the reader (offline from the copy stored when the meeting was opened). @param {{ id: string, fileId: string }} props */
+export function MeetingPaper({ id, fileId }) {
+  const { data, error, load } = useMeeting(id);
+  if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} offlineText=${t('notCachedOffline')} /></section>`;
+  if (!data) return html`<section class="view"><${Loading} /></section>`;
+  const file = data.agenda.flatMap((a) => a.files ?? []).find((f) => f.id === fileId);
+  return html`<article class="view reader" aria-labelledby="paper-title">
+    <p class="back"><a class="btn btn-link" href=${`#/meetings/${id}`}>← ${data.meeting.title}</a></p>
+    <h1 id="paper-title" class="doc-title">${file?.name ?? t('mt.paperMissing')}</h1>
+    ${file?.sha256 && html`<${PdfViewer} key=${file.id} url=${meetingFileUrl(id, file)} name=${file.name} size=${file.size ?? undefined} />`}
+  </article>`;
+}

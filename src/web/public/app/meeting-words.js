@@ -1,0 +1,58 @@
+// @ts-check
+// The words of Lịch họp (meetings.js, meeting-view.js, meeting-new.js), Vietnamese first, English
+// second; i18n.js spreads them into its two dictionaries (the same coverage test checks them).
+
+export const MEETING_VI = {
+  navMeetings: 'Lịch họp',
+  'mt.title': 'Lịch họp', 'mt.new': 'Tạo cuộc họp', 'mt.create': 'Tạo cuộc họp và gửi mời', 'mt.created': 'Đã tạo cuộc họp và gửi mời',
+  'mt.weekNav': 'Chọn tuần', 'mt.prevWeek': 'Tuần trước', 'mt.nextWeek': 'Tuần sau', 'mt.prevWeekLabel': 'Tuần trước', 'mt.nextWeekLabel': 'Tuần sau',
+  'mt.thisWeek': 'Về tuần này', 'mt.week': 'Tuần {from} – {to}', 'mt.today': 'hôm nay', 'mt.emptyWeek': 'Tuần này không có cuộc họp nào của bạn hay đơn vị bạn.',
+  'mt.day0': 'Thứ Hai', 'mt.day1': 'Thứ Ba', 'mt.day2': 'Thứ Tư', 'mt.day3': 'Thứ Năm', 'mt.day4': 'Thứ Sáu', 'mt.day5': 'Thứ Bảy', 'mt.day6': 'Chủ nhật',
+  'mt.answer.yes': 'Tham dự', 'mt.answer.no': 'Không tham dự', 'mt.answer.substitute': 'Cử người thay', 'mt.answer.none': 'Chưa trả lời',
+  'mt.answered.yes': 'Đã xác nhận tham dự', 'mt.answered.no': 'Đã báo không tham dự', 'mt.answered.substitute': 'Đã cử người dự thay',
+  'mt.cancelled': 'Đã hủy', 'mt.online': 'Họp trực tuyến', 'mt.host': 'Đơn vị chủ trì', 'mt.chair': 'Chủ trì', 'mt.when': 'Thời gian',
+  'mt.place': 'Địa điểm', 'mt.link': 'Đường dẫn họp trực tuyến', 'mt.agenda': 'Nội dung họp', 'mt.noAgenda': 'Chưa có nội dung họp.',
+  'mt.invitedToast': 'Giấy mời họp: {title} ({at})', 'mt.changedToast': 'Cuộc họp có thay đổi: {title}', 'mt.reminder': 'Nhắc lịch họp:', 'mt.open': 'Xem cuộc họp',
+  'mt.savedOffline': 'Đã lưu để đọc ngoại tuyến', 'mt.savingOffline': 'Đang lưu tài liệu họp để đọc ngoại tuyến ({done}/{total})…',
+  'mt.notSavedOffline': 'Tài liệu họp chưa lưu được về máy: khi có mạng, mở lại cuộc họp để lưu.',
+  'mt.secretPapers': 'Cuộc họp mật: tài liệu chỉ được liệt kê, không lưu trên máy và không gửi qua mạng.', 'mt.secretPaper': 'tài liệu mật, không lưu trữ',
+  'mt.answerForUnit': 'Trả lời cho {name}', 'mt.answerForMe': 'Trả lời giấy mời', 'mt.yes': 'Tham dự', 'mt.no': 'Không tham dự', 'mt.substitute': 'Cử người thay',
+  'mt.substitutePick': 'Người dự thay', 'mt.choosePerson': '— Chọn người —', 'mt.sendSubstitute': 'Xác nhận cử người thay', 'mt.substituteIs': 'Người dự thay: {name}',
+  'mt.present': 'Có mặt', 'mt.presentDone': 'Đã điểm danh có mặt', 'mt.presentAt': 'Đã điểm danh có mặt lúc {at}', 'mt.presentBadge': 'Có mặt',
+  'mt.invitation': 'Giấy mời', 'mt.minutes': 'Biên bản cuộc họp', 'mt.conclusion': 'Thông báo kết luận',
+  'mt.comments': 'Góp ý', 'mt.commentOn': 'Góp ý dự thảo mục {n}', 'mt.sendComment': 'Gửi góp ý', 'mt.commentSent': 'Đã gửi góp ý',
+  'mt.participants': 'Thành phần tham dự ({n})', 'mt.counts': 'Tham dự {yes} · Không tham dự {no} · Cử người thay {substitute} · Chưa trả lời {none}',
+  'mt.answeredBy': '{name} trả lời lúc {at}', 'mt.paperMissing': 'Không tìm thấy tài liệu này',
+  'mt.fTitle': 'Tên cuộc họp', 'mt.fDay': 'Ngày họp', 'mt.fStart': 'Bắt đầu', 'mt.fEnd': 'Kết thúc', 'mt.fLink': 'Đường dẫn họp trực tuyến (nếu có)',
+  'mt.noChair': '— Chưa chọn —', 'mt.fUnits': 'Đơn vị được mời', 'mt.fUnitsHint': 'Lãnh đạo của mỗi đơn vị được mời; lãnh đạo hoặc văn thư đơn vị trả lời.',
+  'mt.fPeople': 'Người được mời trong đơn vị', 'mt.fItem': 'Nội dung {n}', 'mt.fPapers': 'Tài liệu của nội dung {n} (PDF)', 'mt.removeItem': 'Bỏ nội dung {n}',
+  'mt.addItem': 'Thêm nội dung', 'mt.keptRetry': 'Cuộc họp đã được tạo; tài liệu chưa tải lên được. Thử lại để tải lên.',
+};
+
+/** @type {Record<keyof typeof MEETING_VI, string>} */
+export const MEETING_EN = {
+  navMeetings: 'Meetings',
+  'mt.title': 'Meetings', 'mt.new': 'New meeting', 'mt.create': 'Create the meeting and invite', 'mt.created': 'Meeting created, invitations sent',
+  'mt.weekNav': 'Choose the week', 'mt.prevWeek': 'Previous', 'mt.nextWeek': 'Next', 'mt.prevWeekLabel': 'Previous week', 'mt.nextWeekLabel': 'Next week',
+  'mt.thisWeek': 'Back to this week', 'mt.week': 'Week {from} – {to}', 'mt.today': 'today', 'mt.emptyWeek': 'No meeting for you or your unit this week.',
+  'mt.day0': 'Monday', 'mt.day1': 'Tuesday', 'mt.day2': 'Wednesday', 'mt.day3': 'Thursday', 'mt.day4': 'Friday', 'mt.day5': 'Saturday', 'mt.day6': 'Sunday',
+  'mt.answer.yes': 'Attending', 'mt.answer.no': 'Not attending', 'mt.answer.substitute': 'Substitute sent', 'mt.answer.none': 'No answer yet',
+  'mt.answered.yes': 'Attendance confirmed', 'mt.answered.no': 'Declined', 'mt.answered.substitute': 'Substitute sent',
+  'mt.cancelled': 'Cancelled', 'mt.online': 'Online meeting', 'mt.host': 'Host unit', 'mt.chair': 'Chair', 'mt.when': 'Time',
+  'mt.place': 'Place', 'mt.link': 'Online meeting link', 'mt.agenda': 'Agenda', 'mt.noAgenda': 'No agenda yet.',
+  'mt.invitedToast': 'Meeting invitation: {title} ({at})', 'mt.changedToast': 'Meeting changed: {title}', 'mt.reminder': 'Meeting reminder:', 'mt.open': 'Open the meeting',
+  'mt.savedOffline': 'Saved for offline reading', 'mt.savingOffline': 'Saving the meeting papers for offline reading ({done}/{total})…',
+  'mt.notSavedOffline': 'The meeting papers are not on this phone yet: open the meeting again when online to save them.',
+  'mt.secretPapers': 'Secret meeting: papers are listed only, never stored on the phone nor sent over the network.', 'mt.secretPaper': 'secret paper, not stored',
+  'mt.answerForUnit': 'Answer for {name}', 'mt.answerForMe': 'Answer the invitation', 'mt.yes': 'Attend', 'mt.no': 'Decline', 'mt.substitute': 'Send a substitute',
+  'mt.substitutePick': 'Substitute', 'mt.choosePerson': '— Choose a person —', 'mt.sendSubstitute': 'Confirm the substitute', 'mt.substituteIs': 'Substitute: {name}',
+  'mt.present': 'I am here', 'mt.presentDone': 'Attendance recorded', 'mt.presentAt': 'Present since {at}', 'mt.presentBadge': 'Present',
+  'mt.invitation': 'Invitation', 'mt.minutes': 'Minutes', 'mt.conclusion': 'Conclusion notice',
+  'mt.comments': 'Comments', 'mt.commentOn': 'Comment on the draft of item {n}', 'mt.sendComment': 'Send comment', 'mt.commentSent': 'Comment sent',
+  'mt.participants': 'Participants ({n})', 'mt.counts': 'Attending {yes} · Not attending {no} · Substitute {substitute} · No answer {none}',
+  'mt.answeredBy': 'Answered by {name} at {at}', 'mt.paperMissing': 'This paper was not found',
+  'mt.fTitle': 'Meeting title', 'mt.fDay': 'Day', 'mt.fStart': 'Starts', 'mt.fEnd': 'Ends', 'mt.fLink': 'Online meeting link (if any)',
+  'mt.noChair': '— None —', 'mt.fUnits': 'Invited units', 'mt.fUnitsHint': "Each unit's leaders are invited; its leader or clerk answers.",
+  'mt.fPeople': 'People of your unit invited', 'mt.fItem': 'Item {n}', 'mt.fPapers': 'Papers of item {n} (PDF)', 'mt.removeItem': 'Remove item {n}',
+  'mt.addItem': 'Add an item', 'mt.keptRetry': 'The meeting is created; a paper was not uploaded. Try again to upload it.',
+};
