@@ -29,12 +29,12 @@ function pins() {
 export const pinnedUrls = () => new Set(Object.values(pins()).flatMap((p) => p.urls ?? []));
 
 /** Where the reader opens a meeting's own file. @param {string} meetingId @param {MeetingFile} f */
-export const meetingFileUrl = (meetingId, f) => `/api/meetings/${meetingId}/files/${f.id}${f.sha256 ? `?v=${f.sha256}` : ''}`;
+export const meetingFileUrl = (meetingId, f) => `/api/meetings/${meetingId}/files/${f.id}`;
 /** Where the reader opens a document's file (as reader.js does). @param {string} documentId @param {FileInfo} f */
 export const documentFileUrl = (documentId, f) => `/api/documents/${documentId}/files/${f.id}?v=${f.sha256}`;
 
 /** A paper the server stores (a secret meeting's are listed by title only). @param {MeetingFile} f */
-const storable = (f) => Boolean(f.sha256);
+const storable = (f) => Boolean(f.sha256) && f.stored !== false;
 
 /** Whether this meeting's papers were all stored on this phone. @param {string} meetingId */
 export async function papersSaved(meetingId) {
@@ -58,9 +58,10 @@ export async function savePapers(detail, onProgress, stopped) {
   const id = detail.meeting.id;
   /** @type {string[]} */
   const urls = [];
-  for (const item of detail.agenda) {
+  for (const item of detail.meeting.agenda) {
     for (const f of item.files ?? []) if (storable(f)) urls.push(meetingFileUrl(id, f));
     for (const d of item.documents ?? []) {
+      if (!d.readable) continue;
       // Through the service worker: its copy of this answer opens the document offline.
       /** @type {DocumentDetail} */
       const doc = await api(`/api/documents/${d.id}`);

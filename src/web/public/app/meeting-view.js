@@ -13,7 +13,7 @@ import { meetingFileUrl, papersSaved, savePapers } from './meeting-offline.js';
 import { AnswerBadge, dayName, hhmm, timeRange, vnDay } from './meetings.js';
 import { PdfViewer } from './pdfview.js';
 import { ErrorBox, html, Loading, Meta, onValue, toast, useAction } from './ui.js';
-/** @import { AgendaItem, MeetingAnswer, MeetingComment, MeetingDetail, MeetingParticipant, UnitPerson } from './types' */
+/** @import { AgendaItem, LinkedDocumentRef, MeetingAnswer, MeetingComment, MeetingDetail, MeetingFull, MeetingParticipant, UnitPerson } from './types' */
 
 /** The meeting's details, again when it changes (`meeting:changed`) or after a catch-up. @param {string} id */
 function useMeeting(id) {
@@ -44,7 +44,7 @@ function useMeeting(id) {
 }
 
 /** The participant rows that stand for me: invited myself, my unit, or sent as a substitute. @param {MeetingParticipant[]} list */
-const mine = (list) => list.filter((p) => p.userId === session.user?.id || p.unitId === session.user?.unitId || p.substituteUserId === session.user?.id);
+const mine = (list) => list.filter((p) => p.mine);
 
 /** @param {{ id: string }} props */
 export function MeetingPage({ id }) {
@@ -52,11 +52,11 @@ export function MeetingPage({ id }) {
   if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} /></section>`;
   if (!data) return html`<section class="view"><${Loading} /></section>`;
   const m = data.meeting;
-  const can = data.can ?? m.can ?? {};
-  const me = mine(data.participants);
+  const can = m.can ?? {};
+  const me = mine(m.participants);
   const answerable = me.find((p) => p.userId === session.user?.id) ?? me.find((p) => p.unitId === session.user?.unitId) ?? null;
   const when = `${dayName(vnDay(m.startsAt))}/${vnDay(m.startsAt).slice(0, 4)}, ${timeRange(m)}`;
-  const cancelled = m.status === 'cancelled' || Boolean(m.cancelledAt);
+  const cancelled = m.status === 'cancelled';
   return html`<article class="view meeting" aria-labelledby="meeting-title" data-meeting=${m.id}>
     <p class="back"><a class="btn btn-link" href=${`#/meetings?week=${vnDay(m.startsAt)}`}>← ${t('mt.title')}</a></p>
     <p class="doc-badges">
@@ -68,18 +68,18 @@ export function MeetingPage({ id }) {
       <${Meta} label=${t('mt.when')} value=${when} />
       <${Meta} label=${t('mt.place')} value=${m.place} />
       ${m.link && html`<div class="meta"><span class="meta-label">${t('mt.link')}</span><a href=${m.link} target="_blank" rel="noopener noreferrer">${m.link}</a></div>`}
-      <${Meta} label=${t('mt.chair')} value=${m.chairName} />
-      <${Meta} label=${t('mt.host')} value=${m.hostUnitName} />
+      <${Meta} label=${t('mt.chair')} value=${m.chair?.fullName} />
+      <${Meta} label=${t('mt.host')} value=${m.hostUnit?.name} />
     </div>
     <${OfflineState} detail=${data} />
     ${can.answer && answerable && html`<${Answer} meetingId=${m.id} p=${answerable} onDone=${load} />`}
     ${can.attend && html`<${Attend} meetingId=${m.id} me=${me} onDone=${load} />`}
-    <${Outcome} minutes=${m.minutesDocumentId} conclusion=${m.conclusionDocumentId} invitation=${m.invitationDocumentId} />
+    <${Outcome} documents=${m.documents} />
     <h2>${t('mt.agenda')}</h2>
-    ${data.agenda.length === 0 && html`<p class="muted">${t('mt.noAgenda')}</p>`}
-    <ol class="agenda">${data.agenda.map((item, i) => html`<${Item} key=${i} meetingId=${m.id} item=${item} index=${item.index ?? i}
-      comments=${data.comments.filter((c) => c.agendaIndex === (item.index ?? i))} mayComment=${Boolean(can.comment)} onDone=${load} />`)}</ol>
-    <${Participants} list=${data.participants} />
+    ${m.agenda.length === 0 && html`<p class="muted">${t('mt.noAgenda')}</p>`}
+    <ol class="agenda">${m.agenda.map((item, i) => html`<${Item} key=${i} meetingId=${m.id} item=${item} index=${item.index ?? i}
+      comments=${m.comments.filter((c) => c.agendaIndex === (item.index ?? i))} mayComment=${Boolean(can.comment)} onDone=${load} />`)}</ol>
+    <${Participants} list=${m.participants} />
   </article>`;
 }
 
@@ -90,7 +90,7 @@ function OfflineState({ detail }) {
   const id = detail.meeting.id;
   const secret = Boolean(detail.meeting.secrecy && detail.meeting.secrecy !== 'none');
   // Once per opening (and again when the papers change): the ones already here are not fetched again.
-  const key = detail.agenda.map((a) => `${a.files?.map((f) => f.id).join(',')}|${a.documents?.map((d) => d.id).join(',')}`).join(';');
+  const key = detail.meeting.agenda.map((a) => `${a.files?.map((f) => f.id).join(',')}|${a.documents?.map((d) => d.id).join(',')}`).join(';');
   useEffect(() => {
     if (secret) return undefined;
     let stopped = false;
@@ -129,7 +129,7 @@ function Answer({ meetingId, p, onDone }) {
   }, [picking]);
   /** @param {MeetingAnswer} answer @param {string} [substituteUserId] */
   const send = (answer, substituteUserId) => run(async () => {
-    await api(`/api/meetings/${meetingId}/rsvp`, { method: 'POST', body: { answer, ...(substituteUserId ? { substituteUserId } : {}) } });
+    await api(`/api/meetings/${meetingId}/rsvp`, { method: 'POST', body: { answer, ...(p.unitId ? { unitId: p.unitId } : {}), ...(substituteUserId ? { substituteUserId } : {}) } });
     toast(t(`mt.answered.${answer}`));
     setPicking(false);
     onDone();
@@ -138,8 +138,8 @@ function Answer({ meetingId, p, onDone }) {
   return html`<section class="panel answer" aria-labelledby="answer-title" data-answer-for=${forUnit ? 'unit' : 'me'}>
     <h2 id="answer-title">${forUnit ? t('mt.answerForUnit', { name: p.name }) : t('mt.answerForMe')}</h2>
     <p class="state-line"><${AnswerBadge} answer=${p.answer ?? null} />
-      ${p.answer === 'substitute' && p.substituteName && html`<span>${t('mt.substituteIs', { name: p.substituteName })}</span>`}
-      ${p.answeredAt && html`<span class="muted">${[p.answeredByName, fmtDate(p.answeredAt)].filter(Boolean).join(', ')}</span>`}</p>
+      ${p.answer === 'substitute' && p.substitute && html`<span>${t('mt.substituteIs', { name: p.substitute.fullName })}</span>`}
+      ${p.answeredAt && html`<span class="muted">${fmtDate(p.answeredAt)}</span>`}</p>
     <div class="row">
       <button type="button" class=${`btn ${p.answer === 'yes' ? 'btn-primary' : ''}`} aria-pressed=${p.answer === 'yes'} disabled=${busy} onClick=${() => send('yes')}>${t('mt.yes')}</button>
       <button type="button" class=${`btn ${p.answer === 'no' ? 'btn-primary' : ''}`} aria-pressed=${p.answer === 'no'} disabled=${busy} onClick=${() => send('no')}>${t('mt.no')}</button>
@@ -161,7 +161,7 @@ function Answer({ meetingId, p, onDone }) {
 /** "Có mặt": attendance at the door. @param {{ meetingId: string, me: MeetingParticipant[], onDone: () => void }} props */
 function Attend({ meetingId, me, onDone }) {
   const { busy, error, run } = useAction();
-  const there = me.find((p) => p.present && (p.presentUserId === session.user?.id || p.userId === session.user?.id));
+  const there = me.find((p) => p.present && (p.presentUser?.id === session.user?.id || p.userId === session.user?.id));
   if (there) return html`<p class="notice notice-ok" data-present="1">✔ ${t('mt.presentAt', { at: hhmm(there.attendanceAt) })}</p>`;
   return html`<div class="actions">
     <button type="button" class="btn btn-primary btn-block" disabled=${busy} onClick=${() => run(async () => {
@@ -173,13 +173,13 @@ function Attend({ meetingId, me, onDone }) {
   </div>`;
 }
 
-/** Links to the invitation, the minutes and the conclusion once issued. @param {{ minutes?: string | null, conclusion?: string | null, invitation?: string | null }} props */
-function Outcome({ minutes, conclusion, invitation }) {
-  /** @type {Array<[string, string]>} */
-  const links = /** @type {Array<[string, string | null | undefined]>} */ ([['mt.invitation', invitation], ['mt.minutes', minutes], ['mt.conclusion', conclusion]])
-    .filter((x) => Boolean(x[1])).map(([k, v]) => [k, /** @type {string} */ (v)]);
+/** Links to the invitation, the minutes and the conclusion once issued (those the caller may read). @param {{ documents: MeetingFull['documents'] | undefined }} props */
+function Outcome({ documents }) {
+  const links = /** @type {Array<[string, LinkedDocumentRef | null | undefined]>} */ ([
+    ['mt.invitation', documents?.invitation], ['mt.minutes', documents?.minutes], ['mt.conclusion', documents?.conclusion],
+  ]).filter(([, d]) => d?.readable);
   if (links.length === 0) return null;
-  return html`<p class="row outcome">${links.map(([k, docId]) => html`<a class="btn" href=${`#/documents/${docId}`} data-outcome=${k}>${t(k)}</a>`)}</p>`;
+  return html`<p class="row outcome">${links.map(([k, d]) => html`<a class="btn" href=${`#/documents/${d?.id}`} data-outcome=${k}>${t(k)}</a>`)}</p>`;
 }
 
 /**
@@ -206,11 +206,13 @@ function Item({ meetingId, item, index, comments, mayComment, onDone }) {
       ${files.map((f) => html`<li key=${f.id}>${f.sha256
         ? html`<a class="paper" href=${`#/meetings/${meetingId}/files/${f.id}`} data-paper=${f.id}>📄 ${f.name}</a>`
         : html`<span class="paper paper-secret">${f.name} <small class="muted">(${t('mt.secretPaper')})</small></span>`}</li>`)}
-      ${docs.map((d) => html`<li key=${d.id}><a class="paper" href=${`#/documents/${d.id}`} data-paper-doc=${d.id}>📄 ${d.notation ? `${d.notation} — ` : ''}${d.subject}</a></li>`)}
+      ${docs.map((d) => html`<li key=${d.id}>${d.readable
+        ? html`<a class="paper" href=${`#/documents/${d.id}`} data-paper-doc=${d.id}>📄 ${d.notation ? `${d.notation} — ` : ''}${d.subject ?? ''}</a>`
+        : html`<span class="paper muted">${t('mt.notReadable')}</span>`}</li>`)}
     </ul>`}
     ${comments.length > 0 && html`<ul class="comments" aria-label=${t('mt.comments')}>
       ${comments.map((c) => html`<li key=${c.id} class="comment" data-comment=${c.id}>
-        <p class="muted">${[c.userName, c.unitName].filter(Boolean).join(' — ')} · ${fmtDate(c.createdAt)}</p>
+        <p class="muted">${[c.user?.fullName, c.unit?.name].filter(Boolean).join(' — ')} · ${fmtDate(c.createdAt)}</p>
         <p>${c.text}</p>
       </li>`)}
     </ul>`}
@@ -234,8 +236,9 @@ function Participants({ list }) {
       <span class="participant-name">${p.name}</span>
       <span class="doc-badges"><${AnswerBadge} answer=${p.answer ?? null} />
         ${p.present && html`<span class="badge badge-done">${t('mt.presentBadge')}</span>`}</span>
-      ${p.answer === 'substitute' && p.substituteName && html`<span class="doc-meta">${t('mt.substituteIs', { name: p.substituteName })}</span>`}
-      ${p.answeredByName && html`<span class="doc-meta">${t('mt.answeredBy', { name: p.answeredByName, at: fmtDate(p.answeredAt) })}</span>`}
+      ${p.answer === 'substitute' && p.substitute && html`<span class="doc-meta">${t('mt.substituteIs', { name: p.substitute.fullName })}</span>`}
+      ${p.answeredAt && html`<span class="doc-meta">${t('mt.answeredAt', { at: fmtDate(p.answeredAt) })}</span>`}
+      ${p.present && p.presentUser && p.unitId && html`<span class="doc-meta">${t('mt.presentWho', { name: p.presentUser.fullName, at: hhmm(p.attendanceAt) })}</span>`}
     </li>`)}</ul>
   </section>`;
 }
@@ -245,7 +248,7 @@ export function MeetingPaper({ id, fileId }) {
   const { data, error, load } = useMeeting(id);
   if (error && !data) return html`<section class="view"><${ErrorBox} error=${error} onRetry=${load} offlineText=${t('notCachedOffline')} /></section>`;
   if (!data) return html`<section class="view"><${Loading} /></section>`;
-  const file = data.agenda.flatMap((a) => a.files ?? []).find((f) => f.id === fileId);
+  const file = data.meeting.agenda.flatMap((a) => a.files ?? []).find((f) => f.id === fileId);
   return html`<article class="view reader" aria-labelledby="paper-title">
     <p class="back"><a class="btn btn-link" href=${`#/meetings/${id}`}>← ${data.meeting.title}</a></p>
     <h1 id="paper-title" class="doc-title">${file?.name ?? t('mt.paperMissing')}</h1>

@@ -22,10 +22,11 @@ export const MEETING_VI = {
   'mt.invitation': 'Giấy mời', 'mt.minutes': 'Biên bản cuộc họp', 'mt.conclusion': 'Thông báo kết luận',
   'mt.comments': 'Góp ý', 'mt.commentOn': 'Góp ý dự thảo mục {n}', 'mt.sendComment': 'Gửi góp ý', 'mt.commentSent': 'Đã gửi góp ý',
   'mt.participants': 'Thành phần tham dự ({n})', 'mt.counts': 'Tham dự {yes} · Không tham dự {no} · Cử người thay {substitute} · Chưa trả lời {none}',
-  'mt.answeredBy': '{name} trả lời lúc {at}', 'mt.paperMissing': 'Không tìm thấy tài liệu này',
+  'mt.answeredAt': 'Trả lời lúc {at}', 'mt.presentWho': '{name} có mặt lúc {at}', 'mt.paperMissing': 'Không tìm thấy tài liệu này',
   'mt.fTitle': 'Tên cuộc họp', 'mt.fDay': 'Ngày họp', 'mt.fStart': 'Bắt đầu', 'mt.fEnd': 'Kết thúc', 'mt.fLink': 'Đường dẫn họp trực tuyến (nếu có)',
   'mt.noChair': '— Chưa chọn —', 'mt.fUnits': 'Đơn vị được mời', 'mt.fUnitsHint': 'Lãnh đạo của mỗi đơn vị được mời; lãnh đạo hoặc văn thư đơn vị trả lời.',
   'mt.fPeople': 'Người được mời trong đơn vị', 'mt.fItem': 'Nội dung {n}', 'mt.fPapers': 'Tài liệu của nội dung {n} (PDF)', 'mt.removeItem': 'Bỏ nội dung {n}',
+  'mt.hosting': 'Đơn vị chủ trì', 'mt.answersYes': '{n}/{total} tham dự', 'mt.notReadable': 'không có quyền xem',
   'mt.addItem': 'Thêm nội dung', 'mt.keptRetry': 'Cuộc họp đã được tạo; tài liệu chưa tải lên được. Thử lại để tải lên.',
 };
 
@@ -50,9 +51,10 @@ export const MEETING_EN = {
   'mt.invitation': 'Invitation', 'mt.minutes': 'Minutes', 'mt.conclusion': 'Conclusion notice',
   'mt.comments': 'Comments', 'mt.commentOn': 'Comment on the draft of item {n}', 'mt.sendComment': 'Send comment', 'mt.commentSent': 'Comment sent',
   'mt.participants': 'Participants ({n})', 'mt.counts': 'Attending {yes} · Not attending {no} · Substitute {substitute} · No answer {none}',
-  'mt.answeredBy': 'Answered by {name} at {at}', 'mt.paperMissing': 'This paper was not found',
+  'mt.answeredAt': 'Answered {at}', 'mt.presentWho': '{name} present since {at}', 'mt.paperMissing': 'This paper was not found',
   'mt.fTitle': 'Meeting title', 'mt.fDay': 'Day', 'mt.fStart': 'Starts', 'mt.fEnd': 'Ends', 'mt.fLink': 'Online meeting link (if any)',
   'mt.noChair': '— None —', 'mt.fUnits': 'Invited units', 'mt.fUnitsHint': "Each unit's leaders are invited; its leader or clerk answers.",
   'mt.fPeople': 'People of your unit invited', 'mt.fItem': 'Item {n}', 'mt.fPapers': 'Papers of item {n} (PDF)', 'mt.removeItem': 'Remove item {n}',
+  'mt.hosting': 'Hosting', 'mt.answersYes': '{n}/{total} attending', 'mt.notReadable': 'not open to you',
   'mt.addItem': 'Add an item', 'mt.keptRetry': 'The meeting is created; a paper was not uploaded. Try again to upload it.',
 };

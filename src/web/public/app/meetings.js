@@ -24,7 +24,7 @@ export const monday = (day) => addDays(day, -((new Date(`${day}T00:00:00Z`).getU
 const ddmm = (day) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 /** Thứ Hai 30/11. @param {string} day */
 export const dayName = (day) => `${t(`mt.day${(new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7}`)} ${ddmm(day)}`;
-/** "08:00–10:00". @param {Meeting} m */
+/** "08:00–10:00". @param {{ startsAt: string, endsAt: string | null }} m */
 export const timeRange = (m) => `${hhmm(m.startsAt)}${m.endsAt ? `–${hhmm(m.endsAt)}` : ''}`;
 
 /** The caller's answer as a badge ("Chưa trả lời" when invited and not yet answered). @param {{ answer: MeetingAnswer | null | undefined }} props */
@@ -42,7 +42,7 @@ export function MeetingsWeek({ week }) {
   const from = new Date(Date.parse(`${start}T00:00:00Z`) - VN).toISOString();
   const to = new Date(Date.parse(`${end}T00:00:00Z`) - VN).toISOString();
   const { data, error, loading, reload } = useResource(
-    () => /** @type {Promise<{ meetings: Meeting[] }>} */ (api(`/api/meetings?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)),
+    () => /** @type {Promise<{ items: Meeting[] }>} */ (api(`/api/meetings?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)),
     [start],
   );
   useEffect(() => {
@@ -52,7 +52,7 @@ export function MeetingsWeek({ week }) {
     return () => offs.forEach((off) => off());
   }, [start]);
   const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
-  const meetings = [...(data?.meetings ?? [])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const meetings = [...(data?.items ?? [])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const byDay = (/** @type {string} */ day) => meetings.filter((m) => vnDay(m.startsAt) === day);
   const weekHref = (/** @type {number} */ n) => `#/meetings?week=${addDays(start, 7 * n)}`;
   return html`<section class="view meetings" aria-labelledby="meetings-title" data-week=${start}>
@@ -84,13 +84,15 @@ export function MeetingsWeek({ week }) {
 
 /** @param {{ m: Meeting }} props */
 function MeetingCard({ m }) {
-  const cancelled = Boolean(m.cancelledAt);
+  const cancelled = m.status === 'cancelled';
   return html`<a class=${`card meeting-item ${cancelled ? 'meeting-cancelled' : ''}`} href=${`#/meetings/${m.id}`} data-meeting=${m.id}>
     <span class="meeting-time">${timeRange(m)}${cancelled ? html` <span class="badge badge-cancelled">${t('mt.cancelled')}</span>` : ''}</span>
     <span class="doc-subject">${m.title}</span>
     ${(m.place || m.link) && html`<span class="doc-meta">${m.place ?? ''}${m.place && m.link ? ' · ' : ''}${m.link ? t('mt.online') : ''}</span>`}
-    ${m.hostUnitName && html`<span class="doc-meta">${t('mt.host')}: ${m.hostUnitName}</span>`}
-    <span class="doc-badges"><${AnswerBadge} answer=${m.myAnswer} /></span>
+    ${m.hostUnit?.name && html`<span class="doc-meta">${t('mt.host')}: ${m.hostUnit.name}</span>`}
+    <span class="doc-badges">${m.role === 'host'
+      ? html`<span class="badge" data-role="host">${t('mt.hosting')}</span>${m.answers && html` <span class="badge badge-answer-yes">${t('mt.answersYes', { n: m.answers.yes, total: m.participants ?? 0 })}</span>`}`
+      : html`<${AnswerBadge} answer=${m.myAnswer} />`}</span>
   </a>`;
 }
 

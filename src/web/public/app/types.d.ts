@@ -500,7 +500,10 @@ export interface ServiceWorkerScope {
 /** An answer to an invitation ("not yet" is null). */
 export type MeetingAnswer = 'yes' | 'no' | 'substitute';
 
-/** GET /api/meetings items, and `meeting` of GET /api/meetings/:id. */
+/** A person as the meetings API names them. */
+export interface PersonRef { id: string; fullName: string }
+
+/** GET /api/meetings `items`, POST /api/meetings `meeting`. */
 export interface Meeting {
   id: string;
   title: string;
@@ -508,20 +511,19 @@ export interface Meeting {
   endsAt: string | null;
   place: string | null;
   link: string | null;
-  chairUserId: string | null;
-  chairName?: string | null;
-  hostUnitId: string;
-  hostUnitName?: string | null;
-  createdBy?: string | null;
-  secrecy?: Secrecy;
-  status?: 'scheduled' | 'cancelled';
-  cancelledAt?: string | null;
-  /** The caller's (or the caller's unit's) answer, null not yet; undefined when not invited. */
+  secrecy: Secrecy;
+  status: 'scheduled' | 'cancelled';
+  hostUnit: { id: string; name: string };
+  chair: PersonRef | null;
+  createdBy: string;
+  invitationDocumentId: string | null;
+  minutesDocumentId: string | null;
+  conclusionDocumentId: string | null;
+  /** Lists: the caller's (or the caller's unit's) answer, null not yet. */
   myAnswer?: MeetingAnswer | null;
-  /** Minutes (biên bản) and conclusion (thông báo kết luận) once issued: document ids. */
-  invitationDocumentId?: string | null;
-  minutesDocumentId?: string | null;
-  conclusionDocumentId?: string | null;
+  role?: 'host' | 'participant';
+  participants?: number;
+  answers?: { yes: number; no: number; substitute: number };
   can?: MeetingCan;
 }
 
@@ -540,7 +542,7 @@ export interface MeetingCan {
   assignTasks?: boolean;
 }
 
-/** A paper of an agenda item: an uploaded file, or a document already in the system. */
+/** A paper of an agenda item uploaded to the meeting. */
 export interface MeetingFile {
   id: string;
   name: string;
@@ -548,55 +550,63 @@ export interface MeetingFile {
   /** null: a secret meeting's paper, listed by title, never stored. */
   sha256: string | null;
   contentType?: string;
+  stored?: boolean;
+  url?: string | null;
 }
-export interface MeetingDocumentRef {
+/** A document already in the system, linked to the meeting (`readable: false`: the caller may not open it). */
+export interface LinkedDocumentRef {
   id: string;
-  subject: string;
+  readable: boolean;
+  type?: string;
+  subject?: string;
   notation?: string | null;
+  status?: string;
 }
 export interface AgendaItem {
   index: number;
   title: string;
   files: MeetingFile[];
-  documents: MeetingDocumentRef[];
-  /** A draft put up for comment (góp ý dự thảo). */
-  forComment?: boolean;
+  documents: LinkedDocumentRef[];
 }
 
 /** A participant: a unit (answered by its leader or clerk) or a person. */
 export interface MeetingParticipant {
-  id?: string;
+  id: string;
   unitId: string | null;
   userId: string | null;
   name: string;
   answer: MeetingAnswer | null;
-  substituteUserId?: string | null;
-  substituteName?: string | null;
-  answeredBy?: string | null;
-  answeredByName?: string | null;
-  answeredAt?: string | null;
+  substitute: PersonRef | null;
+  answeredBy: string | null;
+  answeredAt: string | null;
   /** Attendance: true there, false marked absent, null not taken. */
-  present?: boolean | null;
-  presentUserId?: string | null;
-  presentName?: string | null;
-  attendanceAt?: string | null;
+  present: boolean | null;
+  presentUser: PersonRef | null;
+  attendanceAt: string | null;
+  /** Stands for the caller (the caller's unit, the caller, or the caller sent as substitute). */
+  mine: boolean;
 }
 
 export interface MeetingComment {
   id: string;
   agendaIndex: number;
-  userId: string;
-  userName?: string;
-  unitName?: string | null;
   text: string;
   createdAt: string;
+  user: PersonRef;
+  unit: { id: string; name: string };
+}
+
+/** GET /api/meetings/:id `meeting`. */
+export interface MeetingFull extends Omit<Meeting, 'participants'> {
+  agenda: AgendaItem[];
+  participants: MeetingParticipant[];
+  comments: MeetingComment[];
+  documents: { invitation: LinkedDocumentRef | null; minutes: LinkedDocumentRef | null; conclusion: LinkedDocumentRef | null };
+  role: 'host' | 'participant';
+  can: MeetingCan;
 }
 
 /** GET /api/meetings/:id. */
 export interface MeetingDetail {
-  meeting: Meeting;
-  agenda: AgendaItem[];
-  participants: MeetingParticipant[];
-  comments: MeetingComment[];
-  can?: MeetingCan;
+  meeting: MeetingFull;
 }
