@@ -11,3 +11,4 @@ export * from '../modules/axis/tables.js';
 export * from '../modules/auth/tables.js';
 export * from '../modules/audit/tables.js';
 export * from '../modules/registers/tables.js';
+export * from '../modules/meetings/tables.js';
