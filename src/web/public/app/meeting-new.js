@@ -8,7 +8,8 @@ import { api, session, upload } from './api.js';
 import { t, vnToday } from './i18n.js';
 import { ErrorBox, go, html, onChecked, onValue, Progress, toast, useAction } from './ui.js';
 import { UnitPicker } from './unitpicker.js';
-/** @import { Meeting, UnitPerson } from './types' */
+/** @import { Document, Meeting, Page, UnitPerson } from './types' */
+/** @typedef {{ title: string, files: File[], documentIds: string[] }} ItemDraft */
 
 /** An instant from a Vietnam date and time. @param {string} day @param {string} time */
 const vnInstant = (day, time) => new Date(`${day}T${time}:00+07:00`).toISOString();
@@ -24,7 +25,9 @@ export function NewMeeting() {
   const [unitIds, setUnitIds] = useState(/** @type {string[]} */ ([]));
   const [userIds, setUserIds] = useState(/** @type {string[]} */ ([]));
   const [people, setPeople] = useState(/** @type {UnitPerson[]} */ ([]));
-  const [agenda, setAgenda] = useState(/** @type {Array<{ title: string, files: File[] }>} */ ([{ title: '', files: [] }]));
+  const [agenda, setAgenda] = useState(/** @type {ItemDraft[]} */ ([{ title: '', files: [], documentIds: [] }]));
+  // The unit's issued documents, to read at the meeting (participants open those addressed to them).
+  const [issued, setIssued] = useState(/** @type {Document[]} */ ([]));
   const [progress, setProgress] = useState(/** @type {{ name: string, value: number } | null} */ (null));
   const [created, setCreated] = useState(/** @type {string | null} */ (null));
   const { busy, error, run } = useAction();
@@ -34,8 +37,9 @@ export function NewMeeting() {
       const head = r.users.find((u) => u.roles.includes('leader'));
       if (head) setChair((c) => c || head.id);
     }, () => {});
+    /** @type {Promise<Page<Document>>} */ (api('/api/outbox?limit=50')).then((r) => setIssued(r.items.filter((d) => d.status === 'issued')), () => {});
   }, []);
-  const setItem = (/** @type {number} */ i, /** @type {Partial<{ title: string, files: File[] }>} */ patch) =>
+  const setItem = (/** @type {number} */ i, /** @type {Partial<ItemDraft>} */ patch) =>
     setAgenda(agenda.map((a, j) => (j === i ? { ...a, ...patch } : a)));
 
   const submit = (/** @type {SubmitEvent} */ e) => {
@@ -51,7 +55,7 @@ export function NewMeeting() {
           ...(link.trim() ? { link: link.trim() } : {}),
           ...(chair ? { chairUserId: chair } : {}),
           participants: [...unitIds.map((unitId) => ({ unitId })), ...userIds.map((userId) => ({ userId }))],
-          agenda: agenda.filter((a) => a.title.trim()).map((a) => ({ title: a.title.trim() })),
+          agenda: agenda.filter((a) => a.title.trim()).map((a) => ({ title: a.title.trim(), ...(a.documentIds.length ? { documentIds: a.documentIds } : {}) })),
         };
         /** @type {{ meeting: Meeting }} */
         const r = await api('/api/meetings', { method: 'POST', body });
@@ -115,9 +119,20 @@ export function NewMeeting() {
             <input type="file" accept="application/pdf,.pdf" multiple
               onChange=${(/** @type {Event} */ e) => setItem(i, { files: [.../** @type {HTMLInputElement} */ (e.currentTarget).files ?? []] })} />
           </label>
+          ${issued.length > 0 && html`<label class="field">${t('mt.fDocs', { n: i + 1 })}
+            <select value="" disabled=${Boolean(created)} onChange=${onValue((v) => v && !a.documentIds.includes(v) && setItem(i, { documentIds: [...a.documentIds, v] }))}>
+              <option value="">${t('mt.chooseDoc')}</option>
+              ${issued.filter((d) => !a.documentIds.includes(d.id)).map((d) => html`<option value=${d.id}>${d.notation ? `${d.notation} — ` : ''}${d.subject}</option>`)}
+            </select>
+          </label>`}
+          ${a.documentIds.length > 0 && html`<p class="chips">${a.documentIds.map((id) => {
+            const d = issued.find((x) => x.id === id);
+            return html`<button type="button" class="chip" key=${id} disabled=${Boolean(created)} aria-label=${t('remove', { name: d?.subject ?? id })}
+              onClick=${() => setItem(i, { documentIds: a.documentIds.filter((x) => x !== id) })}>${d?.notation ?? d?.subject ?? id} ×</button>`;
+          })}</p>`}
           ${agenda.length > 1 && !created && html`<button type="button" class="btn btn-link" onClick=${() => setAgenda(agenda.filter((_, j) => j !== i))}>${t('mt.removeItem', { n: i + 1 })}</button>`}
         </div>`)}
-        ${!created && html`<button type="button" class="btn" onClick=${() => setAgenda([...agenda, { title: '', files: [] }])}>${t('mt.addItem')}</button>`}
+        ${!created && html`<button type="button" class="btn" onClick=${() => setAgenda([...agenda, { title: '', files: [], documentIds: [] }])}>${t('mt.addItem')}</button>`}
       </fieldset>
       ${progress && html`<${Progress} value=${progress.value} label=${t('uploading', { name: progress.name })} />`}
       ${created && error && html`<p class="notice" data-meeting-kept=${created}>${t('mt.keptRetry')}</p>`}

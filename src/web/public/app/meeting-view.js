@@ -37,7 +37,11 @@ function useMeeting(id) {
     setData(null);
     setError(null);
     load();
-    const offs = [on('meeting:changed', (p) => p.meetingId === id && load()), on('synced', () => load())];
+    const offs = [
+      on('meeting:changed', (p) => p.meetingId === id && load()),
+      on('meeting:updated', (p) => p.meetingId === id && load()),
+      on('synced', () => load()),
+    ];
     return () => offs.forEach((off) => off());
   }, [id]);
   return { data, error, load };

@@ -26,6 +26,7 @@ export const MEETING_VI = {
   'mt.fTitle': 'Tên cuộc họp', 'mt.fDay': 'Ngày họp', 'mt.fStart': 'Bắt đầu', 'mt.fEnd': 'Kết thúc', 'mt.fLink': 'Đường dẫn họp trực tuyến (nếu có)',
   'mt.noChair': '— Chưa chọn —', 'mt.fUnits': 'Đơn vị được mời', 'mt.fUnitsHint': 'Lãnh đạo của mỗi đơn vị được mời; lãnh đạo hoặc văn thư đơn vị trả lời.',
   'mt.fPeople': 'Người được mời trong đơn vị', 'mt.fItem': 'Nội dung {n}', 'mt.fPapers': 'Tài liệu của nội dung {n} (PDF)', 'mt.removeItem': 'Bỏ nội dung {n}',
+  'mt.fDocs': 'Văn bản đã ban hành đọc ở nội dung {n}', 'mt.chooseDoc': '— Thêm văn bản —',
   'mt.hosting': 'Đơn vị chủ trì', 'mt.answersYes': '{n}/{total} tham dự', 'mt.notReadable': 'không có quyền xem',
   'mt.addItem': 'Thêm nội dung', 'mt.keptRetry': 'Cuộc họp đã được tạo; tài liệu chưa tải lên được. Thử lại để tải lên.',
 };
@@ -55,6 +56,7 @@ export const MEETING_EN = {
   'mt.fTitle': 'Meeting title', 'mt.fDay': 'Day', 'mt.fStart': 'Starts', 'mt.fEnd': 'Ends', 'mt.fLink': 'Online meeting link (if any)',
   'mt.noChair': '— None —', 'mt.fUnits': 'Invited units', 'mt.fUnitsHint': "Each unit's leaders are invited; its leader or clerk answers.",
   'mt.fPeople': 'People of your unit invited', 'mt.fItem': 'Item {n}', 'mt.fPapers': 'Papers of item {n} (PDF)', 'mt.removeItem': 'Remove item {n}',
+  'mt.fDocs': 'Issued documents read under item {n}', 'mt.chooseDoc': '— Add a document —',
   'mt.hosting': 'Hosting', 'mt.answersYes': '{n}/{total} attending', 'mt.notReadable': 'not open to you',
   'mt.addItem': 'Add an item', 'mt.keptRetry': 'The meeting is created; a paper was not uploaded. Try again to upload it.',
 };

@@ -46,8 +46,8 @@ export function MeetingsWeek({ week }) {
     [start],
   );
   useEffect(() => {
-    /** @type {Array<'meeting:invited' | 'meeting:changed' | 'meeting:reminder' | 'synced'>} */
-    const names = ['meeting:invited', 'meeting:changed', 'meeting:reminder', 'synced'];
+    /** @type {Array<'meeting:invited' | 'meeting:changed' | 'meeting:reminder' | 'meeting:updated' | 'synced'>} */
+    const names = ['meeting:invited', 'meeting:changed', 'meeting:reminder', 'meeting:updated', 'synced'];
     const offs = names.map((n) => on(n, () => reload()));
     return () => offs.forEach((off) => off());
   }, [start]);

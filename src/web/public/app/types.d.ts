@@ -428,6 +428,8 @@ export interface Pushes {
   'meeting:invited': MeetingPush;
   'meeting:changed': MeetingPush;
   'meeting:reminder': MeetingPush;
+  /** For the host's screens: an answer, a comment, attendance. */
+  'meeting:updated': MeetingPush;
 }
 export interface MeetingPush { eventId: number; meetingId: string; title: string; startsAt: string; documentId?: undefined }
 export type PushName = keyof Pushes;
