@@ -83,7 +83,7 @@ export function MeetingPage({ id }) {
     ${m.agenda.length === 0 && html`<p class="muted">${t('mt.noAgenda')}</p>`}
     <ol class="agenda">${m.agenda.map((item, i) => html`<${Item} key=${i} meetingId=${m.id} item=${item} index=${item.index ?? i}
       comments=${m.comments.filter((c) => c.agendaIndex === (item.index ?? i))} mayComment=${Boolean(can.comment)} onDone=${load} />`)}</ol>
-    <${Participants} list=${m.participants} />
+    <${Participants} list=${m.participants} meetingId=${m.id} mark=${Boolean(can.markAttendance)} onDone=${load} />
   </article>`;
 }
 
@@ -230,8 +230,16 @@ function Item({ meetingId, item, index, comments, mayComment, onDone }) {
   </li>`;
 }
 
-/** Who is invited and what each answered, with the counts. @param {{ list: MeetingParticipant[] }} props */
-function Participants({ list }) {
+/**
+ * Who is invited and what each answered, with the counts; the host marks who came (`mark`).
+ * @param {{ list: MeetingParticipant[], meetingId: string, mark: boolean, onDone: () => void }} props
+ */
+function Participants({ list, meetingId, mark, onDone }) {
+  const { busy, error, run } = useAction();
+  const markPresent = (/** @type {MeetingParticipant} */ p) => run(async () => {
+    await api(`/api/meetings/${meetingId}/attendance`, { method: 'POST', body: p.unitId ? { unitId: p.unitId } : { userId: p.userId } });
+    onDone();
+  });
   const count = (/** @type {MeetingAnswer | null} */ a) => list.filter((p) => (p.answer ?? null) === a).length;
   return html`<section class="participants" aria-labelledby="participants-title">
     <h2 id="participants-title">${t('mt.participants', { n: list.length })}</h2>
@@ -243,7 +251,10 @@ function Participants({ list }) {
       ${p.answer === 'substitute' && p.substitute && html`<span class="doc-meta">${t('mt.substituteIs', { name: p.substitute.fullName })}</span>`}
       ${p.answeredAt && html`<span class="doc-meta">${t('mt.answeredAt', { at: fmtDate(p.answeredAt) })}</span>`}
       ${p.present && p.presentUser && p.unitId && html`<span class="doc-meta">${t('mt.presentWho', { name: p.presentUser.fullName, at: hhmm(p.attendanceAt) })}</span>`}
+      ${mark && !p.present && html`<button type="button" class="btn btn-small" disabled=${busy} aria-label=${t('mt.markPresentOf', { name: p.name })}
+        onClick=${() => markPresent(p)}>${t('mt.markPresent')}</button>`}
     </li>`)}</ul>
+    <${ErrorBox} error=${error} />
   </section>`;
 }
 

@@ -101,11 +101,11 @@ function MeetingCard({ m }) {
  * banner that stays for a reminder (the day before, an hour before) until closed or opened.
  */
 export function MeetingBanner() {
-  const [reminder, setReminder] = useState(/** @type {MeetingPush | null} */ (null));
+  const [reminder, setReminder] = useState(/** @type {(MeetingPush & { kind?: string }) | null} */ (null));
   useEffect(() => {
     const offs = [
       on('meeting:invited', (p) => p.live && toast(t('mt.invitedToast', { title: p.title, at: `${hhmm(p.startsAt)} ${dayName(vnDay(p.startsAt))}` }))),
-      on('meeting:changed', (p) => p.live && toast(t('mt.changedToast', { title: p.title }))),
+      on('meeting:changed', (p) => p.live && toast(t(p.status === 'cancelled' ? 'mt.cancelledToast' : 'mt.changedToast', { title: p.title }))),
       on('meeting:reminder', (p) => {
         // A reminder replayed after the meeting began is no longer news.
         if (!p.live && Date.parse(p.startsAt) < Date.now()) return;
@@ -117,7 +117,7 @@ export function MeetingBanner() {
   if (!reminder) return null;
   const when = `${hhmm(reminder.startsAt)} ${dayName(vnDay(reminder.startsAt))}`;
   return html`<div class="meeting-banner" role="alert" data-reminder=${reminder.meetingId} lang=${getLang()}>
-    <p><strong>${t('mt.reminder')}</strong> ${reminder.title} — ${when}</p>
+    <p><strong>${t(reminder.kind === 'hour' ? 'mt.reminderHour' : 'mt.reminder')}</strong> ${reminder.title} — ${when}</p>
     <div class="row">
       <a class="btn btn-small btn-primary" href=${`#/meetings/${reminder.meetingId}`} onClick=${() => setReminder(null)}>${t('mt.open')}</a>
       <button type="button" class="btn btn-small" onClick=${() => setReminder(null)}>${t('close')}</button>

@@ -426,10 +426,12 @@ export interface Pushes {
   'draft:updated': { eventId: number; documentId: string; flowState?: FlowState; status?: string; awaitingUserId?: string | null; at?: string };
   /** Meetings: invited, changed (time, place, agenda, answers, comments), reminded (the day before, an hour before). */
   'meeting:invited': MeetingPush;
-  'meeting:changed': MeetingPush;
-  'meeting:reminder': MeetingPush;
-  /** For the host's screens: an answer, a comment, attendance. */
-  'meeting:updated': MeetingPush;
+  /** `changes`: the fields changed (startsAt, place …); `status: "cancelled"` when it was cancelled. */
+  'meeting:changed': MeetingPush & { status?: string; changes?: string[] };
+  /** `kind`: "day" (the day before) or "hour" (an hour before). */
+  'meeting:reminder': MeetingPush & { kind?: string };
+  /** Something the host collects happened (an answer, a comment, attendance, papers): refresh the meeting. */
+  'meeting:updated': { eventId: number; meetingId: string; event: string; at: string; documentId?: undefined };
 }
 export interface MeetingPush { eventId: number; meetingId: string; title: string; startsAt: string; documentId?: undefined }
 export type PushName = keyof Pushes;
