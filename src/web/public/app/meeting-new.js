@@ -8,8 +8,10 @@ import { api, session, upload } from './api.js';
 import { t, vnToday } from './i18n.js';
 import { ErrorBox, go, html, onChecked, onValue, Progress, toast, useAction } from './ui.js';
 import { UnitPicker } from './unitpicker.js';
-/** @import { Document, Meeting, Page, UnitPerson } from './types' */
-/** @typedef {{ title: string, files: File[], documentIds: string[] }} ItemDraft */
+/** @import { Document, Meeting, Page, Secrecy, UnitPerson } from './types' */
+/** @typedef {{ title: string, files: File[], documentIds: string[], secretTitles: string }} ItemDraft */
+/** @type {Secrecy[]} */
+const SECRECIES = ['none', 'confidential', 'secret', 'top_secret'];
 
 /** An instant from a Vietnam date and time. @param {string} day @param {string} time */
 const vnInstant = (day, time) => new Date(`${day}T${time}:00+07:00`).toISOString();
@@ -25,7 +27,8 @@ export function NewMeeting() {
   const [unitIds, setUnitIds] = useState(/** @type {string[]} */ ([]));
   const [userIds, setUserIds] = useState(/** @type {string[]} */ ([]));
   const [people, setPeople] = useState(/** @type {UnitPerson[]} */ ([]));
-  const [agenda, setAgenda] = useState(/** @type {ItemDraft[]} */ ([{ title: '', files: [], documentIds: [] }]));
+  const [secrecy, setSecrecy] = useState(/** @type {Secrecy} */ ('none'));
+  const [agenda, setAgenda] = useState(/** @type {ItemDraft[]} */ ([{ title: '', files: [], documentIds: [], secretTitles: '' }]));
   // The unit's issued documents, to read at the meeting (participants open those addressed to them).
   const [issued, setIssued] = useState(/** @type {Document[]} */ ([]));
   const [progress, setProgress] = useState(/** @type {{ name: string, value: number } | null} */ (null));
@@ -54,6 +57,7 @@ export function NewMeeting() {
           ...(place.trim() ? { place: place.trim() } : {}),
           ...(link.trim() ? { link: link.trim() } : {}),
           ...(chair ? { chairUserId: chair } : {}),
+          ...(secrecy !== 'none' ? { secrecy } : {}),
           participants: [...unitIds.map((unitId) => ({ unitId })), ...userIds.map((userId) => ({ userId }))],
           agenda: agenda.filter((a) => a.title.trim()).map((a) => ({ title: a.title.trim(), ...(a.documentIds.length ? { documentIds: a.documentIds } : {}) })),
         };
@@ -65,7 +69,16 @@ export function NewMeeting() {
       // Each item's papers, in the order of the items kept (empty titles were left out).
       const kept = agenda.filter((a) => a.title.trim());
       for (const [i, a] of kept.entries()) {
-        for (const f of a.files) {
+        // A secret meeting's papers: listed by title, never uploaded.
+        const titles = secrecy === 'none' ? [] : a.secretTitles.split('\n').map((x) => x.trim()).filter(Boolean);
+        if (titles.length) {
+          const form = new FormData();
+          form.append('agendaIndex', String(i));
+          for (const title of titles) form.append('title', title);
+          await api(`/api/meetings/${id}/files`, { method: 'POST', body: form });
+          setItem(agenda.indexOf(a), { secretTitles: '' });
+        }
+        for (const f of secrecy === 'none' ? a.files : []) {
           const form = new FormData();
           form.append('agendaIndex', String(i));
           form.append('file', f, f.name);
@@ -97,6 +110,12 @@ export function NewMeeting() {
           ${people.map((u) => html`<option value=${u.id}>${u.fullName}${u.title ? ` — ${u.title}` : ''}</option>`)}
         </select>
       </label>
+      <label class="field">${t('secrecy')}
+        <select value=${secrecy} onChange=${onValue((v) => setSecrecy(/** @type {Secrecy} */ (v)))} disabled=${Boolean(created)}>
+          ${SECRECIES.map((x) => html`<option value=${x}>${t(`secrecy.${x}`)}</option>`)}
+        </select>
+      </label>
+      ${secrecy !== 'none' && html`<p class="notice notice-error">${t('mt.secretPapers')}</p>`}
       <fieldset class="field" disabled=${Boolean(created)}>
         <legend>${t('mt.fUnits')}</legend>
         <p class="muted field-sub">${t('mt.fUnitsHint')}</p>
@@ -115,10 +134,12 @@ export function NewMeeting() {
           <label class="field">${t('mt.fItem', { n: i + 1 })}
             <input type="text" maxlength="500" value=${a.title} onInput=${onValue((v) => setItem(i, { title: v }))} disabled=${Boolean(created)} />
           </label>
-          <label class="field">${t('mt.fPapers', { n: i + 1 })}
+          ${secrecy === 'none' ? html`<label class="field">${t('mt.fPapers', { n: i + 1 })}
             <input type="file" accept="application/pdf,.pdf" multiple
               onChange=${(/** @type {Event} */ e) => setItem(i, { files: [.../** @type {HTMLInputElement} */ (e.currentTarget).files ?? []] })} />
-          </label>
+          </label>` : html`<label class="field">${t('mt.fSecretTitles', { n: i + 1 })}
+            <textarea rows="2" value=${a.secretTitles} onInput=${onValue((v) => setItem(i, { secretTitles: v }))}></textarea>
+          </label>`}
           ${issued.length > 0 && html`<label class="field">${t('mt.fDocs', { n: i + 1 })}
             <select value="" disabled=${Boolean(created)} onChange=${onValue((v) => v && !a.documentIds.includes(v) && setItem(i, { documentIds: [...a.documentIds, v] }))}>
               <option value="">${t('mt.chooseDoc')}</option>
@@ -132,7 +153,7 @@ export function NewMeeting() {
           })}</p>`}
           ${agenda.length > 1 && !created && html`<button type="button" class="btn btn-link" onClick=${() => setAgenda(agenda.filter((_, j) => j !== i))}>${t('mt.removeItem', { n: i + 1 })}</button>`}
         </div>`)}
-        ${!created && html`<button type="button" class="btn" onClick=${() => setAgenda([...agenda, { title: '', files: [], documentIds: [] }])}>${t('mt.addItem')}</button>`}
+        ${!created && html`<button type="button" class="btn" onClick=${() => setAgenda([...agenda, { title: '', files: [], documentIds: [], secretTitles: '' }])}>${t('mt.addItem')}</button>`}
       </fieldset>
       ${progress && html`<${Progress} value=${progress.value} label=${t('uploading', { name: progress.name })} />`}
       ${created && error && html`<p class="notice" data-meeting-kept=${created}>${t('mt.keptRetry')}</p>`}
