@@ -20,15 +20,17 @@ import { pendingSignatures } from '../modules/signing/tables.js';
 import { canFor, documentWithCan } from './document-can.js';
 import { openFileVersion } from './read-document.js';
 import { mainFiles, readFileBytes } from '../modules/documents/file-content.js';
+import { meetingFileAddresses } from '../modules/meetings/files.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
-/** What other modules keep of a draft's stored objects: progress report files, axis packages. */
+/** What other modules keep of a draft's stored objects: progress report files, axis packages, meeting papers. */
 async function referencedElsewhere(tx: Tx, shas: string[]): Promise<Set<string>> {
-  const [a, b] = await Promise.all([
+  const [a, b, c] = await Promise.all([
     tx.select({ sha: progressEntries.fileSha256 }).from(progressEntries).where(inArray(progressEntries.fileSha256, shas)),
     tx.select({ sha: axisPackages.sha256 }).from(axisPackages).where(inArray(axisPackages.sha256, shas)),
+    meetingFileAddresses(tx, shas),
   ]);
-  return new Set([...a, ...b].map((r) => r.sha).filter((x): x is string => Boolean(x)));
+  return new Set([...[...a, ...b].map((r) => r.sha).filter((x): x is string => Boolean(x)), ...c]);
 }
 
 /**

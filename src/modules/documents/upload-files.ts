@@ -20,7 +20,7 @@ export type UploadPart =
 
 const MAX_FILES = 20;
 
-function fileName(raw: string): string {
+export function fileName(raw: string): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
   return clean || 'van-ban.pdf';
@@ -142,7 +142,7 @@ function checkAttachable(actor: Actor, doc: DocumentRow): void {
   }
 }
 
-function translateStreamError(err: unknown, maxBytes: number): unknown {
+export function translateStreamError(err: unknown, maxBytes: number): unknown {
   if (err instanceof AppError) return err;
   if (err instanceof NotPdfError) {
     return new AppError('unsupported_media_type', { vi: 'Tệp không phải PDF', en: 'The file is not a PDF' });

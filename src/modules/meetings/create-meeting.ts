@@ -50,7 +50,9 @@ export async function createMeeting(deps: Pick<Deps, 'db' | 'clock'>, actor: Act
       ...unitIds.map((unitId) => ({ meetingId: m!.id, unitId })),
       ...userIds.map((userId) => ({ meetingId: m!.id, userId })),
     ]).returning();
-    await recordEvents(tx, [meetingEvent('meeting.created', now, actor, m!, participants)]);
+    await recordEvents(tx, [meetingEvent('meeting.created', now, actor, m!, participants, {
+      invitedUnitIds: unitIds, invitedUserIds: [...new Set([...userIds, ...(chairUserId ? [chairUserId] : [])])],
+    })]);
     return m!;
   });
 }

@@ -103,4 +103,21 @@ export const MeetingDetailBody = Type.Object({
     can: Can,
   }, open),
 });
-export const FilesBody = Type.Object({ files: Type.Array(MeetingFile) });
+export const FilesBody = Type.Object({ files: Type.Array(Type.Object({ ...MeetingFile.properties, agendaIndex: Type.Integer() }, open)) });
+
+export const ParticipantBody = Type.Object({
+  participant: Type.Object({
+    id: Uuid, unitId: Nullable(Uuid), userId: Nullable(Uuid), answer: Nullable(OneOf(RSVP_ANSWERS)), substituteUserId: Nullable(Uuid),
+    answeredBy: Nullable(Uuid), answeredAt: Nullable(Timestamp), present: Nullable(Type.Boolean()), presentUserId: Nullable(Uuid),
+    attendanceBy: Nullable(Uuid), attendanceAt: Nullable(Timestamp),
+  }, open),
+});
+export const CommentBody = Type.Object({
+  comment: Type.Object({ id: Uuid, agendaIndex: Type.Integer(), text: Type.String(), createdAt: Timestamp, userId: Uuid, unitId: Uuid }, open),
+});
+
+export const MeetingFilesForm = Type.Object({
+  agendaIndex: Type.Integer({ minimum: 0, description: 'the agenda item (from 0) of the parts after it' }),
+  file: Type.Optional(Type.Array(Type.String({ format: 'binary' }), { description: 'one or more PDFs (one part each)' })),
+  title: Type.Optional(Type.String({ description: 'a secret meeting: a paper listed by its title only' })),
+});

@@ -2,6 +2,9 @@ import type { EventRow } from '../events/service.js';
 import type { Push } from './event-map.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** Every room an event names: its units' and its persons'. */
+const rooms = (e: EventRow) => [...e.unitIds.map((u) => `unit:${u}`), ...e.userIds.map((u) => `user:${u}`)];
 
 /**
  * What an event row means on screen, and for whom. A pure function of committed rows, so every
@@ -100,6 +103,27 @@ export function pushesFor(e: EventRow): Push[] {
         payload: { eventId: e.id, documentId: e.documentId!, flowState: 'signed', status: issued ? 'issued' : 'draft', awaitingUserId: null, at, event: e.type.slice('document.'.length) },
       }));
     }
+    case 'meeting.created':
+    case 'meeting.invited': {
+      const payload = { eventId: e.id, meetingId: str(d.meetingId), title: str(d.title), startsAt: str(d.startsAt) };
+      return [...strings(d.invitedUnitIds).map((u) => `unit:${u}`), ...strings(d.invitedUserIds).map((u) => `user:${u}`)]
+        .map((room): Push => ({ room, name: 'meeting:invited', payload }));
+    }
+    case 'meeting.changed':
+    case 'meeting.reminder': {
+      const base = { eventId: e.id, meetingId: str(d.meetingId), title: str(d.title), startsAt: str(d.startsAt) };
+      const push = e.type === 'meeting.changed'
+        ? { name: 'meeting:changed' as const, payload: { ...base, status: str(d.status), changes: strings(d.changes) } }
+        : { name: 'meeting:reminder' as const, payload: { ...base, kind: str(d.kind) } };
+      return rooms(e).map((room): Push => ({ room, ...push }));
+    }
+    case 'meeting.answered':
+    case 'meeting.commented':
+    case 'meeting.attendance':
+    case 'meeting.files_added':
+    case 'meeting.documents_linked':
+    case 'meeting.tasks_assigned':
+      return rooms(e).map((room): Push => ({ room, name: 'meeting:updated', payload: { eventId: e.id, meetingId: str(d.meetingId), event: e.type.slice('meeting.'.length), at } }));
     default:
       return [];
   }
