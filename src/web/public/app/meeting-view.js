@@ -112,7 +112,9 @@ function OfflineState({ detail }) {
   }, [id, key]);
   if (secret) return html`<p class="notice" data-offline-papers="secret">${t('mt.secretPapers')}</p>`;
   if (state === 'saved') return html`<p class="notice notice-ok" role="status" data-offline-papers="saved">✔ ${t('mt.savedOffline')}</p>`;
-  if (state === 'saving') return html`<p class="muted" role="status" data-offline-papers="saving">${t('mt.savingOffline', { done: progress.done, total: progress.total })}</p>`;
+  if (state === 'saving') {
+    return html`<p class="muted" role="status" data-offline-papers="saving">${progress.total ? t('mt.savingOffline', { done: progress.done, total: progress.total }) : t('mt.savingStart')}</p>`;
+  }
   if (state === 'failed') return html`<p class="notice" role="status" data-offline-papers="failed">${t('mt.notSavedOffline')}</p>`;
   return null;
 }
@@ -208,10 +210,10 @@ function Item({ meetingId, item, index, comments, mayComment, onDone }) {
     <h3>${item.title}</h3>
     ${files.length + docs.length > 0 && html`<ul class="papers">
       ${files.map((f) => html`<li key=${f.id}>${f.sha256
-        ? html`<a class="paper" href=${`#/meetings/${meetingId}/files/${f.id}`} data-paper=${f.id}>📄 ${f.name}</a>`
+        ? html`<a class="paper" href=${`#/meetings/${meetingId}/files/${f.id}`} data-paper=${f.id}>${f.name}</a>`
         : html`<span class="paper paper-secret">${f.name} <small class="muted">(${t('mt.secretPaper')})</small></span>`}</li>`)}
       ${docs.map((d) => html`<li key=${d.id}>${d.readable
-        ? html`<a class="paper" href=${`#/documents/${d.id}`} data-paper-doc=${d.id}>📄 ${d.notation ? `${d.notation} — ` : ''}${d.subject ?? ''}</a>`
+        ? html`<a class="paper" href=${`#/documents/${d.id}`} data-paper-doc=${d.id}>${d.notation ? `${d.notation} — ` : ''}${d.subject ?? ''}</a>`
         : html`<span class="paper muted">${t('mt.notReadable')}</span>`}</li>`)}
     </ul>`}
     ${comments.length > 0 && html`<ul class="comments" aria-label=${t('mt.comments')}>
