@@ -3,6 +3,7 @@ import { serial } from './serial.js';
 import { runAlarmTick } from '../modules/dispatch/alarms.js';
 import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../modules/events/service.js';
 import { runDeadlineReminders } from '../modules/handling/reminders.js';
+import { runMeetingReminders } from '../modules/meetings/reminders.js';
 import { pushesFor } from '../modules/realtime/pushes.js';
 import { disconnectSessions, type Io } from '../modules/realtime/socket.js';
 import { SESSIONS_ENDED } from '../modules/auth/service.js';
@@ -32,7 +33,7 @@ function endedUserId(data: unknown): string | null {
  * account or changing its password, roles or unit cuts its sockets on every replica, and evicts
  * the person's tokens from this replica's authentication cache (modules/auth/session-cache.ts).
  * The same wake-ups drive the flash-alarm worker; deadline reminders (and the pruning of old login
- * failure counters) run every ten minutes, and
+ * failure counters) run every ten minutes, meeting reminders every minute, and
  * interrupted issues are finished every thirty seconds.
  */
 export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }): Promise<{ stop(): Promise<void> }> {
@@ -69,6 +70,15 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     void push();
     void alarms();
   });
+  // Meeting reminders (the day before, an hour before) every minute; Web Push after commit.
+  const meetingReminders = serial(async () => {
+    const out = await runMeetingReminders(deps);
+    if (keys) for (const n of out.notify) await notifyUsers(deps, keys, n.userIds, n);
+    if (out.reminded === 200) void meetingReminders();
+  }, onError);
+  const meetingTimer = setInterval(() => void meetingReminders(), 60_000);
+  meetingTimer.unref();
+  void meetingReminders();
   const reminders = serial(async () => {
     await runDeadlineReminders(deps);
     await pruneLoginThrottle(deps.db, deps.config, deps.clock());
@@ -91,10 +101,11 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
     async stop() {
       clearInterval(pushTimer);
       clearInterval(reminderTimer);
+      clearInterval(meetingTimer);
       clearInterval(issuesTimer);
       clearInterval(alarmTimer);
       await listener.unlisten().catch(() => {});
-      await Promise.all([push.stop(), alarms.stop(), reminders.stop(), issues.stop()]);
+      await Promise.all([push.stop(), alarms.stop(), reminders.stop(), meetingReminders.stop(), issues.stop()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../lib/deps.js';
 import { badRequest, forbidden } from '../../lib/errors.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
@@ -111,7 +112,8 @@ export async function createDraft(deps: Deps, actor: Actor, input: DraftInput): 
   return presentDocument(await createDraftRow(deps, actor, input));
 }
 
-export async function createDraftRow(deps: Deps, actor: Actor, input: DraftInput): Promise<DocumentRow> {
+/** `inTx`: what the caller records about the new draft in the same transaction (a meeting's giấy mời links to it). */
+export async function createDraftRow(deps: Deps, actor: Actor, input: DraftInput, inTx?: (tx: Tx, doc: DocumentRow) => Promise<void>): Promise<DocumentRow> {
   if (!hasRole(actor, 'clerk', 'leader', 'officer')) {
     throw forbidden('Tài khoản không có quyền soạn văn bản', 'Only clerks, leaders and officers draft documents');
   }
@@ -170,6 +172,7 @@ export async function createDraftRow(deps: Deps, actor: Actor, input: DraftInput
     await recordEvents(tx, [
       { type: 'document.drafted', at, actor, documentId: row!.id, unitIds: [...new Set([issuerUnitId, actor.unitId])], data: { subject, type } },
     ]);
+    if (inTx) await inTx(tx, row!);
     return row!;
   });
   return doc;

@@ -58,7 +58,11 @@ export async function reportProgress(deps: Deps, actor: Actor, assignmentId: str
       }]);
       // The delivery's business status follows (05 on the first report, 06 when the lead's work is done).
       if (d.status === 'assigned') d = { ...d, ...(await transitionDelivery(tx, actor, d, 'in_progress', { at })) };
-      if (input.done && closing.some((c) => c.role === 'lead' && !c.parentId)) await transitionDelivery(tx, actor, d, 'completed', { at });
+      // A task from a meeting's conclusion (handling/conclusion-tasks.ts) sits on a copy its unit has not
+      // itself assigned: the copy's status stays the unit's to move.
+      if (input.done && closing.some((c) => c.role === 'lead' && !c.parentId) && (d.status === 'assigned' || d.status === 'in_progress')) {
+        await transitionDelivery(tx, actor, d, 'completed', { at });
+      }
       const [fresh] = await tx.select().from(assignments).where(eq(assignments.id, a.id));
       return presentAssignment(fresh!);
     });

@@ -12,6 +12,7 @@ import { commentOnMeeting } from './comments.js';
 import { takeAttendance } from './attendance.js';
 import { addMeetingFiles, type MeetingUploadPart, openMeetingFile } from './files.js';
 import { sendError } from '../../http/errors.js';
+import { linkMeetingDocument } from './link-document.js';
 import { parseRange } from '../../http/range.js';
 import { Uuid } from '../../http/schemas.js';
 
@@ -151,4 +152,13 @@ export async function meetingRoutes(app: App, deps: Deps, hooks: MeetingHooks) {
     }
     return reply.send(stream);
   });
+
+  app.post('/api/meetings/:id/documents', {
+    schema: {
+      tags, security: Security, params: IdParams, summary: 'Liên kết giấy mời, biên bản, thông báo kết luận',
+      description: 'The host’s leader or clerk links a document of the host unit (a draft or issued through the normal flow): `invitation` (type GM), `minutes` (BB), `conclusion` (TB or KL); another type or another unit’s document → 400 naming `documentId`. Replaces one linked before. Everyone gets `meeting:updated` (event `documents_linked`).',
+      body: S.LinkDocumentIn,
+      response: { 200: S.MeetingBody, ...S.Errors },
+    },
+  }, async (req) => ({ meeting: await presentOne(deps.db, await linkMeetingDocument(deps, req.actor, req.params.id, req.body, hooks.readable)) }));
 }

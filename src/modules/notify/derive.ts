@@ -84,7 +84,7 @@ export async function deriveNotifications(deps: { db: Db; config: Pick<Config, '
         const facts: MessageFacts = {
           kind, notation: doc?.notation ?? null, subject: doc?.subject ?? String(data.subject ?? ''), issuerName: doc?.issuer_name ?? String(data.issuerName ?? ''),
           dueDate: typeof data.dueDate === 'string' ? data.dueDate : null, daysLate: typeof data.daysLate === 'number' ? data.daysLate : null,
-          url: `${deps.config.publicUrl}/#/documents/${e.documentId ?? ''}`,
+          url: kind === 'meeting_reminder' ? `${deps.config.publicUrl}/#/meetings/${String(data.meetingId ?? '')}` : `${deps.config.publicUrl}/#/documents/${e.documentId ?? ''}`,
           title: typeof data.title === 'string' ? data.title : null, startsAt: typeof data.startsAt === 'string' ? data.startsAt : null,
         };
         const targets = kind === 'flash_received' ? byUnit.get(String(data.unitId ?? '')) ?? [] : e.userIds.map((id) => byUser.get(id)).filter((p): p is Person => Boolean(p));

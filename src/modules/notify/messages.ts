@@ -53,6 +53,6 @@ export function composeMessage(channel: 'sms' | 'email', f: MessageFacts): { sub
     return { subject: unaccent(head).slice(0, 200), body: text };
   }
   const subject = `${head} — ${f.subject}`.replace(/\s+/g, ' ').slice(0, 250);
-  const body = [head, '', detail, '', `Mở văn bản: ${f.url}`, '', '—', 'Thư tự động từ hệ thống lienthong. Đổi cách nhận thông báo trong mục Tài khoản.'].join('\n');
+  const body = [head, '', detail, '', `${f.kind === 'meeting_reminder' ? 'Mở cuộc họp' : 'Mở văn bản'}: ${f.url}`, '', '—', 'Thư tự động từ hệ thống lienthong. Đổi cách nhận thông báo trong mục Tài khoản.'].join('\n');
   return { subject, body };
 }
