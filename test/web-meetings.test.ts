@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { runMeetingReminders } from '../src/modules/meetings/reminders.js';
 import { buildTestEnv } from './helpers/app.js';
 import { listen } from './helpers/sockets.js';
 import { audit, hasChromium, inkedPixels, launch, PHONE, twoPagePdf, watchErrors } from './helpers/web.js';
@@ -122,6 +123,14 @@ test('Lịch họp at 390 px: create, invited live, confirm, comment, attend, pa
   assert.equal(moved.statusCode, 200, moved.body);
   await leader.page.locator('.toast', { hasText: 'Cuộc họp có thay đổi: Họp góp ý dự thảo' }).waitFor({ timeout: 10_000 });
   await leader.page.locator('.metas', { hasText: 'Hội trường UBND huyện' }).waitFor();
+  // The hour-before reminder (the job the server runs every minute): a banner that stays until closed.
+  await runMeetingReminders(env.deps);
+  const banner = leader.page.locator(`[data-reminder="${meetingId}"]`);
+  await banner.waitFor({ timeout: 10_000 });
+  assert.match(await banner.innerText(), /Sắp đến giờ họp:\s*Họp góp ý dự thảo[\s\S]*Thứ/);
+  await shot(leader.page, 'meeting-reminder');
+  await banner.getByRole('button', { name: 'Đóng' }).click();
+  await banner.waitFor({ state: 'detached' });
 
   // Offline in the meeting room: the page, the draft and the issued document open from the phone.
   offline = true;
