@@ -1,7 +1,8 @@
 // Lịch họp at 390 px against the real app (issue 15): the host's clerk creates a meeting in the app
 // for three communes (a past start first: the API's Vietnamese error on screen), with a draft for
 // comment as a PDF and an issued document on the agenda; the commune's leader is told live, finds it
-// in the week's list, confirms for the unit, comments on the draft, takes attendance, and — the
+// in the week's list, confirms for the unit, comments on the draft, takes attendance, later sends a
+// substitute from the commune's people, and — the
 // papers stored when the meeting opened — reads both papers with the phone offline; the host sees
 // the answer and the comment; a reminder shows as a banner.
 import assert from 'node:assert/strict';
@@ -116,6 +117,15 @@ test('Lịch họp at 390 px: create, invited live, confirm, comment, attend, pa
   await row.locator('[data-answer="yes"]').waitFor({ timeout: 10_000 });
   await host.page.locator('.comment', { hasText: 'chuyển đổi số cấp xã' }).waitFor({ timeout: 10_000 });
   assert.match(await host.page.locator('[data-counts]').innerText(), /Tham dự 1 · Không tham dự 0 · Cử người thay 0 · Chưa trả lời 2/);
+
+  // The leader cannot go after all and sends the commune's officer: the host sees the substitute.
+  await leader.page.getByRole('button', { name: 'Cử người thay' }).click();
+  await leader.page.getByLabel('Người dự thay').selectOption(w.official.user.id);
+  await leader.page.getByRole('button', { name: 'Xác nhận cử người thay' }).click();
+  await leader.page.locator('.answer [data-answer="substitute"]').waitFor();
+  await row.locator('[data-answer="substitute"]').waitFor({ timeout: 10_000 });
+  assert.match(await row.innerText(), /Người dự thay: Dương Văn Lực/);
+  await shot(host.page, 'meeting-host-answers');
   mark('host sees');
 
   // The host moves it to the hall (as the host's app would): the leader's page follows, with a notice.
@@ -157,7 +167,7 @@ test('Lịch họp at 390 px: create, invited live, confirm, comment, attend, pa
   await leader.page.getByRole('button', { name: 'EN — Chuyển sang tiếng Anh' }).click();
   await leader.page.getByRole('link', { name: 'Meetings' }).click();
   await leader.page.getByRole('heading', { name: 'Meetings' }).waitFor();
-  await leader.page.locator(`[data-meeting="${meetingId}"] [data-answer="yes"]`, { hasText: 'Attending' }).waitFor();
+  await leader.page.locator(`[data-meeting="${meetingId}"] [data-answer="substitute"]`, { hasText: 'Substitute sent' }).waitFor();
   await leader.page.getByRole('button', { name: 'VI — Switch to Vietnamese' }).click();
   assert.deepEqual(errors, []);
 });
