@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runMeetingReminders } from '../src/modules/meetings/reminders.js';
 import { buildTestEnv } from './helpers/app.js';
+import { buildDocument } from './helpers/factories.js';
 import { listen } from './helpers/sockets.js';
 import { audit, hasChromium, inkedPixels, launch, PHONE, twoPagePdf, watchErrors } from './helpers/web.js';
 import { district, issue, login, shot } from './helpers/web-world.js';
@@ -127,6 +128,15 @@ test('Lịch họp at 390 px: create, invited live, confirm, comment, attend, pa
   assert.match(await row.innerText(), /Người dự thay: Dương Văn Lực/);
   await shot(host.page, 'meeting-host-answers');
   mark('host sees');
+
+  // The minutes (biên bản, issued to the communes): the host links them on the meeting's page; the
+  // leader's open page offers them at once.
+  const { doc: bb } = await buildDocument(env, { author: w.clerk, type: 'BB', subject: 'Biên bản cuộc họp góp ý dự thảo Nghị quyết', recipients: [w.sonTay.id] });
+  assert.equal((await env.app.inject({ method: 'POST', url: `/api/documents/${bb.id}/issue`, headers: w.clerk.auth })).statusCode, 200);
+  await host.page.locator('.host-tools summary').click();
+  await host.page.getByLabel('Văn bản của đơn vị').selectOption(bb.id);
+  await host.page.getByRole('button', { name: 'Liên kết với cuộc họp' }).click();
+  await leader.page.locator('[data-outcome="mt.minutes"]', { hasText: 'Biên bản cuộc họp' }).waitFor({ timeout: 10_000 });
 
   // The host moves it to the hall (as the host's app would): the leader's page follows, with a notice.
   const moved = await env.app.inject({ method: 'PATCH', url: `/api/meetings/${meetingId}`, headers: w.clerk.auth, payload: { place: 'Hội trường UBND huyện' } });

@@ -12,8 +12,11 @@ import { on } from './live.js';
 import { meetingFileUrl, papersSaved, savePapers } from './meeting-offline.js';
 import { AnswerBadge, dayName, hhmm, timeRange, vnDay } from './meetings.js';
 import { PdfViewer } from './pdfview.js';
-import { ErrorBox, html, Loading, Meta, onValue, toast, useAction } from './ui.js';
-/** @import { AgendaItem, LinkedDocumentRef, MeetingAnswer, MeetingComment, MeetingDetail, MeetingFull, MeetingParticipant, UnitPerson } from './types' */
+import { ErrorBox, go, html, Loading, Meta, onValue, StatusBadge, toast, useAction } from './ui.js';
+/** @import { AgendaItem, Document, LinkedDocumentRef, MeetingAnswer, MeetingComment, MeetingDetail, MeetingFull, MeetingParticipant, MeetingTask, Page, UnitPerson } from './types' */
+
+/** Which document types each linked role takes (GM; BB; TB or KL). */
+const LINK_TYPES = /** @type {const} */ ({ minutes: ['BB'], conclusion: ['TB', 'KL'] });
 
 /** The meeting's details, again when it changes (`meeting:changed`) or after a catch-up. @param {string} id */
 function useMeeting(id) {
@@ -79,6 +82,8 @@ export function MeetingPage({ id }) {
     ${can.answer && answerable && html`<${Answer} meetingId=${m.id} p=${answerable} onDone=${load} />`}
     ${can.attend && html`<${Attend} meetingId=${m.id} me=${me} onDone=${load} />`}
     <${Outcome} documents=${m.documents} />
+    ${(can.edit || can.linkDocuments) && html`<${HostTools} m=${m} onDone=${load} />`}
+    <${Tasks} tasks=${m.tasks ?? []} />
     <h2>${t('mt.agenda')}</h2>
     ${m.agenda.length === 0 && html`<p class="muted">${t('mt.noAgenda')}</p>`}
     <ol class="agenda">${m.agenda.map((item, i) => html`<${Item} key=${i} meetingId=${m.id} item=${item} index=${item.index ?? i}
@@ -186,6 +191,71 @@ function Outcome({ documents }) {
   ]).filter(([, d]) => d?.readable);
   if (links.length === 0) return null;
   return html`<p class="row outcome">${links.map(([k, d]) => html`<a class="btn" href=${`#/documents/${d?.id}`} data-outcome=${k}>${t(k)}</a>`)}</p>`;
+}
+
+/**
+ * The host's leader or clerk: draft the giấy mời (then the normal flow: file, trình ký, sign, issue),
+ * and link the minutes (BB) and the conclusion (TB, KL) from the unit's documents.
+ * @param {{ m: MeetingFull, onDone: () => void }} props
+ */
+function HostTools({ m, onDone }) {
+  const { busy, error, run } = useAction();
+  const [docs, setDocs] = useState(/** @type {Document[] | null} */ (null));
+  const [role, setRole] = useState(/** @type {'minutes' | 'conclusion'} */ ('minutes'));
+  const [docId, setDocId] = useState('');
+  const open = () => {
+    if (docs) return;
+    /** @type {Promise<Page<Document>>} */ (api('/api/outbox?limit=50')).then((r) => setDocs(r.items), () => setDocs([]));
+  };
+  const fit = (docs ?? []).filter((d) => /** @type {readonly string[]} */ (LINK_TYPES[role]).includes(d.type));
+  const invite = () => run(async () => {
+    /** @type {{ document: Document }} */
+    const r = await api(`/api/meetings/${m.id}/invitation`, { method: 'POST', body: {} });
+    toast(t('mt.invitationDrafted'));
+    go(`#/documents/${r.document.id}`);
+  });
+  const link = (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    run(async () => {
+      await api(`/api/meetings/${m.id}/documents`, { method: 'POST', body: { documentId: docId, role } });
+      toast(t('mt.linked'));
+      setDocId('');
+      onDone();
+    });
+  };
+  return html`<details class="panel host-tools" onToggle=${open}>
+    <summary>${t('mt.hostTools')}</summary>
+    ${!m.invitationDocumentId && m.can?.edit && html`<button type="button" class="btn btn-block" disabled=${busy} onClick=${invite}>${t('mt.draftInvitation')}</button>`}
+    ${m.can?.linkDocuments && html`<form class="form" onSubmit=${link}>
+      <label class="field">${t('mt.linkRole')}
+        <select value=${role} onChange=${onValue((v) => { setRole(v === 'conclusion' ? 'conclusion' : 'minutes'); setDocId(''); })}>
+          <option value="minutes">${t('mt.minutes')}</option>
+          <option value="conclusion">${t('mt.conclusion')}</option>
+        </select>
+      </label>
+      <label class="field">${t('mt.linkDoc')}
+        <select value=${docId} onChange=${onValue(setDocId)}>
+          <option value="">${docs ? (fit.length ? t('mt.chooseDoc') : t('mt.noDocOfType')) : t('loading')}</option>
+          ${fit.map((d) => html`<option value=${d.id}>${d.notation ?? t('doc.draft')} — ${d.subject}</option>`)}
+        </select>
+      </label>
+      <button type="submit" class="btn" disabled=${busy || !docId}>${t('mt.linkSubmit')}</button>
+    </form>`}
+    <${ErrorBox} error=${error} />
+  </details>`;
+}
+
+/** The conclusion's tasks: who, what, by when, and where each stands. @param {{ tasks: MeetingTask[] }} props */
+function Tasks({ tasks }) {
+  if (tasks.length === 0) return null;
+  return html`<section aria-labelledby="tasks-title">
+    <h2 id="tasks-title">${t('mt.tasks')}</h2>
+    <ul class="list">${tasks.map((x) => html`<li key=${x.assignmentId} class="card" data-task=${x.assignmentId}>
+      <span class="doc-badges"><${StatusBadge} status=${x.status} prefix="work" /></span>
+      <span class="doc-subject">${x.text}</span>
+      <span class="doc-meta">${x.assignee}${x.dueDate ? ` · ${t('deadline')}: ${fmtDate(x.dueDate)}` : ''}</span>
+    </li>`)}</ul>
+  </section>`;
 }
 
 /**

@@ -28,6 +28,9 @@ export const MEETING_VI = {
   'mt.fPeople': 'Người được mời trong đơn vị', 'mt.fItem': 'Nội dung {n}', 'mt.fPapers': 'Tài liệu của nội dung {n} (PDF)', 'mt.removeItem': 'Bỏ nội dung {n}',
   'mt.fSecretTitles': 'Tên các tài liệu mật của nội dung {n} (mỗi dòng một tài liệu, không tải tệp)',
   'mt.fDocs': 'Văn bản đã ban hành đọc ở nội dung {n}', 'mt.chooseDoc': '— Thêm văn bản —',
+  'mt.hostTools': 'Giấy mời, biên bản, kết luận', 'mt.draftInvitation': 'Soạn giấy mời (trình ký, ban hành như văn bản đi)',
+  'mt.invitationDrafted': 'Đã tạo dự thảo giấy mời', 'mt.linkRole': 'Liên kết', 'mt.linkDoc': 'Văn bản của đơn vị', 'mt.linkSubmit': 'Liên kết với cuộc họp',
+  'mt.linked': 'Đã liên kết với cuộc họp', 'mt.noDocOfType': '— Chưa có văn bản loại này —', 'mt.tasks': 'Nhiệm vụ theo thông báo kết luận',
   'mt.hosting': 'Đơn vị chủ trì', 'mt.answersYes': '{n}/{total} tham dự', 'mt.notReadable': 'không có quyền xem',
   'mt.addItem': 'Thêm nội dung', 'mt.keptRetry': 'Cuộc họp đã được tạo; tài liệu chưa tải lên được. Thử lại để tải lên.',
 };
@@ -59,6 +62,9 @@ export const MEETING_EN = {
   'mt.fPeople': 'People of your unit invited', 'mt.fItem': 'Item {n}', 'mt.fPapers': 'Papers of item {n} (PDF)', 'mt.removeItem': 'Remove item {n}',
   'mt.fSecretTitles': 'Titles of the secret papers of item {n} (one a line, no file uploaded)',
   'mt.fDocs': 'Issued documents read under item {n}', 'mt.chooseDoc': '— Add a document —',
+  'mt.hostTools': 'Invitation, minutes, conclusion', 'mt.draftInvitation': 'Draft the invitation (approved and issued like any letter)',
+  'mt.invitationDrafted': 'Invitation drafted', 'mt.linkRole': 'Link as', 'mt.linkDoc': "Your unit's document", 'mt.linkSubmit': 'Link to the meeting',
+  'mt.linked': 'Linked to the meeting', 'mt.noDocOfType': '— No document of this type yet —', 'mt.tasks': "Tasks from the conclusion",
   'mt.hosting': 'Hosting', 'mt.answersYes': '{n}/{total} attending', 'mt.notReadable': 'not open to you',
   'mt.addItem': 'Add an item', 'mt.keptRetry': 'The meeting is created; a paper was not uploaded. Try again to upload it.',
 };

@@ -606,6 +606,8 @@ export interface MeetingFull extends Omit<Meeting, 'participants'> {
   participants: MeetingParticipant[];
   comments: MeetingComment[];
   documents: { invitation: LinkedDocumentRef | null; minutes: LinkedDocumentRef | null; conclusion: LinkedDocumentRef | null };
+  /** The conclusion's tasks, each an assignment tracked like any other. */
+  tasks: MeetingTask[];
   role: 'host' | 'participant';
   can: MeetingCan;
 }
@@ -613,4 +615,18 @@ export interface MeetingFull extends Omit<Meeting, 'participants'> {
 /** GET /api/meetings/:id. */
 export interface MeetingDetail {
   meeting: MeetingFull;
+}
+
+/** A task of the meeting's conclusion (an assignment on the assignee unit's copy). */
+export interface MeetingTask {
+  assignmentId: string;
+  documentId: string;
+  deliveryId: string;
+  assigneeUnitId: string | null;
+  assigneeUserId: string | null;
+  assignee: string;
+  text: string;
+  dueDate: string | null;
+  status: AssignmentStatus;
+  completedAt: string | null;
 }
