@@ -29,6 +29,9 @@ interface World {
   delegationId: string;
   /** A's saved recipient group (nhóm nơi nhận). */
   groupId: string;
+  /** A meeting A hosts with B invited, and its paper. */
+  meetingId: string;
+  meetingFileId: string;
 }
 
 /** A request body: JSON, or a raw payload with its headers (multipart). */
@@ -73,6 +76,10 @@ const paperForm = () => {
     { name: 'type', data: 'CV' }, { name: 'subject', data: 'Về việc kiểm tra phân quyền' }, { name: 'senderName', data: 'Ông Nguyễn Văn Ma Trận' },
     { name: 'file', filename: 'van-ban-giay.pdf', data: makePdf('paper') },
   ]);
+  return { raw: b.payload, headers: b.headers };
+};
+const meetingForm = () => {
+  const b = multipart([{ name: 'agendaIndex', data: '0' }, { name: 'file', filename: 'tai-lieu-hop.pdf', data: makePdf('meeting matrix') }]);
   return { raw: b.payload, headers: b.headers };
 };
 let seq = 0;
@@ -187,6 +194,19 @@ const ROUTES: Record<string, Route> = {
   'GET /axis/v1/edocs/{docId}': { access: 'system', targets: () => [obj({ docId: RANDOM_UUID }, C)] },
   'POST /axis/v1/edocs/{docId}/done': { access: 'system', targets: () => [obj({ docId: RANDOM_UUID }, C)] },
   'GET /axis/v1/sent': { access: 'system' },
+
+  'POST /api/meetings': { access: 'user', body: (w) => ({ title: 'Họp ma trận', startsAt: '2031-01-05T02:00:00Z', participants: [{ unitId: w.unitA }], agenda: [{ title: 'Mục 1' }] }) },
+  'GET /api/meetings': { access: 'user', query: 'from=2031-01-01T00:00:00Z&to=2031-01-08T00:00:00Z' },
+  'GET /api/meetings/{id}': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, C)] },
+  'PATCH /api/meetings/{id}': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, ['B', 'C'])], body: () => ({ place: `Phòng ${++seq}` }) },
+  'POST /api/meetings/{id}/files': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, ['B', 'C'])], body: () => meetingForm() },
+  'GET /api/meetings/{id}/files/{fileId}': { access: 'user', targets: (w) => [obj({ id: w.meetingId, fileId: w.meetingFileId }, C)] },
+  'POST /api/meetings/{id}/rsvp': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, OUTSIDERS_OF_DELIVERY)], body: () => ({ answer: 'yes' }) },
+  'POST /api/meetings/{id}/comments': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, C)], body: () => ({ agendaIndex: 0, text: 'Góp ý ma trận' }) },
+  'POST /api/meetings/{id}/attendance': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, C)] },
+  'POST /api/meetings/{id}/documents': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, ['B', 'C'])], body: (w) => ({ documentId: w.docId, role: 'minutes' }) },
+  'POST /api/meetings/{id}/invitation': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, ['B', 'C'])] },
+  'POST /api/meetings/{id}/tasks': { access: 'user', targets: (w) => [obj({ id: w.meetingId }, ['B', 'C'])], body: (w) => ({ tasks: [{ unitId: w.unitA, text: 'Nhiệm vụ ma trận', dueDate: '2031-12-31' }] }) },
 };
 
 async function world(env: TestEnv): Promise<World> {
@@ -224,11 +244,20 @@ async function world(env: TestEnv): Promise<World> {
   assert.equal(delegated.statusCode, 201, delegated.body);
   const group = await env.app.inject({ method: 'POST', url: '/api/recipient-groups', headers: users.clerkA.auth, payload: { name: 'Nhóm của A', unitIds: [B.id] } });
   assert.equal(group.statusCode, 201, group.body);
+  const meeting = await env.app.inject({
+    method: 'POST', url: '/api/meetings', headers: users.clerkA.auth,
+    payload: { title: 'Họp của A với B', startsAt: '2031-01-06T02:00:00Z', participants: [{ unitId: B.id }], agenda: [{ title: 'Dự thảo' }] },
+  });
+  assert.equal(meeting.statusCode, 201, meeting.body);
+  const paper = meetingForm();
+  const uploaded = await env.app.inject({ method: 'POST', url: `/api/meetings/${meeting.json().meeting.id}/files`, headers: { ...users.clerkA.auth, ...paper.headers }, payload: paper.raw });
+  assert.equal(uploaded.statusCode, 201, uploaded.body);
   return {
     users, victim, unitA: A.id,
     draftId: draft.id, draftFileId: await fileOf(draft.id), docId: doc.id, docFileId: await fileOf(doc.id),
     deliveryId: item.deliveryId, assignmentId: assigned.json().assignments[0].id, delegationId: delegated.json().delegation.id,
     groupId: group.json().group.id,
+    meetingId: meeting.json().meeting.id, meetingFileId: uploaded.json().files[0].id,
   };
 }
 
@@ -250,7 +279,7 @@ test('authorization matrix: every route × every kind of caller', async (t) => {
   assert.deepEqual(stale, [], 'ROUTES names routes /docs/json does not list (removed or renamed?)');
 
   const w = await world(env);
-  const secrets = [w.draftId, w.docId, w.deliveryId, w.assignmentId, w.delegationId, w.groupId, w.draftFileId, w.docFileId, 'Dự thảo mật của A', 'Văn bản A gửi B'];
+  const secrets = [w.draftId, w.docId, w.deliveryId, w.assignmentId, w.delegationId, w.groupId, w.draftFileId, w.docFileId, 'Dự thảo mật của A', 'Văn bản A gửi B', w.meetingId, w.meetingFileId, 'Họp của A với B'];
   const problems: string[] = [];
   let calls = 0;
   let refusals = 0;

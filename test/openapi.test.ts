@@ -30,6 +30,7 @@ const MULTIPART: Record<string, string[]> = {
   'POST /api/signature-images': ['file', 'owner'],
   'POST /api/verify': ['file'],
   'POST /api/assignments/{id}/progress': ['note', 'done', 'file'],
+  'POST /api/meetings/{id}/files': ['agendaIndex', 'file', 'title'],
 };
 
 test('OpenAPI: every /api operation has a 2xx response schema; multipart bodies are described', async (t) => {

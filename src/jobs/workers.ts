@@ -5,6 +5,7 @@ import { EVENTS_CHANNEL, lastEventId, listAllEventsSince } from '../modules/even
 import { runDeadlineReminders } from '../modules/handling/reminders.js';
 import { runMeetingReminders } from '../modules/meetings/reminders.js';
 import { pushesFor } from '../modules/realtime/pushes.js';
+import type { Push } from '../modules/realtime/event-map.js';
 import { disconnectSessions, type Io } from '../modules/realtime/socket.js';
 import { SESSIONS_ENDED } from '../modules/auth/service.js';
 import { sessionCacheFor } from '../modules/auth/session-cache.js';
@@ -51,7 +52,13 @@ export async function startWorkers(deps: Deps, io: Io, opts: { alarms: boolean }
           if (userId) sessionCache.evictUser(userId);
           disconnectSessions(io, endedSessionIds(e.data));
         }
-        for (const p of pushesFor(e)) io.to(p.room).emit(p.name, p.payload as never);
+        // One emit per message to all its rooms: a socket in two of them (a meeting's unit and person) gets it once.
+        const byPayload = new Map<object, { name: Push['name']; rooms: string[] }>();
+        for (const p of pushesFor(e)) {
+          const g = byPayload.get(p.payload) ?? byPayload.set(p.payload, { name: p.name, rooms: [] }).get(p.payload)!;
+          g.rooms.push(p.room);
+        }
+        for (const [payload, g] of byPayload) io.to(g.rooms).emit(g.name, payload as never);
         cursor = e.id;
         // Let other requests through during a large fan-out instead of blocking for its whole length.
         if (i % 250 === 249) await new Promise((r) => setImmediate(r));

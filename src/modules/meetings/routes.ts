@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import { IdParams, Security } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
 import type { Deps } from '../../lib/deps.js';
+import { badRequest } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import { createMeeting } from './create-meeting.js';
 import type { ReadableDocuments } from './input.js';
 import * as S from './schemas.js';
@@ -15,6 +17,19 @@ import { sendError } from '../../http/errors.js';
 import { linkMeetingDocument } from './link-document.js';
 import { parseRange } from '../../http/range.js';
 import { Uuid } from '../../http/schemas.js';
+
+/** The optional body of POST /api/meetings/:id/attendance. */
+function attendanceInput(raw: unknown): { userId?: string; unitId?: string; present?: boolean } {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('body: phải là đối tượng JSON', 'body: must be a JSON object');
+  const out: { userId?: string; unitId?: string; present?: boolean } = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if ((k === 'userId' || k === 'unitId') && typeof v === 'string' && isUuid(v)) out[k] = v;
+    else if (k === 'present' && typeof v === 'boolean') out.present = v;
+    else throw badRequest(`${k}: không hợp lệ`, `${k}: invalid`);
+  }
+  return out;
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** A participant row as the answer and attendance routes return it. */
@@ -93,10 +108,11 @@ export async function meetingRoutes(app: App, deps: Deps, hooks: MeetingHooks) {
     schema: {
       tags, security: Security, params: IdParams, summary: 'Điểm danh: "Có mặt"',
       description: 'From 30 minutes before the start to the end (409 otherwise). No body (or the caller’s own `userId`): the caller checks in. The host’s leader or clerk marks others: `{unitId}` or `{userId}`, with `present` (default true).',
-      body: Type.Optional(S.AttendanceIn),
+      // The body is optional (a participant checking in sends none): checked by attendanceInput.
+      bodyDoc: { content: { 'application/json': S.AttendanceIn }, required: false },
       response: { 200: S.ParticipantBody, ...S.Errors },
     },
-  }, async (req) => ({ participant: presentParticipant(await takeAttendance(deps, req.actor, req.params.id, req.body ?? {})) }));
+  }, async (req) => ({ participant: presentParticipant(await takeAttendance(deps, req.actor, req.params.id, attendanceInput(req.body))) }));
 
   app.post('/api/meetings/:id/files', {
     schema: {

@@ -88,7 +88,7 @@ export async function getMeeting(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor,
     deps.db.select().from(meetingFiles).where(eq(meetingFiles.meetingId, m.id)).orderBy(asc(meetingFiles.createdAt), asc(meetingFiles.id)),
     deps.db.select().from(meetingComments).where(eq(meetingComments.meetingId, m.id)).orderBy(asc(meetingComments.createdAt), asc(meetingComments.id)),
     deps.db.select({ a: assignments }).from(meetingTasks).innerJoin(assignments, eq(assignments.id, meetingTasks.assignmentId))
-      .where(eq(meetingTasks.meetingId, m.id)).orderBy(asc(meetingTasks.createdAt), asc(assignments.id)),
+      .where(eq(meetingTasks.meetingId, m.id)).orderBy(asc(assignments.dueDate), asc(meetingTasks.createdAt), asc(assignments.id)),
   ]);
   const mine = participationsOf(actor, participants);
   const shown = comments.filter((c) => commentVisible(actor, m, c, mine));

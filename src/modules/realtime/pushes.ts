@@ -123,7 +123,10 @@ export function pushesFor(e: EventRow): Push[] {
     case 'meeting.files_added':
     case 'meeting.documents_linked':
     case 'meeting.tasks_assigned':
-      return rooms(e).map((room): Push => ({ room, name: 'meeting:updated', payload: { eventId: e.id, meetingId: str(d.meetingId), event: e.type.slice('meeting.'.length), at } }));
+    {
+      const payload = { eventId: e.id, meetingId: str(d.meetingId), event: e.type.slice('meeting.'.length), at };
+      return rooms(e).map((room): Push => ({ room, name: 'meeting:updated', payload }));
+    }
     default:
       return [];
   }

@@ -109,7 +109,9 @@ async function sync(deps: Pick<Deps, 'db'>, actor: Actor, payload: unknown): Pro
   }
   const rows = await listEventsSince(deps.db, { unitId: actor.unitId, userId: actor.userId, sinceId: since, limit: SYNC_PAGE });
   const mine = new Set([unitRoom(actor.unitId), userRoom(actor.userId)]);
-  const events = rows.flatMap(pushesFor).filter((p) => mine.has(p.room)).map((p) => ({ name: p.name, data: p.payload }));
+  // A message addressed to two of this person's rooms (a meeting's unit and person) is given once.
+  const seen = new Set<object>();
+  const events = rows.flatMap(pushesFor).filter((p) => mine.has(p.room) && !seen.has(p.payload) && Boolean(seen.add(p.payload))).map((p) => ({ name: p.name, data: p.payload }));
   return { events, lastEventId: rows.at(-1)?.id ?? since, more: rows.length === SYNC_PAGE };
 }
 
