@@ -77,7 +77,8 @@ sw.addEventListener('fetch', (event) => {
   if (url.origin !== sw.location.origin || url.pathname.startsWith('/socket.io/') || url.pathname.startsWith('/docs')) return;
   if (url.pathname.startsWith('/api/')) {
     // Document files: the page keeps the ones opened (cache "lt-docs") and reads them itself offline.
-    if (/^\/api\/documents\/[^/]+\/files\//.test(url.pathname)) return;
+    // A meeting's papers likewise (meeting-offline.js keeps them in "lt-docs").
+    if (/^\/api\/(documents|meetings)\/[^/]+\/files\//.test(url.pathname)) return;
     event.respondWith(fromNetworkFirst(request, url.pathname));
     return;
   }

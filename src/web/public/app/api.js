@@ -22,6 +22,7 @@ export function onSession(fn) {
 /** Forgets every copy of documents and API answers kept on this device. */
 export async function purgeDeviceCopies() {
   localStorage.removeItem('lt.docs');
+  localStorage.removeItem('lt.meetingDocs');
   if ('caches' in window) for (const name of ['lt-api', 'lt-docs']) await caches.delete(name).catch(() => {});
 }
 

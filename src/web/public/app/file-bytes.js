@@ -145,6 +145,9 @@ export async function keepCopy(url, blob) {
   await cache.put(url, new Response(blob, { headers: { 'content-type': 'application/pdf', 'content-length': String(blob.size) } }));
   const list = /** @type {string[]} */ (JSON.parse(localStorage.getItem('lt.docs') ?? '[]')).filter((u) => u !== url);
   list.unshift(url);
-  for (const old of list.splice(KEEP)) await cache.delete(old);
+  // A meeting's papers stay while the meeting keeps them (meeting-offline.js), opened or not.
+  const pinned = /** @type {Record<string, { urls?: string[] }>} */ (JSON.parse(localStorage.getItem('lt.meetingDocs') ?? '{}') ?? {});
+  const keep = new Set(Object.values(pinned).flatMap((p) => p.urls ?? []));
+  for (const old of list.splice(KEEP)) if (!keep.has(old)) await cache.delete(old);
   localStorage.setItem('lt.docs', JSON.stringify(list));
 }

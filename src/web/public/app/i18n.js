@@ -1,9 +1,11 @@
 // @ts-check
 // Every word the app shows, Vietnamese first (DOMAIN.md terms), English second.
 // Dates are dd/MM/yyyy in Vietnam time whatever the phone's settings.
+import { MEETING_EN, MEETING_VI } from './meeting-words.js';
 /** @import { Lang } from './types' */
 
 const VI = {
+  ...MEETING_VI,
   app: 'Liên thông văn bản', appShort: 'Liên thông', loading: 'Đang tải…', retry: 'Thử lại', back: 'Quay lại', cancel: 'Hủy', save: 'Lưu', close: 'Đóng',
   langToggle: 'English', langToggleLabel: 'EN — Chuyển sang tiếng Anh',
   login: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', loginFailed: 'Sai tên đăng nhập hoặc mật khẩu', logout: 'Đăng xuất',
@@ -143,6 +145,7 @@ const VI = {
 
 /** @type {Record<keyof typeof VI, string>} English has every Vietnamese key, and no other. */
 const EN = {
+  ...MEETING_EN,
   app: 'Document exchange', appShort: 'Exchange', loading: 'Loading…', retry: 'Retry', back: 'Back', cancel: 'Cancel', save: 'Save', close: 'Close',
   langToggle: 'Tiếng Việt', langToggleLabel: 'VI — Switch to Vietnamese',
   login: 'Log in', username: 'Username', password: 'Password', loginFailed: 'Wrong username or password', logout: 'Log out',

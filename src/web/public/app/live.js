@@ -7,7 +7,7 @@ import { api, onNetwork, session, setSession } from './api.js';
 /** @import { AppEventName, AppEvents, ConnectionStatus, PushName, SyncReply } from './types' */
 
 /** @type {PushName[]} */
-const PUSHES = ['delivery:new', 'delivery:updated', 'urgent:alarm', 'assignment:new', 'draft:awaiting', 'draft:updated'];
+const PUSHES = ['delivery:new', 'delivery:updated', 'urgent:alarm', 'assignment:new', 'draft:awaiting', 'draft:updated', 'meeting:invited', 'meeting:changed', 'meeting:reminder', 'meeting:updated'];
 /** @type {Map<string, Set<(data: any) => void>>} */
 const handlers = new Map();
 

@@ -10,6 +10,9 @@ import { Compose } from './compose.js';
 import { Awaiting, AwaitingBadge } from './drafts.js';
 import { getLang, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
+import { NewMeeting } from './meeting-new.js';
+import { MeetingPage, MeetingPaper } from './meeting-view.js';
+import { MeetingBanner, MeetingsWeek } from './meetings.js';
 import * as live from './live.js';
 import { Outbox, Tracking } from './outbox.js';
 import { PaperForm } from './paper.js';
@@ -29,10 +32,11 @@ const ICONS = {
   work: 'M9 6h11M9 12h11M9 18h11M4 6h1M4 12h1M4 18h1',
   awaiting: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z',
   account: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6',
+  meetings: 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5',
 };
 const Icon = (/** @type {{ name: string }} */ { name }) => html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${ICONS[name]} /></svg>`;
 /** @type {Array<[key: string, label: string]>} */
-const NAV = [['inbox', 'navInbox'], ['outbox', 'navOutbox'], ['awaiting', 'navAwaiting'], ['new', 'navNew'], ['work', 'navWork']];
+const NAV = [['inbox', 'navInbox'], ['outbox', 'navOutbox'], ['awaiting', 'navAwaiting'], ['new', 'navNew'], ['work', 'navWork'], ['meetings', 'navMeetings']];
 
 /** @param {{ route: Route, onLang: (lang: string) => void }} props */
 function View({ route, onLang }) {
@@ -44,6 +48,10 @@ function View({ route, onLang }) {
     case 'tracking': return html`<${Tracking} id=${id} />`;
     case 'new': return html`<${Compose} />`;
     case 'work': return html`<${Work} tab=${route.query.tab} />`;
+    case 'meetings':
+      if (id === 'new') return html`<${NewMeeting} />`;
+      if (id && route.path[2] === 'files' && route.path[3]) return html`<${MeetingPaper} id=${id} fileId=${route.path[3]} />`;
+      return id ? html`<${MeetingPage} id=${id} />` : html`<${MeetingsWeek} week=${route.query.week} />`;
     case 'account': return html`<${Account} onLang=${onLang} />`;
     case 'admin': return html`<${Admin} tab=${id} />`;
     case 'paper': return html`<${PaperForm} />`;
@@ -130,6 +138,7 @@ function App() {
       <a class=${`btn btn-small ${current === 'account' ? 'btn-primary' : ''}`} href="#/account" aria-label=${t('navMenu')}><${Icon} name="account" /></a>
     </header>
     <${UnlockBanner} />
+    <${MeetingBanner} />
     <main id="main">${prompt === null ? html`<${Loading} />` : prompt ? html`<${PushPrompt} onDone=${() => setPrompt(false)} />` : html`<${View} route=${route} onLang=${changeLang} />`}</main>
     <nav class="bottom" aria-label=${t('app')}>
       ${NAV.filter(([key]) => key !== 'awaiting' || hasRole('leader', 'officer', 'clerk')).map(([key, label]) => html`<a href=${`#/${key}`} class=${`nav-item ${current === key ? 'nav-on' : ''}`}

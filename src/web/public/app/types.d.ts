@@ -424,7 +424,16 @@ export interface Pushes {
   'draft:awaiting': { eventId: number; documentId: string; subject: string; from?: unknown };
   /** A draft moved (a step, a comment, signed, issued): for every screen showing it. */
   'draft:updated': { eventId: number; documentId: string; flowState?: FlowState; status?: string; awaitingUserId?: string | null; at?: string };
+  /** Meetings: invited, changed (time, place, agenda, answers, comments), reminded (the day before, an hour before). */
+  'meeting:invited': MeetingPush;
+  /** `changes`: the fields changed (startsAt, place …); `status: "cancelled"` when it was cancelled. */
+  'meeting:changed': MeetingPush & { status?: string; changes?: string[] };
+  /** `kind`: "day" (the day before) or "hour" (an hour before). */
+  'meeting:reminder': MeetingPush & { kind?: string };
+  /** Something the host collects happened (an answer, a comment, attendance, papers): refresh the meeting. */
+  'meeting:updated': { eventId: number; meetingId: string; event: string; at: string; documentId?: undefined };
 }
+export interface MeetingPush { eventId: number; meetingId: string; title: string; startsAt: string; documentId?: undefined }
 export type PushName = keyof Pushes;
 
 /** The socket's state, as shown in the header. */
@@ -490,4 +499,134 @@ export interface ServiceWorkerScope {
   addEventListener(type: 'fetch', listener: (event: SwFetchEvent) => void): void;
   addEventListener(type: 'push', listener: (event: SwPushEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: SwNotificationEvent) => void): void;
+}
+
+/** An answer to an invitation ("not yet" is null). */
+export type MeetingAnswer = 'yes' | 'no' | 'substitute';
+
+/** A person as the meetings API names them. */
+export interface PersonRef { id: string; fullName: string }
+
+/** GET /api/meetings `items`, POST /api/meetings `meeting`. */
+export interface Meeting {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  place: string | null;
+  link: string | null;
+  secrecy: Secrecy;
+  status: 'scheduled' | 'cancelled';
+  hostUnit: { id: string; name: string };
+  chair: PersonRef | null;
+  createdBy: string;
+  invitationDocumentId: string | null;
+  minutesDocumentId: string | null;
+  conclusionDocumentId: string | null;
+  /** Lists: the caller's (or the caller's unit's) answer, null not yet. */
+  myAnswer?: MeetingAnswer | null;
+  role?: 'host' | 'participant';
+  participants?: number;
+  answers?: { yes: number; no: number; substitute: number };
+  can?: MeetingCan;
+}
+
+/** What the caller may do with a meeting (the server's decision). */
+export interface MeetingCan {
+  edit?: boolean;
+  cancel?: boolean;
+  upload?: boolean;
+  /** Confirm, decline or send a substitute (a unit participant: its leader or clerk). */
+  answer?: boolean;
+  comment?: boolean;
+  /** "Có mặt": from a little before the start to the end. */
+  attend?: boolean;
+  markAttendance?: boolean;
+  linkDocuments?: boolean;
+  assignTasks?: boolean;
+}
+
+/** A paper of an agenda item uploaded to the meeting. */
+export interface MeetingFile {
+  id: string;
+  name: string;
+  size: number | null;
+  /** null: a secret meeting's paper, listed by title, never stored. */
+  sha256: string | null;
+  contentType?: string;
+  stored?: boolean;
+  url?: string | null;
+}
+/** A document already in the system, linked to the meeting (`readable: false`: the caller may not open it). */
+export interface LinkedDocumentRef {
+  id: string;
+  readable: boolean;
+  type?: string;
+  subject?: string;
+  notation?: string | null;
+  status?: string;
+}
+export interface AgendaItem {
+  index: number;
+  title: string;
+  files: MeetingFile[];
+  documents: LinkedDocumentRef[];
+}
+
+/** A participant: a unit (answered by its leader or clerk) or a person. */
+export interface MeetingParticipant {
+  id: string;
+  unitId: string | null;
+  userId: string | null;
+  name: string;
+  answer: MeetingAnswer | null;
+  substitute: PersonRef | null;
+  answeredBy: string | null;
+  answeredAt: string | null;
+  /** Attendance: true there, false marked absent, null not taken. */
+  present: boolean | null;
+  presentUser: PersonRef | null;
+  attendanceAt: string | null;
+  /** Stands for the caller (the caller's unit, the caller, or the caller sent as substitute). */
+  mine: boolean;
+}
+
+export interface MeetingComment {
+  id: string;
+  agendaIndex: number;
+  text: string;
+  createdAt: string;
+  user: PersonRef;
+  unit: { id: string; name: string };
+}
+
+/** GET /api/meetings/:id `meeting`. */
+export interface MeetingFull extends Omit<Meeting, 'participants'> {
+  agenda: AgendaItem[];
+  participants: MeetingParticipant[];
+  comments: MeetingComment[];
+  documents: { invitation: LinkedDocumentRef | null; minutes: LinkedDocumentRef | null; conclusion: LinkedDocumentRef | null };
+  /** The conclusion's tasks, each an assignment tracked like any other. */
+  tasks: MeetingTask[];
+  role: 'host' | 'participant';
+  can: MeetingCan;
+}
+
+/** GET /api/meetings/:id. */
+export interface MeetingDetail {
+  meeting: MeetingFull;
+}
+
+/** A task of the meeting's conclusion (an assignment on the assignee unit's copy). */
+export interface MeetingTask {
+  assignmentId: string;
+  documentId: string;
+  deliveryId: string;
+  assigneeUnitId: string | null;
+  assigneeUserId: string | null;
+  assignee: string;
+  text: string;
+  dueDate: string | null;
+  status: AssignmentStatus;
+  completedAt: string | null;
 }
