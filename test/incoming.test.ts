@@ -34,6 +34,10 @@ test('the core loop: a commune clerk finds it in the inbox, opens the PDF, accep
   assert.equal(detail.json().delivery.statusCode, '01');
   assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}`, headers: issuer.auth })).json().delivery, null);
   const file = detail.json().files[0];
+  // Stored for offline reading (a meeting's papers): the bytes, but not a read.
+  const prefetched = await env.app.inject({ url: `/api/documents/${doc.id}/files/${file.id}`, headers: { ...communeClerk.auth, 'x-purpose': 'prefetch' } });
+  assert.deepEqual(prefetched.rawPayload, pdf);
+  assert.equal((await env.app.inject({ url: `/api/documents/${doc.id}/tracking`, headers: issuer.auth })).json().deliveries[0].readAt, null);
   const dl = await env.app.inject({ url: `/api/documents/${doc.id}/files/${file.id}`, headers: communeClerk.auth });
   assert.equal(dl.statusCode, 200);
   assert.equal(dl.headers['content-type'], 'application/pdf');

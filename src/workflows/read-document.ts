@@ -67,9 +67,10 @@ async function fileSignatures(deps: Deps, files: Array<{ id: string; sha256: str
 
 /**
  * A file of a readable document, for download. Opening a file counts as reading the delivery
- * (NĐ 30: the recipient has seen the document).
+ * (NĐ 30: the recipient has seen the document) — except a prefetch (`opts.prefetch`: the app storing
+ * a meeting's papers for offline reading before anyone opens them).
  */
-export async function openDocumentFile(deps: Deps, actor: Actor, documentId: string, fileId: string) {
+export async function openDocumentFile(deps: Deps, actor: Actor, documentId: string, fileId: string, opts: { prefetch?: boolean } = {}) {
   const { doc, deliveryId } = await loadReadableDocument(deps.db, await withDelegations(deps.db, actor, deps.clock()), documentId);
   if (!isUuid(fileId)) throw notFound('Không tìm thấy tệp', 'File not found');
   const [file] = await deps.db
@@ -77,7 +78,7 @@ export async function openDocumentFile(deps: Deps, actor: Actor, documentId: str
     .from(documentFiles)
     .where(and(eq(documentFiles.id, fileId), eq(documentFiles.documentId, doc.id)));
   if (!file) throw notFound('Không tìm thấy tệp', 'File not found');
-  if (deliveryId) await markDeliveryRead(deps, actor, deliveryId);
+  if (deliveryId && !opts.prefetch) await markDeliveryRead(deps, actor, deliveryId);
   return file;
 }
 

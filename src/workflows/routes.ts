@@ -98,7 +98,8 @@ export async function workflowRoutes(app: App, deps: Deps) {
       },
     },
     async (req, reply) => {
-      const file = await openDocumentFile(deps, req.actor, req.params.id, req.params.fileId);
+      // `X-Purpose: prefetch` (the app storing papers for offline reading) does not count as reading.
+      const file = await openDocumentFile(deps, req.actor, req.params.id, req.params.fileId, { prefetch: req.headers['x-purpose'] === 'prefetch' });
       const etag = `"${file.sha256}"`;
       reply
         .header('accept-ranges', 'bytes')

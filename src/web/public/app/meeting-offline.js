@@ -78,7 +78,8 @@ export async function savePapers(detail, onProgress, stopped) {
   for (const url of urls) {
     if (stopped()) return urls.length;
     if (!(await cache.match(url))) {
-      const res = await fetch(url, { headers: authHeaders() });
+      // A prefetch: storing a linked document does not mark it read in the issuer's tracking.
+      const res = await fetch(url, { headers: { ...authHeaders(), 'x-purpose': 'prefetch' } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const blob = await res.blob();
       await cache.put(url, new Response(blob, { headers: { 'content-type': res.headers.get('content-type') ?? 'application/pdf', 'content-length': String(blob.size) } }));
