@@ -20,6 +20,7 @@ CREATE TABLE "unit_names" (
 	"valid_to" date
 );
 --> statement-breakpoint
+ALTER TABLE "deliveries" ADD COLUMN "redirected_from_unit_id" uuid;--> statement-breakpoint
 ALTER TABLE "units" ADD COLUMN "valid_from" date;--> statement-breakpoint
 ALTER TABLE "units" ADD COLUMN "valid_to" date;--> statement-breakpoint
 ALTER TABLE "units" ADD COLUMN "successor_id" uuid;--> statement-breakpoint
@@ -31,6 +32,7 @@ ALTER TABLE "unit_names" ADD CONSTRAINT "unit_names_unit_id_units_id_fk" FOREIGN
 CREATE INDEX "unit_changes_plan_idx" ON "unit_changes" USING btree ("plan_id");--> statement-breakpoint
 CREATE INDEX "unit_changes_units_idx" ON "unit_changes" USING gin ("unit_ids");--> statement-breakpoint
 CREATE INDEX "unit_names_unit_idx" ON "unit_names" USING btree ("unit_id","valid_from");--> statement-breakpoint
+ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_redirected_from_unit_id_units_id_fk" FOREIGN KEY ("redirected_from_unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "units" ADD CONSTRAINT "units_successor_id_units_id_fk" FOREIGN KEY ("successor_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- Hand-written backfill: each unit's current name and code as its only name so far (since always, still current).
 INSERT INTO "unit_names" ("unit_id", "name", "short_name", "code", "valid_from", "valid_to")
