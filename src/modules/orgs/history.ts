@@ -15,6 +15,12 @@ export const unitNameAt = (unitId: SQL | unknown, at: SQL | unknown): SQL =>
 /** SQL: the same on a Vietnam date (YYYY-MM-DD). */
 export const unitNameOn = (unitId: SQL | unknown, day: SQL | unknown): SQL => sql`unit_name_on(${unitId}, (${day})::date)`;
 
+/** The name of a unit on a day (YYYY-MM-DD), "(nay là …)" added for a unit that no longer exists. */
+export async function unitNameOnDay(db: DbOrTx, unitId: string, day: string): Promise<string> {
+  const [row] = (await db.execute(sql`select ${unitNameOn(sql`${unitId}::uuid`, day)} as name`)) as unknown as Array<{ name: string | null }>;
+  return row?.name ?? '';
+}
+
 export interface EndedUnit {
   unit: Pick<Unit, 'id' | 'name' | 'validTo'>;
   /** The unit that carries on today (the end of the successor chain), null when there is none. */
