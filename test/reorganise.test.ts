@@ -49,7 +49,7 @@ test('merge three communes into one: people, open deliveries, assignments and dr
 
   const into = { code: `XM${Date.now().toString(36)}`.slice(0, 20), name: 'UBND xã Hợp Nhất', shortName: 'xã Hợp Nhất', kind: 'government', parentId: province.id };
   const plan = { effectiveOn: today, changes: [{ kind: 'merge', unitIds: [a!.id, b!.id, c!.id], into }] };
-  const post = (payload: unknown, headers = admin.auth) => env.app.inject({ method: 'POST', url: '/api/units/reorganise', headers, payload });
+  const post = (payload: object, headers = admin.auth) => env.app.inject({ method: 'POST', url: '/api/units/reorganise', headers, payload: payload as Record<string, unknown> });
 
   // Only an admin.
   assert.equal((await post(plan, clerkP.auth)).statusCode, 403);

@@ -402,6 +402,8 @@ export interface TrackingRow {
   overdue?: boolean;
   /** SMS / email / Zalo messages sent about this delivery (from the notifier; optional). */
   notifications?: Array<{ channel: string; to: string; at: string; status: string; person?: string | null }>;
+  /** Addressed to a unit merged into this one (a reorganisation): delivered here instead. */
+  redirectedFrom?: { unitId: string; name: string } | null;
 }
 
 /** POST /api/documents/:id/sign/prepare. */
