@@ -55,7 +55,7 @@ Lệnh (commands):
                            in this process, OCR for scans when available; exit 1 if a file failed)
   reorganise <tệp.csv> [--apply]
                            Tổ chức lại đơn vị theo phương án CSV (đổi tên, chuyển, sáp nhập, chia
-                           tách, giải thể; xem docs/reorganise.md); mặc định chỉ chạy thử và in báo
+                           tách, giải thể; xem README "Tổ chức lại đơn vị"); mặc định chỉ chạy thử và in báo
                            cáo, --apply mới áp dụng, trong một giao dịch; có dòng lỗi thì liệt kê mọi
                            lỗi, không áp dụng gì (mã 1)
                            (reorganise units from a CSV plan; dry run by default with a report,

@@ -1,5 +1,5 @@
 // `npm run cli -- reorganise plan.csv [--apply]`: a reorganisation plan written as a CSV, one change
-// per row (docs/reorganise.md). Rows are turned into the plan the API takes (codes → ids, rows with
+// per row (README, "Tổ chức lại đơn vị"). Rows are turned into the plan the API takes (codes → ids, rows with
 // the same target grouped into one merge or split); every problem is reported with its line, and
 // nothing is applied unless the whole plan is sound.
 import { parse } from 'csv-parse/sync';
