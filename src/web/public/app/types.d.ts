@@ -104,6 +104,8 @@ export interface PaperRecipient {
 export interface Document {
   id: string;
   issuerUnitId: string;
+  /** The issuing unit as named on the document's date ("UBND xã A (nay là xã C)"); a paper document's sender. */
+  issuer?: { id: string; name: string };
   type: string;
   subject: string;
   urgency: Urgency;
