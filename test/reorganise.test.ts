@@ -146,6 +146,8 @@ test('merge three communes into one: people, open deliveries, assignments and dr
   // The document page (timeline) names A's document's issuer as it was.
   const page = (await env.app.inject({ url: `/api/documents/${doc2.id}`, headers: clerkP.auth })).json();
   assert.equal(page.document.issuer.name, 'UBND xã An (nay là xã Hợp Nhất)');
+  const found = (await env.app.inject({ url: `/api/search?q=${encodeURIComponent('Báo cáo của xã An')}`, headers: clerkP.auth })).json();
+  assert.equal(found.items.find((i: { document: { id: string } }) => i.document.id === doc2.id)?.document.issuer.name, 'UBND xã An (nay là xã Hợp Nhất)', JSON.stringify(found));
 
   // The tree today, as it was, and with history.
   const list = async (q: string) => ((await env.app.inject({ url: `/api/units${q}`, headers: clerkP.auth })).json().units as Array<{ id: string; name: string; validFrom: string | null; validTo: string | null; successorId: string | null; level: string }>);
