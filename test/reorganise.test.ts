@@ -160,6 +160,28 @@ test('merge three communes into one: people, open deliveries, assignments and dr
   const all = await list('?all=1');
   assert.equal(all.find((u) => u.id === b!.id)?.successorId, x);
 
+  // The other kinds in one plan: rename (the old name kept for the day before), move, split (people listed to place), dissolve.
+  const tag = Date.now().toString(36).slice(-6);
+  const [r1, r2, s1, d1u] = await Promise.all(['Rạng', 'Rộng', 'Sông', 'Đồi'].map((n, i) => buildUnit(env, { code: `K${i}${tag}`, name: `UBND xã ${n}`, shortName: `xã ${n}`, parentId: province.id })));
+  const splitUser = await buildUser(env, { unit: s1!, roles: ['clerk'] });
+  const more = await post({ effectiveOn: today, changes: [
+    { kind: 'rename', unitId: r1!.id, name: 'UBND phường Rạng Đông', shortName: 'phường Rạng Đông', code: `KR${tag}` },
+    { kind: 'move', unitId: r2!.id, parentId: x },
+    { kind: 'split', unitId: s1!.id, into: [{ code: `KS1${tag}`, name: 'UBND xã Sông Trên', shortName: 'xã Sông Trên' }, { code: `KS2${tag}`, name: 'UBND xã Sông Dưới', shortName: 'xã Sông Dưới' }] },
+    { kind: 'dissolve', unitId: d1u!.id },
+  ] });
+  assert.equal(more.statusCode, 200, more.body);
+  assert.deepEqual(more.json().report.usersToPlace.map((u: { userId: string }) => u.userId), [splitUser.user.id]);
+  const after = new Map((await env.db.select().from(units).where(inArray(units.id, [r1!.id, r2!.id, s1!.id, d1u!.id]))).map((u) => [u.id, u]));
+  assert.equal(after.get(r1!.id)!.name, 'UBND phường Rạng Đông');
+  assert.equal(after.get(r1!.id)!.code, `KR${tag}`);
+  assert.equal(after.get(r2!.id)!.parentId, x);
+  assert.equal(after.get(s1!.id)!.validTo, xa!.validTo);
+  assert.equal(after.get(d1u!.id)!.successorId, null);
+  assert.ok((await list(`?on=${xa!.validTo}`)).some((u) => u.id === r1!.id && u.name === 'UBND xã Rạng'));
+  assert.ok((await list('')).some((u) => u.id === r1!.id && u.name === 'UBND phường Rạng Đông'));
+  assert.equal((await list('')).filter((u) => u.name.startsWith('UBND xã Sông ')).length, 2);
+
   // PATCH keeps to fields without history.
   const rename = await env.app.inject({ method: 'PATCH', url: `/api/units/${x}`, headers: admin.auth, payload: { name: 'Tên mới' } });
   assert.equal(rename.statusCode, 400);
@@ -191,8 +213,9 @@ test('cli reorganise: a plan with a bad row lists every problem and applies noth
   await fs.writeFile(goodFile, good.join('\n'));
   const cliEnv = { DATABASE_URL: env.dbUrl, DATA_DIR: env.dataDir, LOG_LEVEL: 'warn' };
 
-  // Neither run changes anything, so they run side by side (each process spends most of its time starting).
-  const [bad, dry] = await Promise.all([runCli(['reorganise', badFile, '--apply'], cliEnv), runCli(['reorganise', goodFile], cliEnv)]);
+  // One after the other: two processes starting on a database without the admin account race to create it.
+  const bad = await runCli(['reorganise', badFile, '--apply'], cliEnv);
+  const dry = await runCli(['reorganise', goodFile], cliEnv);
   assert.equal(bad.code, 1, `${bad.stdout}\n${bad.stderr}`);
   assert.match(bad.stdout, /KHÔNG áp dụng gì/);
   assert.match(bad.stdout, /dòng \(line\) 5: .*NOPE/);
