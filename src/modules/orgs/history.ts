@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { isUuid } from '../../lib/ids.js';
 import { badRequest } from '../../lib/errors.js';
-import { dayBefore } from './reorganise.js';
+import { dayBefore } from './check-plan.js';
 import type { Unit } from './units.js';
 
 /** SQL: the name of the unit `unitId` on the Vietnam day of `at` (a timestamptz), "(nay là …)" added for a unit that no longer exists. */
