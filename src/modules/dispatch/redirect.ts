@@ -9,7 +9,8 @@ import { recordEvents } from '../events/service.js';
  * The open deliveries of `fromUnitId` (delivered, accepted, assigned, in progress — not completed,
  * refused or recalled) become the successor's: recipient changed, `redirected_from_unit_id` kept
  * (the first unit it was addressed to), flash alarms ringing on in the successor (they follow the
- * recipient). A delivery the successor already has for the same document stays where it is. A
+ * recipient). A delivery the successor already has for the same document, or of a document the
+ * successor itself issued, stays where it is. A
  * number of the old unit's incoming register (số đến) stays with the delivery, in a series naming
  * that unit (`incoming:2026:<code>`), so it never collides with the successor's own numbers and the
  * old register still lists it. One `delivery.redirected` event per delivery (issuer, old and new unit).
@@ -22,6 +23,7 @@ export async function moveOpenDeliveries(tx: DbOrTx, actor: Actor | null, p: { f
     from documents doc
     where doc.id = d.document_id and d.recipient_unit_id = ${p.fromUnitId}::uuid
       and d.status in ('delivered', 'accepted', 'assigned', 'in_progress')
+      and doc.issuer_unit_id <> ${p.toUnitId}::uuid
       and not exists (select 1 from deliveries o where o.document_id = d.document_id and o.recipient_unit_id = ${p.toUnitId}::uuid)
     returning d.id, d.document_id, d.status, doc.issuer_unit_id`)) as unknown as Array<{ id: string; document_id: string; status: string; issuer_unit_id: string }>;
   if (moved.length > 0) {
@@ -32,13 +34,6 @@ export async function moveOpenDeliveries(tx: DbOrTx, actor: Actor | null, p: { f
     })));
   }
   return moved.length;
-}
-
-/** How many open deliveries `moveOpenDeliveries` would move (for a plan's report). */
-export async function countOpenDeliveries(tx: DbOrTx, unitId: string): Promise<number> {
-  const [row] = (await tx.execute(sql`select count(*)::int as n from deliveries where recipient_unit_id = ${unitId}::uuid
-    and status in ('delivered', 'accepted', 'assigned', 'in_progress')`)) as unknown as Array<{ n: number }>;
-  return row?.n ?? 0;
 }
 
 /**

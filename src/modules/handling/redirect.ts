@@ -5,16 +5,20 @@ import { recordEvents } from '../events/service.js';
 
 /**
  * A reorganisation: the open assignments (open, in progress) of a merged unit — those it owns as
- * the receiving unit and those it was named in — become the successor's, deadlines unchanged.
+ * the receiving unit, once their delivery has moved (dispatch's moveOpenDeliveries, called first),
+ * and those it was named in — become the successor's, deadlines unchanged.
  * One `assignment.moved` event per assignment (old and new unit, the person assigned).
  */
 export async function moveOpenAssignments(tx: DbOrTx, actor: Actor | null, p: { fromUnitId: string; toUnitId: string; at: Date }): Promise<number> {
   const moved = (await tx.execute(sql`
-    update assignments set
-      unit_id = case when unit_id = ${p.fromUnitId}::uuid then ${p.toUnitId}::uuid else unit_id end,
-      assignee_unit_id = case when assignee_unit_id = ${p.fromUnitId}::uuid then ${p.toUnitId}::uuid else assignee_unit_id end
-    where status in ('open', 'in_progress') and (unit_id = ${p.fromUnitId}::uuid or assignee_unit_id = ${p.fromUnitId}::uuid)
-    returning id, document_id, delivery_id, unit_id, assignee_user_id`)) as unknown as Array<{ id: string; document_id: string; delivery_id: string; unit_id: string; assignee_user_id: string | null }>;
+    update assignments a set
+      unit_id = case when a.unit_id = ${p.fromUnitId}::uuid and d.recipient_unit_id = ${p.toUnitId}::uuid then ${p.toUnitId}::uuid else a.unit_id end,
+      assignee_unit_id = case when a.assignee_unit_id = ${p.fromUnitId}::uuid then ${p.toUnitId}::uuid else a.assignee_unit_id end
+    from deliveries d
+    where d.id = a.delivery_id and a.status in ('open', 'in_progress')
+      -- Owned by the old unit: only with its delivery (moved before this runs; one the successor already had stays).
+      and ((a.unit_id = ${p.fromUnitId}::uuid and d.recipient_unit_id = ${p.toUnitId}::uuid) or a.assignee_unit_id = ${p.fromUnitId}::uuid)
+    returning a.id, a.document_id, a.delivery_id, a.unit_id, a.assignee_user_id`)) as unknown as Array<{ id: string; document_id: string; delivery_id: string; unit_id: string; assignee_user_id: string | null }>;
   if (moved.length > 0) {
     await recordEvents(tx, moved.map((a) => ({
       type: 'assignment.moved', at: p.at, actor, documentId: a.document_id, unitIds: [p.fromUnitId, p.toUnitId, a.unit_id],
