@@ -43,15 +43,20 @@ INSERT INTO "unit_names" ("unit_id", "name", "short_name", "code", "valid_from",
 -- what registers, timelines and search show ("UBND xã A (nay là xã C)"). src/modules/orgs/history.ts
 -- documents it; the chain of successors is followed to the end (at most 20 steps).
 CREATE OR REPLACE FUNCTION unit_name_on(p_unit uuid, p_day date) RETURNS text LANGUAGE sql STABLE AS $$
-  WITH RECURSIVE chain(id, successor_id, short_name, depth) AS (
-    SELECT u.id, u.successor_id, u.short_name, 0 FROM units u WHERE u.id = p_unit
-    UNION ALL
-    SELECT s.id, s.successor_id, s.short_name, c.depth + 1 FROM chain c JOIN units s ON s.id = c.successor_id WHERE c.depth < 20
-  )
-  SELECT coalesce(
-      (SELECT n.name FROM unit_names n
-        WHERE n.unit_id = p_unit AND (n.valid_from IS NULL OR n.valid_from <= p_day) AND (n.valid_to IS NULL OR n.valid_to >= p_day)
-        ORDER BY n.valid_from DESC NULLS LAST LIMIT 1),
-      (SELECT u.name FROM units u WHERE u.id = p_unit))
-    || coalesce((SELECT ' (nay là ' || c.short_name || ')' FROM chain c WHERE c.depth > 0 ORDER BY c.depth DESC LIMIT 1), '')
+  -- Most units were never renamed nor ended: their name, from two index lookups.
+  SELECT CASE WHEN u.successor_id IS NULL AND NOT EXISTS (SELECT 1 FROM unit_names n WHERE n.unit_id = u.id AND n.valid_to IS NOT NULL)
+    THEN u.name
+    ELSE coalesce(
+        (SELECT n.name FROM unit_names n
+          WHERE n.unit_id = u.id AND (n.valid_from IS NULL OR n.valid_from <= p_day) AND (n.valid_to IS NULL OR n.valid_to >= p_day)
+          ORDER BY n.valid_from DESC NULLS LAST LIMIT 1),
+        u.name)
+      || coalesce((
+        WITH RECURSIVE chain(id, successor_id, short_name, depth) AS (
+          SELECT s.id, s.successor_id, s.short_name, 1 FROM units s WHERE s.id = u.successor_id
+          UNION ALL
+          SELECT s.id, s.successor_id, s.short_name, c.depth + 1 FROM chain c JOIN units s ON s.id = c.successor_id WHERE c.depth < 20
+        ) SELECT ' (nay là ' || c.short_name || ')' FROM chain c ORDER BY c.depth DESC LIMIT 1), '')
+  END
+  FROM units u WHERE u.id = p_unit
 $$;
