@@ -140,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await (await import('./modules/meetings/routes.js')).meetingRoutes(app, deps, { readable: (await import('./workflows/meeting-documents.js')).readableDocuments });
   await (await import('./workflows/meeting-routes.js')).meetingFlowRoutes(app, deps);
   await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);
+  await (await import('./workflows/reorganise-routes.js')).reorganiseRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigserial, boolean, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const UNIT_KINDS = ['party', 'council', 'government', 'department', 'school', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -40,11 +40,68 @@ export const units = pgTable(
      */
     systemId: text('system_id'),
     systemName: text('system_name'),
-    /** Set when a reorganisation dissolves or merges the unit; its documents stay. */
+    /** Set when a reorganisation dissolves or merges the unit (with `validTo`); its documents stay. */
     dissolvedAt: timestamp('dissolved_at', { withTimezone: true }),
+    /** The first day the unit exists (Vietnam date); null = always (before any reorganisation we know of). */
+    validFrom: date('valid_from'),
+    /** The LAST day the unit existed, inclusive (the day before a merge/dissolution took effect); null = current. */
+    validTo: date('valid_to'),
+    /** The unit that took over its people, open work and registers (merge, dissolve with a successor). */
+    successorId: uuid('successor_id').references((): AnyPgColumn => units.id),
+    /** Contact details (no history): shown in the directory and the exchange header. */
+    address: text('address'),
+    phone: text('phone'),
+    email: text('email'),
+    website: text('website'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('units_parent_idx').on(t.parentId)],
+);
+
+/**
+ * The names and codes a unit has had (renames through a reorganisation), so registers, timelines
+ * and search show the name valid at a document's date. One row per period; the current one has
+ * `validTo` null. Dates are Vietnam dates, both ends inclusive; `validFrom` null = since always.
+ */
+export const unitNames = pgTable(
+  'unit_names',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    name: text('name').notNull(),
+    shortName: text('short_name').notNull(),
+    code: text('code').notNull(),
+    validFrom: date('valid_from'),
+    validTo: date('valid_to'),
+  },
+  (t) => [index('unit_names_unit_idx').on(t.unitId, t.validFrom)],
+);
+
+export const UNIT_CHANGE_KINDS = ['rename', 'move', 'merge', 'split', 'dissolve'] as const;
+export type UnitChangeKind = (typeof UNIT_CHANGE_KINDS)[number];
+
+/**
+ * The log of a reorganisation: one row per change of an applied plan (`planId` groups them), what it
+ * did to which units and who took over. The `unit.reorganised` event of the same transaction
+ * carries the same `planId`.
+ */
+export const unitChanges = pgTable(
+  'unit_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: uuid('plan_id').notNull(),
+    effectiveOn: date('effective_on').notNull(),
+    kind: text('kind').$type<UnitChangeKind>().notNull(),
+    /** The units the change is about (renamed, moved, merged away, split, dissolved). */
+    unitIds: uuid('unit_ids').array().notNull(),
+    /** The units that took over (merge target, split parts, dissolve successor); empty for rename/move. */
+    successorIds: uuid('successor_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** What changed: old and new names/codes/parents, counts of what moved. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    actorUserId: uuid('actor_user_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('unit_changes_plan_idx').on(t.planId), index('unit_changes_units_idx').using('gin', t.unitIds)],
 );
 
 export const users = pgTable(
