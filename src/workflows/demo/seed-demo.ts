@@ -1,16 +1,17 @@
 import type { Deps } from '../../lib/deps.js';
 import { createUnit, findUnitsByCodes } from '../../modules/orgs/units.js';
 import { createUser, findUsersByUsernames, hashPassword } from '../../modules/orgs/users.js';
-import { DEMO_PASSWORD, demoUnits, demoUsers } from './demo-district.js';
+import { DEMO_PASSWORD } from './demo-district.js';
+import { DEMOS, type DemoDataset } from './datasets.js';
 
 /**
- * Seeds the demo district (≈130 units and demo accounts); safe to run again, it adds only what is
- * missing. What exists is read in two queries and the password is hashed only when an account is
- * missing, so the check on every start costs milliseconds.
+ * Seeds a demo data set (the district: ≈130 units, the province: ≈215; and their demo accounts);
+ * safe to run again, it adds only what is missing. What exists is read in two queries and the
+ * password is hashed only when an account is missing, so the check on every start costs milliseconds.
  */
-export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ units: number; users: number }> {
+export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>, demo: DemoDataset = DEMOS.district): Promise<{ units: number; users: number }> {
   const at = deps.clock();
-  const wantedUnits = demoUnits();
+  const wantedUnits = demo.units();
   const idByCode = new Map((await findUnitsByCodes(deps.db, wantedUnits.map((u) => u.code))).map((u) => [u.code, u.id]));
   let newUnits = 0;
   for (const u of wantedUnits) {
@@ -20,7 +21,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ unit
     idByCode.set(u.code, unit.id);
     newUnits++;
   }
-  const wantedUsers = demoUsers();
+  const wantedUsers = demo.users();
   const existing = new Set((await findUsersByUsernames(deps.db, wantedUsers.map((u) => u.username))).map((u) => u.username));
   const missing = wantedUsers.filter((u) => !existing.has(u.username.toLowerCase()));
   if (missing.length === 0) return { units: newUnits, users: 0 };
@@ -34,4 +35,15 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ unit
     );
   }
   return { units: newUnits, users: missing.length };
+}
+
+/** The demo's accounts and their password, on the console (printed once, when they are created). */
+export function demoAccountsText(demo: DemoDataset): string {
+  const names = new Map(demo.units().map((u) => [u.code, u.name]));
+  const lines = demo.users().map((u) => `    ${u.username.padEnd(22)} ${u.roles.join(', ').padEnd(14)} ${u.title} — ${names.get(u.unitCode)}`);
+  return `\n  Dữ liệu mẫu ${demo.label} — tài khoản mẫu / demo accounts (mật khẩu / password: ${DEMO_PASSWORD}):\n${lines.join('\n')}\n\n`;
+}
+
+export function printDemoAccounts(demo: DemoDataset): void {
+  process.stdout.write(demoAccountsText(demo));
 }
