@@ -112,6 +112,26 @@ async function seedDemoCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function demoReorgCommand(args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`demo-reorg không nhận tham số (demo-reorg takes no arguments): ${args.join(' ')}`);
+  const cfg = config();
+  const { demoReorg, formatDemoReorg, DemoReorgError } = await import('../workflows/demo/demo-reorg.js');
+  const { AppError } = await import('../lib/errors.js');
+  try {
+    const result = await withRuntime(cfg, (runtime) => demoReorg(runtime.deps));
+    process.stdout.write(formatDemoReorg(result));
+    return 0;
+  } catch (err) {
+    if (err instanceof DemoReorgError) throw new UsageError(err.message);
+    // The plan refused (a unit of the demo changed by hand): every problem, nothing applied.
+    if (err instanceof AppError) {
+      process.stderr.write(`Kế hoạch bị từ chối, không thay đổi gì (the plan was refused, nothing changed): ${err.text.vi} (${err.text.en})\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
 async function devCaCommand(args: string[]): Promise<number> {
   if (args.length > 0) throw new UsageError(`dev-ca không nhận tham số (dev-ca takes no arguments): ${args.join(' ')}`);
   const cfg = config();
@@ -258,6 +278,8 @@ async function main(argv: string[]): Promise<number> {
       return seedDemoCommand(args);
     case 'dev-ca':
       return devCaCommand(args);
+    case 'demo-reorg':
+      return demoReorgCommand(args);
     case 'import-units':
       return importUnitsCommand(args);
     case 'axis-systems':

@@ -19,6 +19,8 @@ export interface NewUnit {
   level?: UnitLevel;
   parentId?: string | null;
   partyTerm?: string | null;
+  /** The first day it exists (YYYY-MM-DD, Vietnam date), for a unit made for a reorganisation; absent = always. */
+  validFrom?: string | null;
 }
 
 export const ORGAN_ID = /^[0-9A-Za-z.]{1,35}$/;
@@ -66,6 +68,7 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
         level: input.level ?? inferLevel(input.name, parentLevel),
         parentId: input.parentId ?? null,
         partyTerm: input.partyTerm ?? null,
+        validFrom: input.validFrom ?? null,
       })
       .returning();
     await recordEvents(tx, [

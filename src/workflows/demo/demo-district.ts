@@ -52,7 +52,6 @@ export const UBND_HUYEN = code(0, 0);
 export const HDND_HUYEN = code(0, 20);
 export const HUYEN_UY = code(0, 21);
 const PHONG_GDDT_SEG = 4;
-export const PHONG_GDDT = code(0, PHONG_GDDT_SEG);
 /** The named schools of the thị trấn and the district's boarding school (the last one). */
 export const namedSchools = (): Array<[string, string]> => NAMED_SCHOOLS.map(([n, s]) => [n, s]);
 
