@@ -48,6 +48,11 @@ export const deliveries = pgTable(
      * delivery first, from this table alone (issue 13, the inbox at a province's size).
      */
     flash: boolean('flash').notNull().default(false),
+    /**
+     * The unit the document was addressed to when that unit had been merged or dissolved into the
+     * recipient (a reorganisation): delivered to its successor instead, and the issuer's tracking says so.
+     */
+    redirectedFromUnitId: uuid('redirected_from_unit_id').references(() => units.id),
   },
   (t) => [
     unique('deliveries_doc_unit_uq').on(t.documentId, t.recipientUnitId),
