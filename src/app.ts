@@ -138,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await searchRoutes(app, deps);
   await notifyRoutes(app, deps);
   await (await import('./workflows/paper-routes.js')).paperRoutes(app, deps);
+  await (await import('./workflows/reorganise-routes.js')).reorganiseRoutes(app, deps);
   await webRoutes(app, deps);
 
   const io = createSocketServer(app.server, deps);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, type Message } from '../lib/errors.js';
+import { AppError, type ErrorCode, type Message, type Problem } from '../lib/errors.js';
 import { installInputChecks, isMalformedMultipart, malformedMultipart } from './input.js';
 
 /** Vietnamese unless the client asks for English (Accept-Language: en… or ?lang=en). */
@@ -9,8 +9,10 @@ export function language(req: FastifyRequest): 'vi' | 'en' {
   return /^\s*en\b/i.test(req.headers['accept-language'] ?? '') ? 'en' : 'vi';
 }
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, text: Message) {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message: text[language(req)] } });
+export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, text: Message, problems?: Problem[]) {
+  const lang = language(req);
+  const list = problems?.map((p) => ({ index: p.index, field: p.field, message: p.message[lang] }));
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message: text[lang], ...(list ? { problems: list } : {}) } });
 }
 
 const BY_STATUS: Record<number, ErrorCode> = {
@@ -49,7 +51,7 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
 export function installErrorHandler(app: FastifyInstance) {
   installInputChecks(app);
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
-    if (err instanceof AppError) return sendError(req, reply, err.status, err.code, err.text);
+    if (err instanceof AppError) return sendError(req, reply, err.status, err.code, err.text, err.problems);
     // busboy's errors on a broken multipart body (they surface from req.parts() or a part's file stream).
     if (req.isMultipart?.() && isMalformedMultipart(err)) {
       const e = malformedMultipart();

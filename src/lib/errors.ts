@@ -19,11 +19,21 @@ export interface Message {
 }
 
 /** A failure caused by the request, never by the server. Services throw it; one handler maps it to HTTP. */
+/** One of several problems of a request reported at once (a reorganisation plan: every bad row). */
+export interface Problem {
+  /** The row (0-based) of a list the request carried, or -1 for the request as a whole. */
+  index: number;
+  field: string;
+  message: Message;
+}
+
 export class AppError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
     readonly text: Message,
+    /** Every problem, when the request has several (sent as `error.problems`). */
+    readonly problems?: Problem[],
   ) {
     super(text.en);
     this.name = 'AppError';

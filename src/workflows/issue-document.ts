@@ -4,6 +4,7 @@ import { badRequest } from '../lib/errors.js';
 import type { StagedObject } from '../storage/object-store.js';
 import { scheduleAlarms } from '../modules/dispatch/alarms.js';
 import { insertDeliveries, recordDeliveriesCreated } from '../modules/dispatch/create-deliveries.js';
+import { markRedirected, resolveRecipients } from '../modules/dispatch/redirect.js';
 import { queueDocumentPackage } from '../modules/dispatch/outbound.js';
 import { loadDocument, loadDraftFor, loadOwnDocument } from '../modules/documents/access.js';
 import { forgetUnreferenced } from '../modules/documents/blobs.js';
@@ -181,10 +182,14 @@ export async function finishIssue(
         const verdicts = await fileSignatureVerdicts(deps, tx, sha, () => readFileBytes(deps, sha));
         if (f.role === 'main') signature = summarise(verdicts);
       }
-      const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: doc.recipients, at: deps.clock() });
+      // A recipient merged or dissolved since the draft named it: its successor gets the document,
+      // and the delivery says whom it was addressed to (the issuer's tracking shows it).
+      const recipients = await resolveRecipients(tx, doc.recipients, doc.issuerUnitId);
+      const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: recipients.ids, at: deps.clock() });
+      await markRedirected(tx, doc.id, recipients.redirectedFrom);
       // Recipients served by other systems get the document as one edXML package through the axis,
       // sent after commit by the exchange worker; their systems ring their own flash alarms.
-      const remote = new Map((await findActiveUnits(tx, doc.recipients)).filter(isExternal).map((u) => [u.id, u.code]));
+      const remote = new Map((await findActiveUnits(tx, recipients.ids)).filter(isExternal).map((u) => [u.id, u.code]));
       const row = await markIssued(tx, actor, locked, deps.clock(), { sealed: Boolean(seal), signature, timestamped, stamped });
       await recordDeliveriesCreated(tx, {
         documentId: doc.id, issuerUnitId: issuer.id, at: deps.clock(), actor, deliveries: delivered,

@@ -97,7 +97,11 @@ export async function getTracking(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
   const doc = await loadOwnDocument(deps.db, actor, documentId);
   const late = doc.dueDate !== null && doc.dueDate < vnDate(deps.clock());
   const rows = await deps.db
-    .select({ d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName, systemId: units.systemId, systemName: units.systemName } })
+    .select({
+      d: deliveries, unit: { id: units.id, code: units.code, name: units.name, shortName: units.shortName, systemId: units.systemId, systemName: units.systemName },
+      // The unit it was addressed to, as it was last named, when a reorganisation sent it to the successor.
+      redirectedFromName: sql<string | null>`(select ru.name from units ru where ru.id = ${deliveries.redirectedFromUnitId})`,
+    })
     .from(deliveries)
     .innerJoin(units, eq(units.id, deliveries.recipientUnitId))
     .where(eq(deliveries.documentId, doc.id))
@@ -108,9 +112,11 @@ export async function getTracking(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
   return {
     /** The answer's due date (hạn trả lời), if the document has one. */
     dueDate: doc.dueDate,
-    deliveries: rows.map(({ d, unit }) => ({
+    deliveries: rows.map(({ d, unit, redirectedFromName }) => ({
       deliveryId: d.id,
       unit: { id: unit.id, code: unit.code, name: unit.name, shortName: unit.shortName, ...(unit.systemId ? { external: true, systemId: unit.systemId, systemName: unit.systemName } : {}) },
+      /** Addressed to a unit merged or dissolved into this one (a reorganisation): "Chuyển đến … (đơn vị cũ đã sáp nhập)". */
+      redirectedFrom: d.redirectedFromUnitId ? { unitId: d.redirectedFromUnitId, name: redirectedFromName ?? '' } : null,
       /** For a recipient on another system: how far the package got (queued, sent, delivered, failed), apart from `status`. */
       ...(unit.systemId ? { transport: transport.get(unit.code)?.transport ?? 'queued', transportReason: transport.get(unit.code)?.reason ?? null } : {}),
       status: d.status,
@@ -165,7 +171,7 @@ const CODES: Record<string, string | null> = {
   'delivery.created': '01', 'delivery.refused': '02', 'delivery.accepted': '03', 'delivery.assigned': '04',
   'delivery.in_progress': '05', 'delivery.completed': '06', 'delivery.recall_requested': '13', 'delivery.recalled': '15',
   'delivery.recall_refused': '16', 'delivery.read': null, 'delivery.acknowledged': null, 'delivery.escalated': null,
-  'delivery.shared': null,
+  'delivery.shared': null, 'delivery.redirected': null,
 };
 
 export interface Share {

@@ -76,6 +76,7 @@ export const TrackingRow = Type.Object(
       id: Uuid, code: Type.String(), name: Type.String(), shortName: Type.String(),
       external: Type.Optional(Type.Boolean()), systemId: Type.Optional(Type.String()), systemName: Type.Optional(Nullable(Type.String())),
     }),
+    redirectedFrom: Type.Optional(Nullable(Type.Object({ unitId: Uuid, name: Type.String() }, { description: 'addressed to this unit, which had been merged or dissolved into the recipient: delivered to its successor (a reorganisation)' }))),
     status: OneOf(DELIVERY_STATUSES),
     transport: Type.Optional(Type.String({ description: 'recipients on another system: queued | sent | delivered | failed (transport, apart from status)' })),
     transportReason: Type.Optional(Nullable(Type.String())),

@@ -4,6 +4,7 @@ import { type Actor, hasRole } from '../../lib/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvents } from '../events/service.js';
 import { findActiveUnits, getUnit } from '../orgs/units.js';
+import { endedUnits, refuseEndedRecipients } from '../orgs/history.js';
 import { getUser } from '../orgs/users.js';
 import { loadDocument } from './access.js';
 import { checkTypeForUnit, normaliseType } from './numbering.js';
@@ -92,6 +93,8 @@ export async function checkRecipients(deps: Pick<Deps, 'db'>, ids: string[], iss
   const bad = unique.filter((id) => !isUuid(id));
   const found = new Set((await findActiveUnits(deps.db, unique.filter(isUuid))).map((u) => u.id));
   const unknown = [...bad, ...unique.filter((id) => isUuid(id) && !found.has(id))];
+  // A unit merged or dissolved by a reorganisation: refused naming the unit that took over.
+  if (unknown.length) refuseEndedRecipients(await endedUnits(deps.db, unknown));
   if (unknown.length) {
     throw badRequest(
       `Nơi nhận không tồn tại: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? '…' : ''}`,

@@ -4,6 +4,7 @@ import type { Actor } from '../../lib/actor.js';
 import { badRequest, conflict, forbidden } from '../../lib/errors.js';
 import { recordEvents } from '../events/service.js';
 import { findActiveUnits, getUnit, type Unit } from '../orgs/units.js';
+import { endedUnits } from '../orgs/history.js';
 import { formatNotation, seriesFor, takeNextNumber } from './numbering.js';
 import { mayIssue } from './policy.js';
 import type { DocumentRow } from './present.js';
@@ -32,7 +33,12 @@ export async function checkIssuable(db: DbOrTx, actor: Actor, doc: DocumentRow):
     .where(and(eq(documentFiles.documentId, doc.id), eq(documentFiles.role, 'main')));
   if (!main) throw conflict('Văn bản chưa có tệp chính', 'The document has no main file');
   const active = new Set((await findActiveUnits(db, doc.recipients)).map((u) => u.id));
-  const unknown = doc.recipients.filter((id) => !active.has(id));
+  let unknown = doc.recipients.filter((id) => !active.has(id));
+  // Addressed before a reorganisation ended the unit: delivered to its successor (finishIssue).
+  if (unknown.length) {
+    const ended = await endedUnits(db, unknown);
+    unknown = unknown.filter((id) => !ended.get(id)?.successor);
+  }
   if (unknown.length) {
     throw badRequest(`Nơi nhận không còn tồn tại: ${unknown.slice(0, 5).join(', ')}`, `Unknown recipient units: ${unknown.slice(0, 5).join(', ')}`);
   }

@@ -32,6 +32,13 @@ export const Unit = Type.Object({
   external: Type.Optional(Type.Boolean({ description: 'served by another system on the exchange axis' })),
   systemId: Type.Optional(Nullable(Type.String())),
   systemName: Type.Optional(Nullable(Type.String())),
+  validFrom: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD: first day the unit exists; null = always' }))),
+  validTo: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD: last day it existed (inclusive); null = current' }))),
+  successorId: Type.Optional(Nullable(Uuid)),
+  address: Type.Optional(Nullable(Type.String())),
+  phone: Type.Optional(Nullable(Type.String())),
+  email: Type.Optional(Nullable(Type.String())),
+  website: Type.Optional(Nullable(Type.String())),
 });
 
 /** A person of a unit, for picking an assignee or a deputy (listUnitPeople). */

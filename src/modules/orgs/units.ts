@@ -34,6 +34,10 @@ export function presentUnit(u: Unit) {
     placeName: u.placeName,
     /** Served by another system on the exchange axis: what is sent to it leaves as an edXML package. */
     external: u.systemId !== null, systemId: u.systemId, systemName: u.systemName,
+    /** Lifecycle (reorganisations): first and last day (inclusive; null = always / still current), and who took over. */
+    validFrom: u.validFrom, validTo: u.validTo, successorId: u.successorId,
+    /** Contact details. */
+    address: u.address, phone: u.phone, email: u.email, website: u.website,
   };
 }
 
@@ -84,9 +88,19 @@ export interface UnitPatch {
   partyTermStartsOn?: string | null;
   placeName?: string | null;
   level?: UnitLevel;
+  address?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  website?: string | null;
 }
 
+/** Fields that carry history: changed only by a reorganisation (POST /api/units/reorganise). */
+export const STRUCTURAL_FIELDS = ['name', 'shortName', 'code', 'parentId', 'kind'] as const;
+
 const TERM = /^(\d{4})-(\d{4})$/;
+const CONTACT: Array<['address' | 'phone' | 'email' | 'website', number, RegExp | null]> = [
+  ['address', 300, null], ['phone', 40, /^[0-9+()\s.-]{3,40}$/], ['email', 200, /^[^\s@]+@[^\s@]+\.[^\s@]+$/], ['website', 300, /^https?:\/\/\S+$/],
+];
 
 function checkDay(value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -105,12 +119,29 @@ function checkDay(value: string): string {
  */
 export async function updateUnit(db: DbOrTx, actor: Actor, id: string, patch: UnitPatch, at: Date): Promise<Unit> {
   if (!hasRole(actor, 'admin')) throw forbidden('Chỉ quản trị viên được sửa thông tin đơn vị', 'Only an admin can change units');
+  const structural = STRUCTURAL_FIELDS.filter((f) => (patch as Record<string, unknown>)[f] !== undefined);
+  if (structural.length > 0) {
+    throw badRequest(
+      `${structural.join(', ')}: đổi tên, mã, đơn vị cấp trên hay loại đơn vị phải qua tổ chức lại (POST /api/units/reorganise hoặc npm run cli -- reorganise) để giữ lịch sử`,
+      `${structural.join(', ')}: renames, new codes, moves and kinds go through a reorganisation (POST /api/units/reorganise or npm run cli -- reorganise), which keeps their history`,
+    );
+  }
   return db.transaction(async (tx) => {
     const [unit] = isUuid(id) ? await tx.select().from(units).where(eq(units.id, id)).for('update') : [];
     if (!unit || unit.internal) throw notFound('Không tìm thấy đơn vị', 'Unit not found');
     if (unit.systemId !== null) throw conflict('Đơn vị thuộc hệ thống khác trên trục liên thông: không sửa tại đây', 'A unit of another system cannot be changed here');
-    const set: Partial<Pick<Unit, 'partyTerm' | 'partyTermStartsOn' | 'placeName' | 'level'>> = {};
+    if (unit.validTo !== null) throw conflict('Đơn vị đã ngừng hoạt động: không sửa được', 'The unit no longer exists and cannot be changed');
+    const set: Partial<Pick<Unit, 'partyTerm' | 'partyTermStartsOn' | 'placeName' | 'level' | 'address' | 'phone' | 'email' | 'website'>> = {};
     if (patch.level !== undefined) set.level = patch.level;
+    for (const [field, max, pattern] of CONTACT) {
+      const v = patch[field];
+      if (v === undefined) continue;
+      const t = v === null ? '' : v.normalize('NFC').trim();
+      if (t.length > max || (t && pattern && !pattern.test(t))) {
+        throw badRequest(`${field}: không hợp lệ (tối đa ${max} ký tự${pattern ? ', đúng định dạng' : ''})`, `"${field}" is invalid (at most ${max} characters${pattern ? ', well formed' : ''})`);
+      }
+      set[field] = t || null;
+    }
     if (patch.partyTerm !== undefined) {
       const m = patch.partyTerm === null ? null : TERM.exec(patch.partyTerm);
       if (patch.partyTerm !== null && (!m || Number(m[2]) - Number(m[1]) < 1 || Number(m[2]) - Number(m[1]) > 10)) {
@@ -146,11 +177,12 @@ export async function updateUnit(db: DbOrTx, actor: Actor, id: string, patch: Un
  * Every active unit, for picking recipients: names and codes of units are public within the
  * system. Units of other systems (from the axis directory) only when asked for (`external`).
  */
-export async function listUnits(db: DbOrTx, opts: { external?: boolean } = {}): Promise<Unit[]> {
+export async function listUnits(db: DbOrTx, opts: { external?: boolean; all?: boolean } = {}): Promise<Unit[]> {
   return db
     .select()
     .from(units)
-    .where(and(isNull(units.dissolvedAt), eq(units.internal, false), opts.external ? undefined : isNull(units.systemId)))
+    // `all`: the units that ended too (history, for the admin); otherwise today's units.
+    .where(and(opts.all ? undefined : isNull(units.dissolvedAt), eq(units.internal, false), opts.external ? undefined : isNull(units.systemId)))
     .orderBy(asc(units.code));
 }
 
