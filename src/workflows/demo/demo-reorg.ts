@@ -14,7 +14,8 @@
 // the UBND huyện already ended and says so.
 import type { Deps } from '../../lib/deps.js';
 import type { Unit } from '../../modules/orgs/units.js';
-import { createUnit, findUnitsByCodes } from '../../modules/orgs/units.js';
+import { createUnit, findUnitsByCodes, updateUnit } from '../../modules/orgs/units.js';
+import { findUserByUsername } from '../../modules/orgs/users.js';
 import { reorganise, type ReorganisationReport, type UnitChange } from '../reorganise.js';
 import {
   communePartyCode as districtPartyCode, communeSchools, communeUbndCode as districtUbndCode, demoUnits, districtCommunes, HDND_HUYEN, HUYEN_UY,
@@ -163,6 +164,19 @@ export async function demoReorg(deps: Pick<Deps, 'db' | 'clock'>): Promise<DemoR
       }
     });
     const report = await reorganise(tx, null, { effectiveOn: REFORM_DAY, changes }, at);
+    // A move keeps a unit's level (it carries no history): the schools and bodies that moved now
+    // belong to a commune or to the province, like their new parents.
+    const admin = await findUserByUsername(tx, 'admin');
+    if (!admin) throw new DemoReorgError('Chưa có tài khoản admin (the built-in admin account is missing)');
+    const actor = { userId: admin.id, unitId: admin.unitId, roles: admin.roles };
+    const levelOf = new Map([...existing.values()].map((u) => [u.id, u.level]));
+    for (const c of plan) {
+      if (c.kind !== 'move') continue;
+      const level = levelOf.get(id(c.parent)) ?? byCode.get(c.parent)?.level;
+      const mine = byCode.get(c.code)!.level;
+      // A commune moved under the province stays a commune.
+      if (level && mine !== 'commune' && mine !== level) await updateUnit(tx, actor, id(c.code), { level }, at);
+    }
     return { done: true, already: false, created, report };
   });
 }
