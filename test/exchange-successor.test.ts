@@ -62,7 +62,7 @@ test('ended units in the axis directory; packages to them reach the successor, i
   const directory = (await hub.app.inject({ url: '/axis/v1/directory', headers: authA })).json().units as Array<Record<string, unknown>>;
   const entry = (organId: string) => directory.find((u) => u.organId === organId)!;
   assert.deepEqual([entry(sonTay.code).validTo, entry(sonTay.code).successorOrganId, entry(sonTay.code).systemId], ['2025-06-30', sonTrung.code, 'he-thong-b']);
-  assert.deepEqual([entry(sonTrung.code).validTo, entry(sonTrung.code).successorOrganId], [null, null]);
+  assert.deepEqual([entry(sonTrung.code).validTo, entry(sonTrung.code).successorOrganId], [undefined, undefined]);
   assert.deepEqual([entry(A2).validTo, entry(A2).successorOrganId], ['2025-06-30', sonTrung.code]);
   // B keeps A2 as an ended unit of A, succeeded by its own Sơn Trung.
   const a2AtB = (await findUnitByCode(b.db, A2))!;

@@ -118,5 +118,6 @@ export async function listDirectory(db: Db, systemUuid?: string) {
     .innerJoin(axisSystems, eq(axisSystems.id, axisDirectory.systemId))
     .where(systemUuid ? eq(axisDirectory.systemId, systemUuid) : undefined)
     .orderBy(asc(axisDirectory.organId));
-  return rows;
+  // validTo and successorOrganId only on the units that ended.
+  return rows.map(({ validTo, successorOrganId, ...u }) => ({ ...u, ...(validTo ? { validTo } : {}), ...(successorOrganId ? { successorOrganId } : {}) }));
 }

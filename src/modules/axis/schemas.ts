@@ -47,8 +47,8 @@ export const DirectoryUnit = Type.Object({
   organId: Type.String(),
   name: Type.String(),
   parentOrganId: Nullable(Type.String()),
-  validTo: Nullable(Type.String({ description: 'YYYY-MM-DD: the last day of a unit that ended in a reorganisation; null = current' })),
-  successorOrganId: Nullable(Type.String({ description: 'the OrganId that took over the ended unit' })),
+  validTo: Type.Optional(Type.String({ description: 'YYYY-MM-DD: the last day of a unit that ended in a reorganisation (absent: a current unit)' })),
+  successorOrganId: Type.Optional(Type.String({ description: 'the OrganId that took over the ended unit: packages addressed to it are delivered there' })),
   systemId: Type.String(),
   systemName: Type.String(),
 });
