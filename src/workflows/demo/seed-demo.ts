@@ -12,29 +12,31 @@ import { DEMOS, type DemoDataset } from './datasets.js';
 export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>, demo: DemoDataset = DEMOS.district): Promise<{ units: number; users: number }> {
   const at = deps.clock();
   const wantedUnits = demo.units();
-  const idByCode = new Map((await findUnitsByCodes(deps.db, wantedUnits.map((u) => u.code))).map((u) => [u.code, u.id]));
-  let newUnits = 0;
-  for (const u of wantedUnits) {
-    if (idByCode.has(u.code)) continue;
-    const parentId = u.parentCode ? idByCode.get(u.parentCode) ?? null : null;
-    const unit = await createUnit(deps.db, null, { code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, ...(u.level ? { level: u.level } : {}), parentId }, at);
-    idByCode.set(u.code, unit.id);
-    newUnits++;
-  }
   const wantedUsers = demo.users();
+  const known = new Map((await findUnitsByCodes(deps.db, wantedUnits.map((u) => u.code))).map((u) => [u.code, u.id]));
   const existing = new Set((await findUsersByUsernames(deps.db, wantedUsers.map((u) => u.username))).map((u) => u.username));
+  const missingUnits = wantedUnits.filter((u) => !known.has(u.code));
   const missing = wantedUsers.filter((u) => !existing.has(u.username.toLowerCase()));
-  if (missing.length === 0) return { units: newUnits, users: 0 };
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const u of missing) {
-    await createUser(
-      deps.db,
-      null,
-      { username: u.username, password: DEMO_PASSWORD, passwordHash, fullName: u.fullName, unitId: idByCode.get(u.unitCode)!, roles: u.roles, title: u.title, position: u.position ?? null },
-      at,
-    );
-  }
-  return { units: newUnits, users: missing.length };
+  if (missingUnits.length === 0 && missing.length === 0) return { units: 0, users: 0 };
+  const passwordHash = missing.length ? await hashPassword(DEMO_PASSWORD) : '';
+  // One transaction (one commit, not one per unit): a first start seeds 200 units in a few seconds.
+  await deps.db.transaction(async (tx) => {
+    const idByCode = new Map(known);
+    for (const u of missingUnits) {
+      const parentId = u.parentCode ? idByCode.get(u.parentCode) ?? null : null;
+      const unit = await createUnit(tx, null, { code: u.code, name: u.name, shortName: u.shortName, kind: u.kind, ...(u.level ? { level: u.level } : {}), parentId }, at);
+      idByCode.set(u.code, unit.id);
+    }
+    for (const u of missing) {
+      await createUser(
+        tx,
+        null,
+        { username: u.username, password: DEMO_PASSWORD, passwordHash, fullName: u.fullName, unitId: idByCode.get(u.unitCode)!, roles: u.roles, title: u.title, position: u.position ?? null },
+        at,
+      );
+    }
+  });
+  return { units: missingUnits.length, users: missing.length };
 }
 
 /** The demo's accounts and their password, on the console (printed once, when they are created). */
