@@ -93,6 +93,8 @@ const ROUTES: Record<string, Route> = {
   'POST /api/units': { access: 'admin', body: () => ({ code: `MX${++seq}.H41`, name: `Đơn vị ma trận ${seq}`, shortName: 'MT', kind: 'government' }) },
   'GET /api/units/{id}/users': { access: 'user', targets: (w) => [obj({ id: w.unitA }, OUTSIDERS_OF_DRAFT)] },
   'PATCH /api/units/{id}': { access: 'admin', targets: (w) => [obj({ id: w.unitA }, C)], body: () => ({ placeName: 'Sơn Hà' }) },
+  // A dry run: the admin's call changes nothing, so the matrix's world stays as it is.
+  'POST /api/units/reorganise': { access: 'admin', body: (w) => ({ effectiveOn: '2026-01-01', dryRun: true, changes: [{ kind: 'rename', unitId: w.unitA, shortName: 'MT' }] }) },
   'GET /api/users': { access: 'admin' },
   'POST /api/users': { access: 'admin', body: (w) => ({ username: `matran${++seq}`, password: 'mat-khau-du-dai-123', fullName: 'Người Ma Trận', unitId: w.unitA, roles: ['officer'] }) },
   'PATCH /api/users/{id}': { access: 'admin', targets: (w) => [obj({ id: w.victim.user.id }, C)], body: () => ({ title: 'Chuyên viên chính' }) },

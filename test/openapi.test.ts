@@ -47,6 +47,11 @@ test('OpenAPI: every /api operation has a 2xx response schema; multipart bodies 
   const noErrors = ops.filter((o) => !Object.keys(o.op.responses ?? {}).some((c) => /^4/.test(c))).map((o) => o.id);
   assert.deepEqual(noErrors, [], 'operations without a 4xx (error body) response');
 
+  // A reorganisation plan refused lists every problem: the 400 body is described with them.
+  const reorg = ops.find((o) => o.id === 'POST /api/units/reorganise');
+  assert.ok(reorg, 'POST /api/units/reorganise is in the OpenAPI document');
+  assert.match(JSON.stringify(reorg.op.responses?.['400'] ?? {}), /problems/);
+
   for (const [id, fields] of Object.entries(MULTIPART)) {
     const op = ops.find((o) => o.id === id);
     assert.ok(op, `${id} is in the OpenAPI document`);

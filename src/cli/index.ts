@@ -60,6 +60,14 @@ Lệnh (commands):
                            ngay trong lệnh này, có thanh tiến độ và bảng tổng kết (mã 1: có tệp lỗi)
                            (rebuild the search index; with --texts, read every file's text again
                            in this process, OCR for scans when available; exit 1 if a file failed)
+  reorganise <tệp.csv> [--apply]
+                           Tổ chức lại đơn vị theo phương án CSV (đổi tên, chuyển, sáp nhập, chia
+                           tách, giải thể; xem README "Tổ chức lại đơn vị"); mặc định chỉ chạy thử và in báo
+                           cáo, --apply mới áp dụng, trong một giao dịch; có dòng lỗi thì liệt kê mọi
+                           lỗi, không áp dụng gì (mã 1)
+                           (reorganise units from a CSV plan; dry run by default with a report,
+                           --apply applies it in one transaction; a bad row lists every problem,
+                           applies nothing, exit 1)
   help                     Hiện hướng dẫn này (show this help)
 
 Cơ sở dữ liệu lấy theo DATABASE_URL, nếu không có thì dùng PostgreSQL nhúng trong DATA_DIR;
@@ -265,6 +273,46 @@ async function reindexCommand(args: string[]): Promise<number> {
   return withRuntime(cfg, (runtime) => reindex(runtime.deps, { texts: args.includes('--texts'), out: process.stdout, progress: process.stderr, signal: abort.signal }));
 }
 
+async function reorganiseCommand(args: string[]): Promise<number> {
+  const apply = args.includes('--apply');
+  const files = args.filter((a) => a !== '--apply');
+  if (files.length !== 1 || files[0]!.startsWith('--')) throw new UsageError('Cách dùng (usage): npm run cli -- reorganise <phương-án.csv> [--apply]');
+  const text = await fs.readFile(files[0]!, 'utf8').catch(() => null);
+  if (text === null) throw new UsageError(`Không đọc được tệp ${files[0]} (cannot read the file)`);
+  const r = await import('./reorganise.js');
+  let rows;
+  try {
+    rows = r.readPlanCsv(text);
+  } catch (err) {
+    if (err instanceof r.PlanFileError) throw new UsageError(err.message);
+    throw err;
+  }
+  const cfg = config();
+  const { reorganise } = await import('../workflows/reorganise.js');
+  const { vnDate } = await import('../lib/time.js');
+  return withRuntime(cfg, async (runtime) => {
+    const at = runtime.deps.clock();
+    const { plan, lines, problems } = await r.planFromRows(runtime.deps.db, rows, vnDate(at));
+    // The plan's own checks run even when the file has problems, so every problem is listed at once.
+    let planProblems: ReturnType<typeof r.problemsOf> = [];
+    let report = null;
+    try {
+      report = await reorganise(runtime.deps.db, null, { ...plan, dryRun: true }, at);
+    } catch (err) {
+      planProblems = r.problemsOf(err, lines);
+      if (!planProblems) throw err;
+    }
+    const all = [...problems, ...planProblems];
+    if (all.length > 0) {
+      process.stdout.write(r.formatProblems(all));
+      return 1;
+    }
+    if (apply) report = await reorganise(runtime.deps.db, null, { ...plan, dryRun: false }, at);
+    process.stdout.write(r.formatReport(report!));
+    return 0;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -291,6 +339,8 @@ async function main(argv: string[]): Promise<number> {
       return backupCommand(command, args);
     case 'reindex':
       return reindexCommand(args);
+    case 'reorganise':
+      return reorganiseCommand(args);
     default:
       process.stderr.write(`Lệnh không hợp lệ (unknown command): ${command}\n\n${USAGE}`);
       return 2;

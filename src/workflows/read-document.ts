@@ -18,6 +18,8 @@ import { deliveryCan } from '../modules/dispatch/policy.js';
 import { fileSignatureVerdicts } from '../modules/signing/verdicts.js';
 import { loadReadableDocument } from './access.js';
 import { canFor } from './document-can.js';
+import { unitNameOnDay } from '../modules/orgs/history.js';
+import { vnDate } from '../lib/time.js';
 
 /** A document with its files, its signatures' verdicts, the timeline the caller may see and what the caller can do. */
 export async function getDocument(deps: Deps, actor: Actor, documentId: string) {
@@ -36,8 +38,10 @@ export async function getDocument(deps: Deps, actor: Actor, documentId: string) 
   // The reader asks for page 1's image next: have it rendered (once per file) while this answer travels.
   if (main) warmPreviews(deps, main);
   const versions = relation === 'issuer' ? await listVersions(deps.db, main ? [main.id] : []) : new Map();
+  // The issuer as it was named on the document's date ("UBND xã A (nay là xã C)" for a unit merged since).
+  const issuer = doc.senderName === null ? { id: doc.issuerUnitId, name: await unitNameOnDay(deps.db, doc.issuerUnitId, vnDate(doc.issuedAt ?? doc.createdAt)) } : null;
   return {
-    document: { ...presentDocument(doc), can: canFor(acting, doc, main ? { leaderSigned: Boolean(main.leaderBox) } : null, delivery) },
+    document: { ...presentDocument(doc), ...(issuer ? { issuer } : {}), can: canFor(acting, doc, main ? { leaderSigned: Boolean(main.leaderBox) } : null, delivery) },
     files: files.map((f) => ({ ...presentFile(f), ...(versions.has(f.id) ? { versions: versions.get(f.id)!.map(presentVersion) } : {}) })),
     // Every signature of every file, verified once per file version (see fileSignatureVerdicts).
     signatures: await fileSignatures(deps, files),

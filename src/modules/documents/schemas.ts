@@ -37,7 +37,7 @@ export const Document = Type.Object(
     paper: Type.Optional(Type.Boolean({ description: 'a paper document registered from a scan (POST /api/incoming/paper)' })),
     senderName: Type.Optional(Nullable(Type.String({ description: 'paper document: the sender as registered, shown as the issuer' }))),
     signedOn: Type.Optional(Nullable(Day)),
-    issuer: Type.Optional(Type.Object({ id: Uuid, name: Type.String() }, { description: 'paper document: {id, name: senderName}' })),
+    issuer: Type.Optional(Type.Object({ id: Uuid, name: Type.String() }, { description: 'paper document: {id, name: senderName}; GET /api/documents/:id: the issuing unit as named on the document date, "(nay là …)" for a unit merged since' })),
     authorId: Type.Optional(Uuid),
     flowState: Type.Optional(OneOf(FLOW_STATES, { description: 'trình ký: drafting (with its author), review (with a head of the drafting department), signing (with a leader of the issuer), signed, returned (back with its author)' })),
     awaitingUserId: Type.Optional(Nullable(Uuid)),

@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { isUuid } from '../../lib/ids.js';
 import { badRequest } from '../../lib/errors.js';
-import { dayBefore } from './reorganise.js';
+import { dayBefore } from './check-plan.js';
 import type { Unit } from './units.js';
 
 /** SQL: the name of the unit `unitId` on the Vietnam day of `at` (a timestamptz), "(nay là …)" added for a unit that no longer exists. */
@@ -14,6 +14,12 @@ export const unitNameAt = (unitId: SQL | unknown, at: SQL | unknown): SQL =>
 
 /** SQL: the same on a Vietnam date (YYYY-MM-DD). */
 export const unitNameOn = (unitId: SQL | unknown, day: SQL | unknown): SQL => sql`unit_name_on(${unitId}, (${day})::date)`;
+
+/** The name of a unit on a day (YYYY-MM-DD), "(nay là …)" added for a unit that no longer exists. */
+export async function unitNameOnDay(db: DbOrTx, unitId: string, day: string): Promise<string> {
+  const [row] = (await db.execute(sql`select ${unitNameOn(sql`${unitId}::uuid`, day)} as name`)) as unknown as Array<{ name: string | null }>;
+  return row?.name ?? '';
+}
 
 export interface EndedUnit {
   unit: Pick<Unit, 'id' | 'name' | 'validTo'>;

@@ -6,6 +6,8 @@ import type { DeliveryStatus } from '../dispatch/tables.js';
 import type { Competence, PaperRecipient, Secrecy, Urgency } from '../documents/tables.js';
 import { DOCUMENT_TYPES } from '../documents/numbering.js';
 import { getUnit } from '../orgs/units.js';
+import { predecessorsOf, unitNameOnDay } from '../orgs/history.js';
+import { isUuid } from '../../lib/ids.js';
 import {
   type FollowUpEntry, type IncomingEntry, type OutgoingEntry, type RegisterParams,
   MAX_LISTED_RECIPIENTS, followUpEntries, incomingEntries, outgoingEntries,
@@ -189,15 +191,20 @@ export async function buildRegister(
   deps: Pick<Deps, 'db' | 'clock'>,
   actor: Actor,
   kind: RegisterKind,
-  q: { from?: string; to?: string },
+  q: { from?: string; to?: string; unitId?: string },
   maxRows = MAX_ROWS,
 ): Promise<Register> {
   const now = deps.clock();
   const range: RegisterRange = parseRegisterRange(q, now);
-  const unit = await getUnit(deps.db, actor.unitId);
+  // A unit merged into the caller's (a reorganisation): its registers passed to its successor.
+  const unitId = q.unitId && q.unitId !== actor.unitId ? q.unitId : actor.unitId;
+  if (unitId !== actor.unitId && (!isUuid(unitId) || !(await predecessorsOf(deps.db, actor.unitId)).includes(unitId))) {
+    throw notFound('Không tìm thấy sổ của đơn vị này', 'No register of this unit');
+  }
+  const unit = await getUnit(deps.db, unitId);
   if (!unit) throw notFound('Không tìm thấy đơn vị của tài khoản', "The account's unit was not found");
   const def = definitions[kind] as Definition<unknown>;
-  const entries = await def.query(deps.db, { unitId: unit.id, start: range.start, end: range.end, limit: maxRows });
+  const entries = await def.query(deps.db, { unitId: unit.id, start: range.start, end: range.end, limit: maxRows, ...(unit.validTo ? { endedCode: unit.code } : {}) });
   if (entries.length > maxRows) {
     const csv = maxRows < MAX_ROWS;
     throw badRequest(
@@ -209,7 +216,8 @@ export async function buildRegister(
   return {
     kind,
     title: def.title,
-    unit: { id: unit.id, name: unit.name },
+    // An ended unit is named as it was, with what it is now ("UBND xã A (nay là xã C)").
+    unit: { id: unit.id, name: unit.validTo ? await unitNameOnDay(deps.db, unit.id, unit.validTo) : unit.name },
     from: range.from,
     to: range.to,
     columns: def.columns,

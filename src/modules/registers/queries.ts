@@ -1,14 +1,17 @@
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, like, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { deliveries } from '../dispatch/tables.js';
 import { documents } from '../documents/tables.js';
 import { assignments } from '../handling/tables.js';
 import { units, users } from '../orgs/tables.js';
+import { unitNameAt } from '../orgs/history.js';
 
 /** One unit's entries over [start, end); `limit` + 1 rows at most are read, so callers can tell "too many". */
 export interface RegisterParams {
   unitId: string;
+  /** The code of a unit that has ended (a reorganisation): numbers of its incoming register that moved with open work to the successor are still its entries. */
+  endedCode?: string;
   start: Date;
   end: Date;
   limit: number;
@@ -67,7 +70,7 @@ export async function outgoingEntries(db: DbOrTx, p: RegisterParams) {
       paperRecipients: documents.paperRecipients,
       recipientCount: sql<number>`(select count(*)::int from deliveries rd where rd.document_id = ${documents.id})`,
       recipientNames: sql<string | null>`(
-        select case when count(*) > ${MAX_LISTED_RECIPIENTS} then null else string_agg(ru.name, ', ' order by ru.code) end
+        select case when count(*) > ${MAX_LISTED_RECIPIENTS} then null else string_agg(${unitNameAt(sql`ru.id`, documents.issuedAt)}, ', ' order by ru.code) end
         from deliveries rd join units ru on ru.id = rd.recipient_unit_id where rd.document_id = ${documents.id})`,
       receivedCount: sql<number>`(select count(*)::int from deliveries rd where rd.document_id = ${documents.id} and rd.accepted_at is not null)`,
       lastReceivedAt: sql<Date | null>`(select max(rd.accepted_at) from deliveries rd where rd.document_id = ${documents.id})`.mapWith(documents.issuedAt),
@@ -101,7 +104,8 @@ export async function incomingEntries(db: DbOrTx, p: RegisterParams) {
       deliveredAt: deliveries.deliveredAt,
       incomingNumber: deliveries.incomingNumber,
       status: deliveries.status,
-      issuerName: units.name,
+      // Named as it was on the document's date ("UBND xã A (nay là xã C)" for a unit since merged).
+      issuerName: sql<string>`coalesce(${unitNameAt(units.id, sql`coalesce(${documents.issuedAt}, ${deliveries.deliveredAt})`)}, ${units.name})`,
       /** A paper document from a sender on no system: the sender as registered (the author). */
       senderName: documents.senderName,
       notation: documents.notation,
@@ -123,7 +127,9 @@ export async function incomingEntries(db: DbOrTx, p: RegisterParams) {
     .innerJoin(units, eq(units.id, documents.issuerUnitId))
     .where(
       and(
-        eq(deliveries.recipientUnitId, p.unitId),
+        p.endedCode
+          ? or(eq(deliveries.recipientUnitId, p.unitId), and(eq(deliveries.redirectedFromUnitId, p.unitId), like(deliveries.incomingSeries, `%:${p.endedCode}`)))
+          : eq(deliveries.recipientUnitId, p.unitId),
         isNotNull(deliveries.incomingNumber),
         gte(deliveries.acceptedAt, p.start),
         lt(deliveries.acceptedAt, p.end),

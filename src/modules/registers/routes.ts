@@ -23,6 +23,7 @@ const RegisterQuery = Type.Object(
     from: Type.Optional(Day),
     to: Type.Optional(Day),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('pdf')], { default: 'json' })),
+    unitId: Type.Optional(Type.String({ maxLength: 64, description: 'a unit merged into the caller\'s (its registers passed to its successor); default: the caller\'s unit' })),
   },
 );
 const RegisterBody = Type.Object({

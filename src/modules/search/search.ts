@@ -6,6 +6,7 @@ import { parseQuery, type ParsedQuery } from './query.js';
 import { checkFilters, type Cursor, decodeCursor, encodeCursor, type SearchParams } from './search-params.js';
 import { presentHit, TEXT_CHARS_FOR_SNIPPET, type Hit } from './present.js';
 import { indexStats, readerShare } from './stats.js';
+import { unitNameAt } from '../orgs/history.js';
 
 export type { SearchParams } from './search-params.js';
 
@@ -89,7 +90,7 @@ function withDocuments(actor: Actor, parts: SQL[], n: number, readable: SQL): SQ
       d.id, d.issuer_unit_id as "issuerUnitId", d.type, d.number, d.notation, d.subject, d.urgency, d.due_date as "dueDate",
       d.status, to_json(d.issued_at) #>> '{}' as "issuedAt", to_json(d.recalled_at) #>> '{}' as "recalledAt",
       to_json(d.created_at) #>> '{}' as "createdAt", d.sender_name as "senderName",
-      u.name as "issuerName", u.short_name as "issuerShortName", u.code as "issuerCode", sg.full_name as "signerName",
+      ${unitNameAt(sql`u.id`, sql`coalesce(d.issued_at, d.created_at)`)} as "issuerName", u.short_name as "issuerShortName", u.code as "issuerCode", sg.full_name as "signerName",
       my.id as "deliveryId", my.status as "deliveryStatus", case when c.tier = 3 then ${filesText} end as "fileText"
     from (${parts.length === 1 ? parts[0]! : sql`select * from (${sql.join(parts, sql` union all `)}) t where search_in_order() limit ${n}`}) c
     join documents d on d.id = c.document_id

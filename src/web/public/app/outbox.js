@@ -141,6 +141,7 @@ export function Tracking({ id }) {
       ${shown.map((d) => html`<li key=${d.deliveryId} class="card track" data-unit=${d.unit.code} data-status=${d.status} data-read=${d.readAt ? '1' : '0'}
         data-transport=${d.transport} data-overdue=${d.overdue ? '1' : undefined}>
         <span class="track-unit">${d.unit.name}</span>
+        ${d.redirectedFrom && html`<p class="muted track-redirected" data-from=${d.redirectedFrom.unitId}>${t('redirectedTo', { unit: d.unit.name, from: d.redirectedFrom.name })}</p>`}
         ${d.unit.external && html`<span class="doc-meta">${d.unit.systemName || d.unit.systemId} · ${t('otherSystem')}</span>`}
         <span class="doc-badges"><${StatusBadge} status=${d.status} />
           ${d.transport && html`<span class=${`badge badge-transport badge-transport-${TRANSPORT_CSS[d.transport] ?? 'moving'}`}

@@ -197,7 +197,7 @@ export function Reader({ id }) {
     <h1 id="doc-title" class="doc-title">${doc.subject}</h1>
     <div class="metas">
       <${Meta} label=${t('notation')} value=${doc.notation} />
-      <${Meta} label=${t('from')} value=${doc.senderName ?? issuerUnit?.name} />
+      <${Meta} label=${t('from')} value=${doc.senderName ?? doc.issuer?.name ?? issuerUnit?.name} />
       <${Meta} label=${t('issuedAt')} value=${doc.issuedAt} date="day" />
       <${Meta} label=${t('dueDate')} value=${doc.dueDate} date="day" />
     </div>

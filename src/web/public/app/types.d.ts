@@ -104,6 +104,8 @@ export interface PaperRecipient {
 export interface Document {
   id: string;
   issuerUnitId: string;
+  /** The issuing unit as named on the document's date ("UBND xã A (nay là xã C)"); a paper document's sender. */
+  issuer?: { id: string; name: string };
   type: string;
   subject: string;
   urgency: Urgency;
@@ -402,6 +404,8 @@ export interface TrackingRow {
   overdue?: boolean;
   /** SMS / email / Zalo messages sent about this delivery (from the notifier; optional). */
   notifications?: Array<{ channel: string; to: string; at: string; status: string; person?: string | null }>;
+  /** Addressed to a unit merged into this one (a reorganisation): delivered here instead. */
+  redirectedFrom?: { unitId: string; name: string } | null;
 }
 
 /** POST /api/documents/:id/sign/prepare. */
