@@ -90,28 +90,15 @@ async function importDocument(
     recipients = [source.clerk.unitId];
   } else {
     const ours = [];
-    const movedAway: Array<{ from: Unit; to: Unit }> = [];
     for (const to of h.to) {
       const addressed = await findUnitByCode(deps.db, to.organId);
       const u = addressed ? await currentSuccessor(deps, addressed) : undefined;
       if (u && !isExternal(u) && !u.dissolvedAt && !u.internal) {
         ours.push(u.id);
         if (u.id !== addressed!.id && !redirectedFrom.has(u.id)) redirectedFrom.set(u.id, addressed!);
-      } else if (u && addressed && u.id !== addressed.id && !isExternal(addressed)) {
-        movedAway.push({ from: addressed, to: u });
       }
     }
     recipients = [...new Set(ours)];
-    // Only units of ours that were merged into another system's: the refusal (02) names where to send.
-    if (recipients.length === 0 && movedAway.length > 0) {
-      const m = movedAway[0]!;
-      throw new RefusedPackage(
-        'unknown_recipient',
-        `Đơn vị ${m.from.name} đã sáp nhập vào ${m.to.name} (mã ${m.to.code}); hãy gửi đến đơn vị đó`,
-        `${m.from.name} was merged into ${m.to.name} (${m.to.code}); send it there`,
-        'not_found',
-      );
-    }
     if (recipients.length === 0) throw new RefusedPackage('unknown_recipient', 'Không có đơn vị nhận nào thuộc hệ thống này', 'No recipient of this package is served here', 'not_found');
   }
 
