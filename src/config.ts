@@ -19,7 +19,8 @@ export interface Config {
     bucket: string;
   };
   adminPassword: string | null;
-  demo: boolean;
+  /** DEMO: `district` (1) seeds huyện Sơn Hà before July 2025, `province` tỉnh Vân Sơn after it; false = none. */
+  demo: false | 'district' | 'province';
   tsaUrl: string | null;
   /** How long a signature waits for the TSA before it is made without a timestamp (B-B), in ms. */
   tsaTimeoutMs: number;
@@ -223,7 +224,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     embeddedPgPort: int('EMBEDDED_PG_PORT', 0, 0, 65535),
     s3,
     adminPassword,
-    demo: bool('DEMO', false),
+    demo: demoSetting(str('DEMO')),
     tsaUrl: url('TSA_URL', ['http:', 'https:']),
     tsaTimeoutMs: int('TSA_TIMEOUT_SECONDS', 15, 1, 120) * 1000,
     storeSweepGraceMs: int('STORE_SWEEP_GRACE_SECONDS', 3600, 1, 30 * 24 * 3600) * 1000,
@@ -264,6 +265,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     notifyTickMs: int('NOTIFY_TICK_MS', 5000, 50, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
+  function demoSetting(v: string | null): Config['demo'] {
+    if (v === null) return false;
+    if (/^(province|tinh|tỉnh)$/i.test(v)) return 'province';
+    if (/^(district|huyen|huyện)$/i.test(v)) return 'district';
+    if (/^(1|true|yes|on)$/i.test(v)) return 'district';
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    problems.push(`DEMO must be 1 (the district huyện Sơn Hà), province (the province tỉnh Vân Sơn) or 0 (got "${v}")`);
+    return false;
+  }
   function trustProxy(v: string | null): boolean | string[] {
     if (v === null) return ['loopback'];
     if (/^(1|true|yes|on)$/i.test(v)) return true;

@@ -3,7 +3,8 @@ import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { buildApp } from './app.js';
 import { runDevCa } from './workflows/demo/dev-ca.js';
-import { seedDemo } from './workflows/demo/seed-demo.js';
+import { printDemoAccounts, seedDemo } from './workflows/demo/seed-demo.js';
+import { DEMOS } from './workflows/demo/datasets.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js';
@@ -68,8 +69,12 @@ export async function startRuntime(config: Config, opts: { log?: Logger } = {}):
       process.stdout.write(`\n  Tài khoản quản trị / admin account: admin / ${admin.password}\n  (set ADMIN_PASSWORD to choose it)\n\n`);
     }
     if (config.demo) {
-      const seeded = await seedDemo(deps);
-      if (seeded.units || seeded.users) log.info(seeded, 'demo district seeded');
+      const demo = DEMOS[config.demo];
+      const seeded = await seedDemo(deps, demo);
+      if (seeded.units || seeded.users) {
+        log.info({ ...seeded, demo: demo.name }, `demo ${demo.name} seeded`);
+        if (seeded.users) printDemoAccounts(demo);
+      }
       // The demo signs out of the box: a local CA, keys and images for the demo leaders and units.
       const pki = await runDevCa(deps);
       if (pki.userCertificates || pki.unitCertificates) log.info(pki, 'demo signing keys issued by the development CA');

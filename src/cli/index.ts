@@ -10,9 +10,16 @@ import { StartupError } from '../db/embedded.js';
 const USAGE = `Cách dùng (usage): npm run cli -- <lệnh (command)> [tham số (arguments)]
 
 Lệnh (commands):
-  seed-demo                Thêm dữ liệu mẫu huyện Sơn Hà: đơn vị và tài khoản còn thiếu;
-                           chạy lại nhiều lần vẫn an toàn
-                           (add the demo district's missing units and users; safe to re-run)
+  seed-demo [province]     Thêm dữ liệu mẫu huyện Sơn Hà (trước 7/2025; với province: tỉnh Vân
+                           Sơn hai cấp, sau 7/2025): đơn vị và tài khoản còn thiếu; chạy lại
+                           nhiều lần vẫn an toàn
+                           (add the demo district's — or with province, the two-tier demo
+                           province's — missing units and users; safe to re-run)
+  demo-reorg               Áp dụng sắp xếp đơn vị hành chính 2025 cho dữ liệu mẫu huyện Sơn Hà
+                           (ba xã nhập thành xã Sơn Trung, cơ quan cấp huyện chuyển về tỉnh Vân
+                           Sơn), in báo cáo; chạy lần hai chỉ báo đã áp dụng
+                           (apply the 2025 reform to the demo district, print the report; a
+                           second run says it is already done)
   dev-ca                   Chỉ để trình diễn: tạo CA thử nghiệm trong DATA_DIR/dev-ca, đặt làm
                            chứng thư gốc tin cậy, cấp chứng thư số, hình chữ ký và con dấu còn
                            thiếu cho lãnh đạo và đơn vị mẫu (chạy seed-demo trước); chạy lại
@@ -95,11 +102,15 @@ async function withRuntime<T>(cfg: Config, fn: (runtime: Runtime) => Promise<T>)
 }
 
 async function seedDemoCommand(args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`seed-demo không nhận tham số (seed-demo takes no arguments): ${args.join(' ')}`);
+  const which = args[0] ?? 'district';
+  if (args.length > 1 || (which !== 'district' && which !== 'province')) {
+    throw new UsageError(`Cách dùng (usage): seed-demo [district|province]: ${args.join(' ')}`);
+  }
   const cfg = config();
   const { seedDemo } = await import('../workflows/demo/seed-demo.js');
+  const { DEMOS } = await import('../workflows/demo/datasets.js');
   const { DEMO_PASSWORD } = await import('../workflows/demo/demo-district.js');
-  const added = await withRuntime(cfg, (runtime) => seedDemo(runtime.deps));
+  const added = await withRuntime(cfg, (runtime) => seedDemo(runtime.deps, DEMOS[which]));
   if (added.units === 0 && added.users === 0) {
     process.stdout.write('Dữ liệu mẫu đã có đủ, không thêm gì (demo data already present, nothing added).\n');
   } else {
@@ -107,6 +118,26 @@ async function seedDemoCommand(args: string[]): Promise<number> {
     if (added.users > 0) process.stdout.write(`Mật khẩu các tài khoản mẫu (demo password): ${DEMO_PASSWORD}\n`);
   }
   return 0;
+}
+
+async function demoReorgCommand(args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`demo-reorg không nhận tham số (demo-reorg takes no arguments): ${args.join(' ')}`);
+  const cfg = config();
+  const { demoReorg, formatDemoReorg, DemoReorgError } = await import('../workflows/demo/demo-reorg.js');
+  const { AppError } = await import('../lib/errors.js');
+  try {
+    const result = await withRuntime(cfg, (runtime) => demoReorg(runtime.deps));
+    process.stdout.write(formatDemoReorg(result));
+    return 0;
+  } catch (err) {
+    if (err instanceof DemoReorgError) throw new UsageError(err.message);
+    // The plan refused (a unit of the demo changed by hand): every problem, nothing applied.
+    if (err instanceof AppError) {
+      process.stderr.write(`Kế hoạch bị từ chối, không thay đổi gì (the plan was refused, nothing changed): ${err.text.vi} (${err.text.en})\n`);
+      return 1;
+    }
+    throw err;
+  }
 }
 
 async function devCaCommand(args: string[]): Promise<number> {
@@ -295,6 +326,8 @@ async function main(argv: string[]): Promise<number> {
       return seedDemoCommand(args);
     case 'dev-ca':
       return devCaCommand(args);
+    case 'demo-reorg':
+      return demoReorgCommand(args);
     case 'import-units':
       return importUnitsCommand(args);
     case 'axis-systems':

@@ -2,7 +2,8 @@ import type { Deps } from '../lib/deps.js';
 import { EVENTS_CHANNEL } from '../modules/events/service.js';
 import { leaseDueOutbound, recordSendResult, recordTransport } from '../modules/dispatch/outbound.js';
 import { AxisError, axisClient, type AxisClient } from '../modules/exchange/axis-client.js';
-import { listUnits, syncDirectoryUnits } from '../modules/orgs/units.js';
+import { syncDirectoryUnits } from '../modules/orgs/units.js';
+import { listPublishedUnits } from '../modules/orgs/published.js';
 import { importPackage, RefusedPackage } from '../workflows/import-package.js';
 import { packageForOutbound } from '../workflows/outbound-packages.js';
 import { refusalFor } from '../workflows/refuse-package.js';
@@ -47,9 +48,8 @@ export function startExchange(deps: Deps) {
   // One at a time, in order: a slow earlier run must not publish an older list after a newer one.
   const directory = (force = false) => (directoryRun = directoryRun.catch(() => {}).then(() => directoryOnce(force)));
   async function directoryOnce(force: boolean) {
-    const mine = await listUnits(deps.db);
-    const codeOf = new Map(mine.map((u) => [u.id, u.code]));
-    const list = mine.map((u) => ({ organId: u.code, name: u.name, parentOrganId: u.parentId ? codeOf.get(u.parentId) ?? null : null }));
+    // Current units, and those that ended with a successor (with validTo and successorOrganId).
+    const list = await listPublishedUnits(deps.db);
     const key = JSON.stringify(list);
     const changed = key !== published;
     if (changed || force) {

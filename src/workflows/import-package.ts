@@ -5,7 +5,7 @@ import { AppError, badRequest } from '../lib/errors.js';
 import type { StagedObject } from '../storage/object-store.js';
 import { scheduleAlarms } from '../modules/dispatch/alarms.js';
 import { insertDeliveries, recordDeliveriesCreated } from '../modules/dispatch/create-deliveries.js';
-import { lockDeliveryOf, transitionDelivery } from '../modules/dispatch/lifecycle.js';
+import { lockDeliveryOf, lockDeliveryOfPredecessor, transitionDelivery } from '../modules/dispatch/lifecycle.js';
 import { queueStatusPackage } from '../modules/dispatch/outbound.js';
 import { requestRecallOfDeliveries } from '../modules/dispatch/recall.js';
 import { adoptStaged, forgetUnreferenced } from '../modules/documents/blobs.js';
@@ -14,7 +14,8 @@ import { findIssuedDocument, findReceivedDocument, registerReceivedDocument } fr
 import { EdxmlError, checkSealTrust, parseDocumentId, parseEdxmlTime, readPackage, type AttachmentInfo, type PackageRead } from '../modules/exchange/edxml/index.js';
 import { changeOfStatus, documentFromHeader } from '../modules/exchange/mapping.js';
 import { findReceived, packageKey, recordReceived } from '../modules/exchange/received.js';
-import { ensureExternalUnit, findActiveUnits, findUnitByCode, isExternal } from '../modules/orgs/units.js';
+import { ensureExternalUnit, findActiveUnits, findUnitByCode, getUnit, isExternal, type Unit } from '../modules/orgs/units.js';
+import { markRedirected } from '../modules/dispatch/redirect.js';
 import { ensureAdmin } from '../modules/orgs/bootstrap.js';
 import { findUserByUsername } from '../modules/orgs/users.js';
 import { trustAnchorCertificates } from '../modules/signing/trust-service.js';
@@ -80,15 +81,22 @@ async function importDocument(
   const at = deps.clock();
   const trust = read.signature.signed ? await checkSealTrust(read.signature, await trustAnchorCertificates(deps.db), at) : null;
 
-  // Who it is for: the clerk's unit when registered by hand; else our units among To.
+  // Who it is for: the clerk's unit when registered by hand; else our units among To — a To that
+  // ended in a reorganisation (ours, or another system's from the directory) is delivered to the
+  // unit that took over, and the answer says so.
   let recipients: string[];
+  const redirectedFrom = new Map<string, Unit>();
   if ('clerk' in source) {
     recipients = [source.clerk.unitId];
   } else {
     const ours = [];
     for (const to of h.to) {
-      const u = await findUnitByCode(deps.db, to.organId);
-      if (u && !isExternal(u) && !u.dissolvedAt && !u.internal) ours.push(u.id);
+      const addressed = await findUnitByCode(deps.db, to.organId);
+      const u = addressed ? await currentSuccessor(deps, addressed) : undefined;
+      if (u && !isExternal(u) && !u.dissolvedAt && !u.internal) {
+        ours.push(u.id);
+        if (u.id !== addressed!.id && !redirectedFrom.has(u.id)) redirectedFrom.set(u.id, addressed!);
+      }
     }
     recipients = [...new Set(ours)];
     if (recipients.length === 0) throw new RefusedPackage('unknown_recipient', 'Không có đơn vị nhận nào thuộc hệ thống này', 'No recipient of this package is served here', 'not_found');
@@ -123,7 +131,9 @@ async function importDocument(
         await recordReceived(tx, { key, kind: 'edoc', fromOrganId: h.from.organId, axisDocId, documentId: existing.id, result: 'imported', at });
         return { kind: 'edoc' as const, result: 'duplicate' as const, documentId: existing.id };
       }
-      const active = new Set((await findActiveUnits(tx, recipients)).map((u) => u.id));
+      const activeUnits = await findActiveUnits(tx, recipients);
+      const active = new Set(activeUnits.map((u) => u.id));
+      const recipientNames = new Map(activeUnits.map((u) => [u.id, u.name]));
       const to = recipients.filter((id) => active.has(id));
       promoted = await adoptStaged(deps, tx, pdfs.map((s) => s.obj));
       const doc = await registerReceivedDocument(tx, {
@@ -135,6 +145,7 @@ async function importDocument(
       }, at);
       for (const s of pdfs) await fileSignatureVerdicts(deps, tx, s.obj.sha256, () => readFileBytes(deps, s.obj.sha256));
       const delivered = await insertDeliveries(tx, { documentId: doc.id, recipientUnitIds: to, at });
+      await markRedirected(tx, doc.id, new Map([...redirectedFrom].map(([toId, from]) => [toId, from.id])));
       const actor = 'clerk' in source ? source.clerk : null;
       await recordDeliveriesCreated(tx, {
         documentId: doc.id, issuerUnitId: issuer.id, at, actor, deliveries: delivered,
@@ -143,7 +154,9 @@ async function importDocument(
       if (doc.urgency === 'flash') await scheduleAlarms(deps, tx, delivered.map((d) => d.id), at);
       // The sender learns the same day that it arrived (01).
       for (const d of delivered) {
-        await queueStatusPackage(tx, { documentId: doc.id, deliveryId: d.id, toOrganId: issuer.code, statusCode: '01', at, data: { description: 'Đã đến' } });
+        const from = redirectedFrom.get(d.recipientUnitId);
+        const description = from ? `Đơn vị ${from.name} đã sáp nhập vào ${recipientNames.get(d.recipientUnitId)}; đã chuyển đến ${recipientNames.get(d.recipientUnitId)}` : 'Đã đến';
+        await queueStatusPackage(tx, { documentId: doc.id, deliveryId: d.id, toOrganId: issuer.code, statusCode: '01', at, data: { description } });
       }
       await recordReceived(tx, { key, kind: 'edoc', fromOrganId: h.from.organId, axisDocId, documentId: doc.id, result: 'imported', at });
       return { kind: 'edoc' as const, result: 'imported' as const, documentId: doc.id };
@@ -187,7 +200,8 @@ async function importStatus(deps: Deps, read: Extract<PackageRead, { kind: 'stat
   const change = changeOfStatus(h.statusCode, h.description);
   return deps.db.transaction(async (tx) => {
     if (await findReceived(tx, key)) return { kind: 'status' as const, result: 'duplicate' as const, documentId: doc.id };
-    const d = await lockDeliveryOf(tx, doc.id, sender.id);
+    // An answer from the unit that took over one we sent to (a reorganisation at the recipient's side).
+    const d = (await lockDeliveryOf(tx, doc.id, sender.id)) ?? (await lockDeliveryOfPredecessor(tx, doc.id, sender.id));
     if (!d) throw new RefusedPackage('unknown_document', 'Văn bản không được gửi tới đơn vị này', 'The document was not sent to this unit', 'not_found');
     let result: 'applied' | 'arrived' | 'ignored' = 'applied';
     let reason: string | undefined;
@@ -220,6 +234,20 @@ async function askedToRecall(
     await recordReceived(tx, { key, kind: 'status', fromOrganId: h.from.organId, axisDocId, documentId: doc.id, result: 'imported', at });
     return { kind: 'status' as const, result: 'applied' as const, documentId: doc.id };
   });
+}
+
+/**
+ * The unit that carries on for `u` today: `u` itself, or — when it ended in a reorganisation
+ * (validTo set) with a successor — that successor, followed to the end of the chain (≤ 20 steps).
+ */
+async function currentSuccessor(deps: Deps, u: Unit): Promise<Unit> {
+  let cur = u;
+  for (let i = 0; i < 20 && cur.validTo && cur.successorId; i++) {
+    const next = await getUnit(deps.db, cur.successorId);
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
 }
 
 async function systemAccount(deps: Deps): Promise<string> {

@@ -26,10 +26,16 @@ export async function packageForOutbound(deps: Deps, row: OutboundRow): Promise<
   const sender = (await getUnit(deps.db, doc.issuerUnitId))!;
   // Our document (a recall request, 13, from its issuer) or one we received (an answer from its recipient).
   const ours = doc.externalId === null;
-  const answering = ours ? sender : (await getUnit(deps.db, delivery!.recipientUnitId))!;
+  // A delivery redirected to the successor of the unit it was addressed to (a reorganisation) answers
+  // in the name of that unit when it was ours, so the sender's tracking finds its recipient; the
+  // description says where it went. The successor's seal signs.
+  const addressed = !ours && delivery!.redirectedFromUnitId ? await getUnit(deps.db, delivery!.redirectedFromUnitId) : undefined;
+  // Only a unit of ours: the axis takes a package only From a unit the sending system serves.
+  const answering = ours ? sender : addressed && addressed.systemId === null ? addressed : (await getUnit(deps.db, delivery!.recipientUnitId))!;
+  const sealUnitId = ours ? sender.id : delivery!.recipientUnitId;
   const staffId = row.data.staffUserId as string | null | undefined;
   const staff = staffId ? await getUser(deps.db, staffId) : undefined;
-  const seal = await loadSealKey(deps, deps.db, { userId: staffId ?? doc.createdBy, unitId: answering.id }, deps.clock()).catch(() => null);
+  const seal = await loadSealKey(deps, deps.db, { userId: staffId ?? doc.createdBy, unitId: sealUnitId }, deps.clock()).catch(() => null);
   const header = statusHeader({
     documentId: ours ? documentIdOf(doc, sender) : doc.externalId!, sender, answering, statusCode: row.statusCode as StatusCode,
     description: String(row.data.description ?? ''), at: typeof row.data.timestamp === 'string' ? new Date(row.data.timestamp) : row.createdAt, staff: staff ? { fullName: staff.fullName } : null,

@@ -50,13 +50,13 @@ async function appendChanges(tx: Tx, changes: Change[], at: Date): Promise<numbe
 /** New destinations of a package, with their first change. */
 export async function insertDestinations(
   tx: Tx,
-  rows: Array<Change & { toSystemId: string | null }>,
+  rows: Array<Change & { toSystemId: string | null; deliverTo?: string | null }>,
   at: Date,
 ): Promise<void> {
   const seqs = await appendChanges(tx, rows, at);
   if (!rows.length) return;
   await tx.insert(axisDestinations).values(rows.map((r, i) => ({
-    docId: r.docId, toOrganId: r.toOrganId, toSystemId: r.toSystemId, transport: r.transport, reason: r.reason ?? null, updatedAt: at, seq: seqs[i]!,
+    docId: r.docId, toOrganId: r.toOrganId, toSystemId: r.toSystemId, deliverTo: r.deliverTo ?? null, transport: r.transport, reason: r.reason ?? null, updatedAt: at, seq: seqs[i]!,
   })));
 }
 

@@ -14,7 +14,14 @@ export interface DirectoryUnit {
   organId: string;
   name: string;
   parentOrganId?: string | null;
+  /** The unit's last day (YYYY-MM-DD, inclusive) when it ended in a reorganisation. */
+  validTo?: string | null;
+  /** The OrganId that took over (merge, dissolution with a successor). */
+  successorOrganId?: string | null;
 }
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const realDay = (v: string) => DAY.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
 
 /** Does `organId` fall within the system's prefixes (none = any)? */
 export const withinPrefixes = (system: Pick<AxisSystem, 'organIdPrefixes'>, organId: string) =>
@@ -28,7 +35,7 @@ export const withinPrefixes = (system: Pick<AxisSystem, 'organIdPrefixes'>, orga
 export async function putDirectory(deps: Pick<Deps, 'db' | 'clock'>, system: AxisSystem, units: DirectoryUnit[]) {
   const seen = new Set<string>();
   for (const u of units) {
-    for (const id of [u.organId, ...(u.parentOrganId ? [u.parentOrganId] : [])]) {
+    for (const id of [u.organId, ...(u.parentOrganId ? [u.parentOrganId] : []), ...(u.successorOrganId ? [u.successorOrganId] : [])]) {
       if (!ORGAN_ID.test(id)) {
         throw badRequest(`Mã định danh "${id}" không hợp lệ (tối đa 35 ký tự: chữ, số, dấu chấm)`, `OrganId "${id}" is invalid (up to 35 letters, digits or dots)`);
       }
@@ -36,6 +43,15 @@ export async function putDirectory(deps: Pick<Deps, 'db' | 'clock'>, system: Axi
     if (seen.has(u.organId)) throw badRequest(`Mã định danh ${u.organId} lặp lại`, `OrganId ${u.organId} is listed twice`);
     seen.add(u.organId);
     if (!u.name.trim()) throw badRequest(`Thiếu tên đơn vị ${u.organId}`, `Unit ${u.organId} has no name`);
+    if (u.validTo && !realDay(u.validTo)) {
+      throw badRequest(`validTo của ${u.organId} phải là một ngày có thật dạng YYYY-MM-DD`, `validTo of ${u.organId} must be a real date as YYYY-MM-DD`);
+    }
+    if (u.successorOrganId && u.successorOrganId === u.organId) {
+      throw badRequest(`successorOrganId của ${u.organId} không được là chính nó`, `successorOrganId of ${u.organId} cannot be itself`);
+    }
+    if (u.successorOrganId && !u.validTo) {
+      throw badRequest(`Đơn vị ${u.organId} có successorOrganId thì phải có validTo (ngày cuối)`, `Unit ${u.organId} has a successorOrganId but no validTo (its last day)`);
+    }
     if (!withinPrefixes(system, u.organId)) {
       throw forbidden(
         `Hệ thống ${system.systemId} không được phục vụ mã ${u.organId} (tiền tố cho phép: ${system.organIdPrefixes.join(', ')})`,
@@ -68,10 +84,16 @@ export async function putDirectory(deps: Pick<Deps, 'db' | 'clock'>, system: Axi
     if (units.length) {
       await tx
         .insert(axisDirectory)
-        .values(units.map((u) => ({ organId: u.organId, systemId: system.id, name: u.name.trim(), parentOrganId: u.parentOrganId ?? null, updatedAt: at })))
+        .values(units.map((u) => ({
+          organId: u.organId, systemId: system.id, name: u.name.trim(), parentOrganId: u.parentOrganId ?? null,
+          validTo: u.validTo ?? null, successorOrganId: u.successorOrganId ?? null, updatedAt: at,
+        })))
         .onConflictDoUpdate({
           target: axisDirectory.organId,
-          set: { name: sql`excluded.name`, parentOrganId: sql`excluded.parent_organ_id`, updatedAt: sql`excluded.updated_at` },
+          set: {
+            name: sql`excluded.name`, parentOrganId: sql`excluded.parent_organ_id`, validTo: sql`excluded.valid_to`,
+            successorOrganId: sql`excluded.successor_organ_id`, updatedAt: sql`excluded.updated_at`,
+          },
         });
     }
     // Packages already queued for units it now serves are waiting for it.
@@ -87,6 +109,8 @@ export async function listDirectory(db: Db, systemUuid?: string) {
       organId: axisDirectory.organId,
       name: axisDirectory.name,
       parentOrganId: axisDirectory.parentOrganId,
+      validTo: axisDirectory.validTo,
+      successorOrganId: axisDirectory.successorOrganId,
       systemId: axisSystems.systemId,
       systemName: axisSystems.name,
     })
@@ -94,5 +118,6 @@ export async function listDirectory(db: Db, systemUuid?: string) {
     .innerJoin(axisSystems, eq(axisSystems.id, axisDirectory.systemId))
     .where(systemUuid ? eq(axisDirectory.systemId, systemUuid) : undefined)
     .orderBy(asc(axisDirectory.organId));
-  return rows;
+  // validTo and successorOrganId only on the units that ended.
+  return rows.map(({ validTo, successorOrganId, ...u }) => ({ ...u, ...(validTo ? { validTo } : {}), ...(successorOrganId ? { successorOrganId } : {}) }));
 }

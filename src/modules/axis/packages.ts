@@ -8,6 +8,7 @@ import { isUuid } from '../../lib/ids.js';
 import { ObjectTooLarge, type StagedObject } from '../../storage/object-store.js';
 import { adoptStaged, forgetUnreferenced } from '../documents/blobs.js';
 import { ORGAN_ID } from '../orgs/units.js';
+import { vnDate } from '../../lib/time.js';
 import { insertDestinations, lockSenders, notifyAxis, writeChanges, type Wake } from './changes.js';
 import { readHeader, tooLarge, type AxisHeader } from './header.js';
 import type { AxisSystem } from './systems.js';
@@ -128,17 +129,17 @@ async function keepPackage(
         })
         .returning({ docId: axisPackages.docId });
       const to = [...new Set(h.toOrganIds)];
-      const served = await tx
-        .select({ organId: axisDirectory.organId, systemId: axisDirectory.systemId })
-        .from(axisDirectory)
-        .where(inArray(axisDirectory.organId, to));
-      const systemOf = new Map(served.map((s) => [s.organId, s.systemId]));
+      const routes = await routeTo(tx, to, vnDate(at));
+      const systemOf = new Map([...routes.values()].map((r) => [r.organId, r.systemId]));
       await lockSenders(tx, [system.id]);
       await insertDestinations(tx, to.map((organId) => {
-        const toSystemId = systemOf.get(organId) ?? null;
+        const route = routes.get(organId);
+        const toSystemId = route?.systemId ?? null;
+        const forwarded = route && route.organId !== organId ? route.organId : null;
         return {
-          docId: pkg!.docId, toOrganId: organId, senderSystemId: system.id, toSystemId,
-          transport: toSystemId ? ('queued' as const) : ('failed' as const), reason: toSystemId ? null : 'unknown_recipient',
+          docId: pkg!.docId, toOrganId: organId, senderSystemId: system.id, toSystemId, deliverTo: forwarded,
+          transport: toSystemId ? ('queued' as const) : ('failed' as const),
+          reason: !toSystemId ? 'unknown_recipient' : forwarded ? `forwarded_to_successor:${forwarded}` : null,
         };
       }), at);
       const wakes: Wake[] = [{ kind: 'sent', systemId: system.id }];
@@ -156,6 +157,39 @@ async function keepPackage(
   }
 }
 
+/** The OrganId a destination is queued for: its successor when the package was forwarded, else the To. */
+const deliveredTo = sql<string>`coalesce(${axisDestinations.deliverTo}, ${axisDestinations.toOrganId})`;
+
+/**
+ * Where each To is delivered: the unit itself when it is served and current; a unit that ended
+ * before `today` (its `validTo` passed) with a successor is followed to the successor (to the end of
+ * the chain, at most 20 steps) when that one is served — the package is queued for its system.
+ */
+async function routeTo(tx: Tx, to: string[], today: string): Promise<Map<string, { organId: string; systemId: string }>> {
+  const out = new Map<string, { organId: string; systemId: string }>();
+  const known = new Map<string, { systemId: string; validTo: string | null; successorOrganId: string | null }>();
+  let wanted = to;
+  for (let depth = 0; depth <= 20 && wanted.length; depth++) {
+    const rows = await tx
+      .select({ organId: axisDirectory.organId, systemId: axisDirectory.systemId, validTo: axisDirectory.validTo, successorOrganId: axisDirectory.successorOrganId })
+      .from(axisDirectory)
+      .where(inArray(axisDirectory.organId, wanted));
+    for (const r of rows) known.set(r.organId, r);
+    wanted = [...new Set(rows.filter((r) => r.successorOrganId && r.validTo && r.validTo < today && !known.has(r.successorOrganId)).map((r) => r.successorOrganId!))];
+  }
+  for (const organId of to) {
+    let at = organId;
+    for (let i = 0; i < 20; i++) {
+      const e = known.get(at);
+      if (!e?.successorOrganId || !e.validTo || e.validTo >= today || !known.has(e.successorOrganId)) break;
+      at = e.successorOrganId;
+    }
+    const e = known.get(at);
+    if (e) out.set(organId, { organId: at, systemId: e.systemId });
+  }
+  return out;
+}
+
 /**
  * A package sent again whose destinations failed because no system served them (or the one that
  * did was removed): those now served are queued again for their new system. Otherwise sending the
@@ -166,7 +200,7 @@ async function requeueNowServed(tx: Tx, docId: string, sender: string, at: Date)
   const now = await tx
     .select({ toOrganId: axisDestinations.toOrganId, systemId: axisDirectory.systemId })
     .from(axisDestinations)
-    .innerJoin(axisDirectory, eq(axisDirectory.organId, axisDestinations.toOrganId))
+    .innerJoin(axisDirectory, eq(axisDirectory.organId, deliveredTo))
     .where(and(
       eq(axisDestinations.docId, docId),
       eq(axisDestinations.transport, 'failed'),
@@ -197,11 +231,11 @@ export interface InboxItem {
 export async function listInbox(db: Db, system: AxisSystem, opts: { messagetype?: AxisMessageType; limit: number }): Promise<InboxItem[]> {
   const rows = await db
     .select({
-      docId: axisDestinations.docId, kind: axisPackages.kind, from: axisPackages.fromOrganId, to: axisDestinations.toOrganId,
+      docId: axisDestinations.docId, kind: axisPackages.kind, from: axisPackages.fromOrganId, to: deliveredTo,
       size: axisPackages.size, createdAt: axisPackages.createdAt,
     })
     .from(axisDestinations)
-    .innerJoin(axisDirectory, eq(axisDirectory.organId, axisDestinations.toOrganId))
+    .innerJoin(axisDirectory, eq(axisDirectory.organId, deliveredTo))
     .innerJoin(axisPackages, eq(axisPackages.docId, axisDestinations.docId))
     .where(and(
       eq(axisDirectory.systemId, system.id),
@@ -222,7 +256,7 @@ export async function openPackage(deps: Pick<Deps, 'db' | 'store'>, system: Axis
     .select({ sha256: axisPackages.sha256, size: axisPackages.size })
     .from(axisPackages)
     .innerJoin(axisDestinations, eq(axisDestinations.docId, axisPackages.docId))
-    .innerJoin(axisDirectory, eq(axisDirectory.organId, axisDestinations.toOrganId))
+    .innerJoin(axisDirectory, eq(axisDirectory.organId, deliveredTo))
     .where(and(eq(axisPackages.docId, docId), eq(axisDirectory.systemId, system.id), ne(axisDestinations.transport, 'failed')))
     .limit(1);
   if (!row) throw packageNotFound();
@@ -243,7 +277,7 @@ export async function markDone(deps: Pick<Deps, 'db' | 'clock'>, system: AxisSys
     const mine = await tx
       .select({ toOrganId: axisDestinations.toOrganId, transport: axisDestinations.transport })
       .from(axisDestinations)
-      .innerJoin(axisDirectory, eq(axisDirectory.organId, axisDestinations.toOrganId))
+      .innerJoin(axisDirectory, eq(axisDirectory.organId, deliveredTo))
       .where(and(eq(axisDestinations.docId, docId), eq(axisDirectory.systemId, system.id), ne(axisDestinations.transport, 'failed')))
       .orderBy(asc(axisDestinations.toOrganId))
       .for('update', { of: axisDestinations });

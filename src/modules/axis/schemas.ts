@@ -36,6 +36,8 @@ export const DirectoryUnitJson = Type.Object(
     organId: OrganIdT,
     name: Type.String({ minLength: 1, maxLength: 500 }),
     parentOrganId: Type.Optional(Nullable(OrganIdT)),
+    validTo: Type.Optional(Nullable(Type.String({ format: 'date', description: 'a unit that ended in a reorganisation: its last day (inclusive)' }))),
+    successorOrganId: Type.Optional(Nullable(OrganIdT)),
   },
   { additionalProperties: false },
 );
@@ -45,6 +47,8 @@ export const DirectoryUnit = Type.Object({
   organId: Type.String(),
   name: Type.String(),
   parentOrganId: Nullable(Type.String()),
+  validTo: Type.Optional(Type.String({ description: 'YYYY-MM-DD: the last day of a unit that ended in a reorganisation (absent: a current unit)' })),
+  successorOrganId: Type.Optional(Type.String({ description: 'the OrganId that took over the ended unit: packages addressed to it are delivered there' })),
   systemId: Type.String(),
   systemName: Type.String(),
 });

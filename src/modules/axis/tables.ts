@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, date, index, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** What a package is, as the axis API names it (`messagetype`). */
 export const AXIS_MESSAGE_TYPES = ['edoc', 'status'] as const;
@@ -36,6 +36,12 @@ export const axisDirectory = pgTable(
     systemId: uuid('system_id').notNull().references(() => axisSystems.id),
     name: text('name').notNull(),
     parentOrganId: text('parent_organ_id'),
+    /**
+     * A unit that ended in a reorganisation (merged, dissolved): its last day (inclusive) and the
+     * OrganId that took over. Still listed, so packages addressed to it find the successor.
+     */
+    validTo: date('valid_to'),
+    successorOrganId: text('successor_organ_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('axis_directory_system_idx').on(t.systemId)],
@@ -78,6 +84,11 @@ export const axisDestinations = pgTable(
     toOrganId: text('to_organ_id').notNull(),
     /** The system serving the To when the package arrived; null when none did. */
     toSystemId: uuid('to_system_id').references(() => axisSystems.id),
+    /**
+     * The To had ended with a successor served by another system: the OrganId the package is queued
+     * for instead (the successor, followed to the end). Null = the To itself.
+     */
+    deliverTo: text('deliver_to'),
     transport: text('transport').$type<AxisTransport>().notNull(),
     reason: text('reason'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -85,7 +96,8 @@ export const axisDestinations = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.docId, t.toOrganId] }),
-    index('axis_destinations_queue_idx').on(t.toOrganId, t.transport),
+    // The queue of a unit: by the OrganId it is delivered to (the successor of a forwarded To).
+    index('axis_destinations_queue_idx').on(sql`coalesce(${t.deliverTo}, ${t.toOrganId})`, t.transport),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, deliveryNotFound } from '../../lib/errors.js';
@@ -178,4 +178,22 @@ function vnDateTime(at: Date): string {
 export async function lockDeliveryOf(tx: Tx, documentId: string, unitId: string): Promise<LockedDelivery | undefined> {
   const [row] = await tx.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.documentId, documentId), eq(deliveries.recipientUnitId, unitId)));
   return row ? lockDelivery(tx, row.id) : undefined;
+}
+
+/**
+ * The delivery of `documentId` to a unit that has since ended in a reorganisation and whose
+ * successor — followed to the end of the chain (≤ 20 steps) — is `unitId`: how an answer from the
+ * unit that took over finds the delivery its sender addressed to the old unit. Locked.
+ */
+export async function lockDeliveryOfPredecessor(tx: Tx, documentId: string, unitId: string): Promise<LockedDelivery | undefined> {
+  const rows = (await tx.execute(sql`
+    with recursive chain(start, id, successor_id, ended, depth) as (
+      select u.id, u.id, u.successor_id, u.valid_to is not null, 0
+        from deliveries d join units u on u.id = d.recipient_unit_id where d.document_id = ${documentId}::uuid
+      union all
+      select c.start, s.id, s.successor_id, s.valid_to is not null, c.depth + 1 from chain c join units s on s.id = c.successor_id
+      where c.ended and c.depth < 20)
+    select d.id from chain c join deliveries d on d.document_id = ${documentId}::uuid and d.recipient_unit_id = c.start
+    where c.id = ${unitId}::uuid and c.depth > 0 order by c.depth limit 1`)) as unknown as Array<{ id: string }>;
+  return rows[0] ? lockDelivery(tx, rows[0].id) : undefined;
 }

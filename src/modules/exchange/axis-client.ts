@@ -13,6 +13,9 @@ export interface AxisDirectoryUnit {
   organId: string;
   name: string;
   parentOrganId: string | null;
+  /** A unit that ended in a reorganisation: its last day (YYYY-MM-DD) and the OrganId that took over. */
+  validTo?: string | null;
+  successorOrganId?: string | null;
   systemId: string;
   systemName: string;
 }
@@ -74,7 +77,7 @@ export function axisClient(s: AxisSettings) {
 
   return {
     /** Replaces the list of units this system serves. */
-    putDirectory: (units: Array<{ organId: string; name: string; parentOrganId: string | null }>) =>
+    putDirectory: (units: Array<{ organId: string; name: string; parentOrganId: string | null; validTo?: string | null; successorOrganId?: string | null }>) =>
       call('/axis/v1/directory', { method: 'PUT', body: JSON.stringify({ units }), headers: { 'content-type': 'application/json' } }).then(() => undefined),
     getDirectory: () => json<{ units: AxisDirectoryUnit[] }>('/axis/v1/directory').then((r) => r.units),
     /** Sends a package (streamed); the same package twice gives the same docId. */

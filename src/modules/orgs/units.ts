@@ -19,6 +19,8 @@ export interface NewUnit {
   level?: UnitLevel;
   parentId?: string | null;
   partyTerm?: string | null;
+  /** The first day it exists (YYYY-MM-DD, Vietnam date), for a unit made for a reorganisation; absent = always. */
+  validFrom?: string | null;
 }
 
 export const ORGAN_ID = /^[0-9A-Za-z.]{1,35}$/;
@@ -70,6 +72,7 @@ export async function createUnit(db: DbOrTx, actor: Actor | null, input: NewUnit
         level: input.level ?? inferLevel(input.name, parentLevel),
         parentId: input.parentId ?? null,
         partyTerm: input.partyTerm ?? null,
+        validFrom: input.validFrom ?? null,
       })
       .returning();
     await recordEvents(tx, [
@@ -189,6 +192,9 @@ export interface DirectoryUnit {
   parentOrganId: string | null;
   systemId: string;
   systemName: string;
+  /** A unit that ended in a reorganisation: its last day and the OrganId that took over. */
+  validTo?: string | null;
+  successorOrganId?: string | null;
 }
 
 /**
@@ -211,12 +217,18 @@ export async function syncDirectoryUnits(db: DbOrTx, list: DirectoryUnit[], at: 
         out.skipped.push(d.organId);
         continue;
       }
-      const values = { name: d.name.trim().slice(0, 300), shortName: d.name.trim().slice(0, 40), systemId: d.systemId, systemName: d.systemName, dissolvedAt: null };
+      // A unit that ended (merged, dissolved) stays listed with its last day: it is no recipient any
+      // more (dissolved here too), and its successor is set below.
+      const validTo = d.validTo ?? null;
+      const values = {
+        name: d.name.trim().slice(0, 300), shortName: d.name.trim().slice(0, 40), systemId: d.systemId, systemName: d.systemName,
+        validTo, dissolvedAt: validTo ? (cur?.dissolvedAt ?? at) : null,
+      };
       if (!cur) {
         const [row] = await tx.insert(units).values({ code: d.organId, kind: 'other', ...values }).returning();
         byCode.set(d.organId, row!);
         out.added++;
-      } else if (cur.name !== values.name || cur.systemId !== d.systemId || cur.systemName !== d.systemName || cur.dissolvedAt) {
+      } else if (cur.name !== values.name || cur.systemId !== d.systemId || cur.systemName !== d.systemName || (cur.dissolvedAt === null) !== (values.dissolvedAt === null) || cur.validTo !== validTo) {
         await tx.update(units).set(values).where(eq(units.id, cur.id));
         out.updated++;
       }
@@ -227,6 +239,9 @@ export async function syncDirectoryUnits(db: DbOrTx, list: DirectoryUnit[], at: 
       if (!me || me.systemId === null) continue;
       const parentId = d.parentOrganId ? (byCode.get(d.parentOrganId)?.id ?? null) : null;
       if (me.parentId !== parentId) await tx.update(units).set({ parentId }).where(eq(units.id, me.id));
+      // The successor may be one of ours (a unit of another system merged into ours) or theirs.
+      const successorId = d.validTo && d.successorOrganId ? (byCode.get(d.successorOrganId)?.id ?? null) : null;
+      if (me.successorId !== successorId) await tx.update(units).set({ successorId }).where(eq(units.id, me.id));
     }
     for (const u of existing) {
       if (u.systemId !== null && !u.dissolvedAt && !seen.has(u.code)) {

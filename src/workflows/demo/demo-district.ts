@@ -52,6 +52,8 @@ export const UBND_HUYEN = code(0, 0);
 export const HDND_HUYEN = code(0, 20);
 export const HUYEN_UY = code(0, 21);
 const PHONG_GDDT_SEG = 4;
+/** The named schools of the thị trấn and the district's boarding school (the last one). */
+export const namedSchools = (): Array<[string, string]> => NAMED_SCHOOLS.map(([n, s]) => [n, s]);
 
 // [segment, name (without the district suffix), shortName, kind]
 const DEPARTMENTS: Array<[number, string, string, UnitKind]> = [
@@ -83,7 +85,7 @@ const PARTY_BOARDS: Array<[number, string, string]> = [
   [4, 'Văn phòng Huyện ủy Sơn Hà', 'VPHU'],
 ];
 
-interface Commune {
+export interface Commune {
   slug: string; // ASCII, used in usernames
   name: string;
   abbr: string; // used in school short names
@@ -126,12 +128,16 @@ const NAMED_SCHOOLS: Array<[string, string]> = [
 ];
 
 const communeLabel = (c: Commune): string => `${c.town ? 'thị trấn' : 'xã'} ${c.name}`;
+
+/** The district's communes/towns, in code order (segment 31 + index). */
+export const districtCommunes = (): Commune[] => COMMUNES.map((c) => ({ ...c }));
+export { communeLabel };
 const communeSeg = (i: number): number => 31 + i;
 export const communeUbndCode = (i: number): string => code(0, communeSeg(i));
 export const communePartyCode = (i: number): string => code(communeSeg(i), 21);
 
-/** Schools of one commune, in a fixed order: mầm non, tiểu học, THCS. */
-function communeSchools(c: Commune): Array<[string, string]> {
+/** Schools of one commune, in a fixed order: mầm non, tiểu học, THCS (shared with the province demo). */
+export function communeSchools(c: Pick<Commune, 'name' | 'abbr' | 'mn' | 'th' | 'bantru'>): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const series = (n: number, label: string, short: string): void => {
     if (n === 1) out.push([`Trường ${label} ${c.name}`, `${short}${c.abbr}`]);

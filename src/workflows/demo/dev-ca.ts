@@ -21,7 +21,7 @@ import { addTrustAnchor, certificateFromPem, listTrustAnchors } from '../../modu
 import type { User } from '../../modules/orgs/users.js';
 import { findUserByUsername, findUsersByUsernames } from '../../modules/orgs/users.js';
 import { findUnitsByCodes, getUnitsByIds } from '../../modules/orgs/units.js';
-import { demoUnits, demoUsers } from './demo-district.js';
+import { allDemoUnits, allDemoUsers } from './datasets.js';
 import { demoSealPng, demoSignaturePng } from './demo-images.js';
 
 export interface DevCaReport {
@@ -119,7 +119,7 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
   // The demo accounts as they are in the database now (roles, unit), in the seed's order. Everything
   // is read first (a handful of queries), then only what is missing is installed:
   // the check on every start of the demo costs milliseconds, not a query per person.
-  const seeds = demoUsers();
+  const seeds = allDemoUsers();
   const byName = new Map((await findUsersByUsernames(deps.db, seeds.map((s) => s.username))).map((u) => [u.username, u]));
   const people: Array<{ user: User; seed: number }> = [];
   for (const [i, s] of seeds.entries()) {
@@ -141,8 +141,9 @@ export async function runDevCa(deps: Deps, opts: { log?: (line: string) => void 
   const userNeeds = await needsOf('user', withUnit.map((p) => actorOf(p.user)));
 
   // The seal is installed by one of the unit's demo clerks (preferred: they issue) or leaders.
-  const demoUnitRows = new Map((await findUnitsByCodes(deps.db, demoUnits().map((u) => u.code))).map((u) => [u.code, u]));
-  const sealed = demoUnits().flatMap((u) => {
+  const wantedUnits = allDemoUnits();
+  const demoUnitRows = new Map((await findUnitsByCodes(deps.db, wantedUnits.map((u) => u.code))).map((u) => [u.code, u]));
+  const sealed = wantedUnits.flatMap((u) => {
     const unit = demoUnitRows.get(u.code);
     if (!unit || unit.dissolvedAt) return [];
     const staff = people.map((p) => p.user).filter((p) => p.unitId === unit.id);
