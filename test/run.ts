@@ -38,7 +38,7 @@ function runFile(file: string, cwd: string, env: NodeJS.ProcessEnv, tapDir: stri
       process.execPath,
       [
         ...(viaTsx ? ['--import', 'tsx'] : ['--enable-source-maps']),
-        '--import', `./test/helpers/key-pool.${viaTsx ? 'ts' : 'js'}`,
+        '--import', `./test/helpers/preload.${viaTsx ? 'ts' : 'js'}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',
@@ -53,7 +53,9 @@ function runFile(file: string, cwd: string, env: NodeJS.ProcessEnv, tapDir: stri
     child.on('close', (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
       const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-      resolve({ file, seconds, code: code ?? (signal ? 1 : 0), output: Buffer.concat(out).toString('utf8'), tap: text, counts: readTapCounts(text) });
+      const cpuFile = path.join(tapDir, `${path.basename(file).replace(/\.ts$/, '.js')}.cpu`);
+      const cpu = fs.existsSync(cpuFile) ? Number(fs.readFileSync(cpuFile, 'utf8')) : undefined;
+      resolve({ file, seconds, cpu, code: code ?? (signal ? 1 : 0), output: Buffer.concat(out).toString('utf8'), tap: text, counts: readTapCounts(text) });
     });
   });
 }
@@ -74,8 +76,8 @@ try {
   await runMigrations(pg.url(template));
   build = viaTsx ? null : buildTestTree(root);
   const cwd = build ?? root;
-  const env = { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template };
   const tapDir = path.join(dir, 'tap');
+  const env = { ...process.env, LIENTHONG_TEST_PG: pg.url('postgres'), LIENTHONG_TEST_TEMPLATE: template, LIENTHONG_TEST_CPU_DIR: tapDir };
   fs.mkdirSync(tapDir);
   const results: FileResult[] = [];
   const queue = [...files];
@@ -101,7 +103,7 @@ try {
         someEnd = new Promise<void>((res) => (ended = res));
         wake();
         results.push(r);
-        process.stdout.write(`\n━━ ${r.file} (${r.seconds.toFixed(1)} s${r.code ? `, exit ${r.code}` : ''})\n${r.output}`);
+        process.stdout.write(`\n━━ ${r.file} (${r.seconds.toFixed(1)} s${r.cpu !== undefined ? `, CPU ${r.cpu.toFixed(1)} s` : ''}${r.code ? `, exit ${r.code}` : ''})\n${r.output}`);
       }
     }),
   );

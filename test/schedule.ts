@@ -1,7 +1,7 @@
 // The order and summary of npm test's files (test/run.ts).
 
 export interface Counts { tests: number; pass: number; fail: number; cancelled: number; skipped: number; todo: number }
-export interface FileResult { file: string; seconds: number; code: number; output: string; tap: string; counts: Counts | null }
+export interface FileResult { file: string; seconds: number; /** CPU seconds of the file's process and the processes it waited for. */ cpu?: number; code: number; output: string; tap: string; counts: Counts | null }
 
 /** Unknown files count as this long: new files are usually the ones being worked on, so they go early. */
 const UNKNOWN_SECONDS = 60;
@@ -66,6 +66,12 @@ export function summarize(results: FileResult[], wallSeconds: number): { ok: boo
     ...(['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'] as const).map((k) => `ℹ ${k} ${total[k]}`),
     `ℹ slowest: ${slowest.map((r) => `${r.file.replace(/^test\//, '')} ${r.seconds.toFixed(0)} s`).join(', ')}`,
   ];
+  const measured = results.filter((r) => r.cpu !== undefined);
+  if (measured.length) {
+    const cpu = measured.reduce((s, r) => s + r.cpu!, 0);
+    const most = [...measured].sort((a, b) => b.cpu! - a.cpu!).slice(0, 10);
+    lines.push(`ℹ CPU of the files and what they started: ${cpu.toFixed(0)} s; most: ${most.map((r) => `${r.file.replace(/^test\//, '')} ${r.cpu!.toFixed(0)} s`).join(', ')}`);
+  }
   for (const r of failed) {
     const why = !r.counts ? 'ended without a summary' : r.counts.fail || r.counts.cancelled ? `${r.counts.fail} failed, ${r.counts.cancelled} cancelled` : `exit ${r.code}`;
     lines.push(`✖ ${r.file}: ${why}`);
