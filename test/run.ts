@@ -15,12 +15,9 @@ import { type FileResult, orderFiles, pickNext, readTapCounts, summarize } from 
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv.slice(2);
-const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 3);
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 2);
 const durationsFile = path.join(root, 'test', 'durations.json');
 const known = fs.existsSync(durationsFile) ? (JSON.parse(fs.readFileSync(durationsFile, 'utf8')) as Record<string, number>) : {};
-// The CPU seconds each file used when last recorded (its process and what it started): which files mostly wait.
-const cpuFile = path.join(root, 'test', 'cpu.json');
-const knownCpu = fs.existsSync(cpuFile) ? (JSON.parse(fs.readFileSync(cpuFile, 'utf8')) as Record<string, number>) : {};
 const files = orderFiles(
   fs
     .readdirSync(path.join(root, 'test'))
@@ -87,14 +84,13 @@ try {
   const running = new Set<string>();
   let ended: () => void = () => {};
   let someEnd = new Promise<void>((r) => (ended = r));
-  // Two lanes of files in order on two cores, and a third lane for files that mostly wait (pickNext,
-  // test/cpu.json; a third lane of any file made the run no faster, and the start-up test's 10-second
-  // restart slower than it allows). TEST_CONCURRENCY=2 keeps to two lanes. Timing-sensitive files
-  // start only beside light ones; a worker with nothing it may start waits for an end.
+  // Two files at a time on two cores (a third made the run no faster, and the start-up test's
+  // 10-second restart slower than it allows). TEST_CONCURRENCY overrides. Timing-sensitive files
+  // start only beside light ones (pickNext); a worker with nothing it may start waits for an end.
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       while (queue.length > 0) {
-        const file = pickNext(queue, running, known, knownCpu);
+        const file = pickNext(queue, running, known);
         if (!file) {
           await someEnd;
           continue;
@@ -120,8 +116,6 @@ try {
     const next = { ...known, ...Object.fromEntries(results.map((r) => [r.file, Math.round(r.seconds)])) };
     const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
     fs.writeFileSync(durationsFile, `${JSON.stringify(sorted, null, 2)}\n`);
-    const cpuNext = { ...knownCpu, ...Object.fromEntries(results.filter((r) => r.cpu !== undefined).map((r) => [r.file, Math.round(r.cpu!)])) };
-    fs.writeFileSync(cpuFile, `${JSON.stringify(Object.fromEntries(Object.entries(cpuNext).sort(([a], [b]) => a.localeCompare(b))), null, 2)}\n`);
   }
   code = summary.ok ? 0 : 1;
 } finally {

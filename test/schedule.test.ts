@@ -74,21 +74,3 @@ test('pickNext: waits (null) rather than start a heavy file beside a quiet one o
   assert.equal(pickNext(['test/crash.test.ts'], ['test/startup.test.ts'], known), null);
   assert.equal(pickNext(['test/crash.test.ts'], [], known), 'test/crash.test.ts');
 });
-
-test('pickNext: the two lanes leave files that mostly wait to a third lane, which takes only those and never beside a quiet file', () => {
-  const known = { 'test/startup.test.ts': 100, 'test/crash.test.ts': 90, 'test/b.test.ts': 50, 'test/waits.test.ts': 70, 'test/a.test.ts': 5 };
-  const cpu = { 'test/startup.test.ts': 10, 'test/crash.test.ts': 60, 'test/b.test.ts': 40, 'test/waits.test.ts': 20, 'test/a.test.ts': 4 };
-  const queue = ['test/crash.test.ts', 'test/waits.test.ts', 'test/b.test.ts', 'test/a.test.ts'];
-  // The lanes take the busy files first, though the waiting one is longer than b.
-  assert.equal(pickNext(queue, [], known, cpu), 'test/crash.test.ts');
-  assert.equal(pickNext(queue.slice(1), ['test/crash.test.ts'], known, cpu), 'test/b.test.ts');
-  // The third lane: only the waiting file; none when nothing waits; none at three running.
-  assert.equal(pickNext(['test/b.test.ts', 'test/waits.test.ts'], ['test/crash.test.ts', 'test/a.test.ts'], known, cpu), 'test/waits.test.ts');
-  assert.equal(pickNext(['test/b.test.ts'], ['test/crash.test.ts', 'test/a.test.ts'], known, cpu), null);
-  assert.equal(pickNext(['test/waits.test.ts'], ['test/crash.test.ts', 'test/a.test.ts', 'test/b.test.ts'], known, cpu), null);
-  // Beside the quiet start-up test: no third file; the start-up test itself (it waits on its apps) is never the third.
-  assert.equal(pickNext(['test/waits.test.ts'], ['test/startup.test.ts', 'test/a.test.ts'], known, cpu), null);
-  assert.equal(pickNext(['test/startup.test.ts'], ['test/a.test.ts', 'test/a2.test.ts'], { ...known, 'test/a2.test.ts': 5 }, cpu), null);
-  // When only waiting files are left, the lanes take them too.
-  assert.equal(pickNext(['test/waits.test.ts'], [], known, cpu), 'test/waits.test.ts');
-});

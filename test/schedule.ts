@@ -12,16 +12,9 @@ const UNKNOWN_SECONDS = 60;
  * next to the crash test (three clients issuing to 130 units while the app is killed) a restart took
  * 7.5 s of its 10, beside a light file 4.3 s.
  */
-export const NEEDS_QUIET = new Set(['test/startup.test.ts', 'test/demo-province.test.ts']);
+export const NEEDS_QUIET = new Set(['test/startup.test.ts']);
 /** A file recorded at most this many seconds counts as light. */
 export const LIGHT_SECONDS = 20;
-/**
- * A file that used at most this share of one core while it ran (recorded CPU ÷ recorded seconds) is
- * mostly waiting — on timers it is testing (alarm repeats, an axis down for 30 s, a TSA that sleeps),
- * on sockets, on other processes. Such files run in a third lane beside the two busy ones, where
- * they cost the machine little: the two cores were ≈ 75 % busy with two files at a time.
- */
-export const WAITING_SHARE = 0.5;
 
 /** Longest first by the recorded seconds (ties by name), so two workers finish close together. */
 export function orderFiles(files: string[], known: Record<string, number>): string[] {
@@ -29,31 +22,21 @@ export function orderFiles(files: string[], known: Record<string, number>): stri
   return [...files].sort((a, b) => secs(b) - secs(a) || a.localeCompare(b));
 }
 
-/** Mostly waiting (see WAITING_SHARE), by the recorded seconds and CPU; NEEDS_QUIET files never. */
-export function waiting(f: string, known: Record<string, number>, cpu: Record<string, number>): boolean {
-  const secs = known[f];
-  const used = cpu[f];
-  return !NEEDS_QUIET.has(f) && secs !== undefined && secs > 0 && used !== undefined && used / secs <= WAITING_SHARE;
-}
-
 /**
- * The next file to start, given those running. Two lanes take the files in order, except that a
- * NEEDS_QUIET file starts only when every running file is light, and while one runs only light files
- * start; they leave the waiting files (see `waiting`) to a third lane while they have others. The
- * third lane starts only waiting files, beside two running ones, never beside a NEEDS_QUIET file.
- * Null: wait for a running file to end (or nothing is left).
+ * The next file to start, given those running: the first in order, except that a NEEDS_QUIET file
+ * starts only when every running file is light, and while one runs only light files start. Null: wait
+ * for a running file to end (or nothing is left).
  */
-export function pickNext(queue: string[], running: Iterable<string>, known: Record<string, number>, cpu: Record<string, number> = {}): string | null {
+export function pickNext(queue: string[], running: Iterable<string>, known: Record<string, number>): string | null {
   const light = (f: string) => !NEEDS_QUIET.has(f) && (known[f] ?? Infinity) <= LIGHT_SECONDS;
   const now = [...running];
   const quietRunning = now.some((f) => NEEDS_QUIET.has(f));
-  if (now.length >= 3) return null;
-  if (now.length === 2) {
-    if (quietRunning) return null;
-    return queue.find((f) => waiting(f, known, cpu)) ?? null;
+  for (const f of queue) {
+    if (quietRunning && !light(f)) continue;
+    if (NEEDS_QUIET.has(f) && !now.every(light)) continue;
+    return f;
   }
-  const eligible = queue.filter((f) => !(quietRunning && !light(f)) && !(NEEDS_QUIET.has(f) && !now.every(light)));
-  return eligible.find((f) => !waiting(f, known, cpu)) ?? eligible[0] ?? null;
+  return null;
 }
 
 /** The counts at the end of a file's TAP (`# pass 3` …), or null when it never got there. */
